@@ -1,0 +1,158 @@
+//! `qostil build`: the whole pipeline, from `site.yaml` to a swapped-in output folder.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::{load_config, Config};
+use crate::content::load_documents;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::lang::{Lang, Locales};
+use crate::output::{copy_static, Staging};
+use crate::render::Renderer;
+use crate::site::{assemble_site, OutputKind, Site};
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site root (holds `site.yaml`).
+    pub root: PathBuf,
+    /// Output folder; default `<root>/public`.
+    pub output: Option<PathBuf>,
+    /// Replaces `base_url` from site.yaml.
+    pub base_url: Option<String>,
+    /// Include pages with `draft: true`.
+    pub drafts: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    /// Articles and standalone pages per language.
+    pub pages: BTreeMap<Lang, usize>,
+    /// Files written to the output folder.
+    pub files: usize,
+    pub output: PathBuf,
+    pub elapsed: Duration,
+}
+
+/// Loads the configuration with the `--base-url` override applied.
+pub fn load_site_config(root: &Path, base_url: Option<&str>) -> Result<Config, Diagnostics> {
+    let mut config = load_config(root)?;
+    if let Some(url) = base_url {
+        config
+            .set_base_url(url)
+            .map_err(|e| Diagnostic::global(format!("--base-url: {e}")))?;
+    }
+    Ok(config)
+}
+
+/// Loads and assembles the site: everything up to rendering.
+pub fn load_site(
+    root: &Path,
+    base_url: Option<&str>,
+    drafts: bool,
+    locales: &Locales,
+) -> Result<Site, Diagnostics> {
+    let config = load_site_config(root, base_url)?;
+    let docs = load_documents(root, &config)?;
+    assemble_site(config, docs, locales, drafts)
+}
+
+/// Builds the site into the output folder. On any error nothing in the output folder changes
+/// and every error found is returned.
+pub fn build_site(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    let started = Instant::now();
+    let root = options.root.as_path();
+    let target = options
+        .output
+        .clone()
+        .unwrap_or_else(|| root.join("public"));
+    check_output_folder(root, &target)?;
+    let locales = Arc::new(Locales::new().map_err(Diagnostic::global)?);
+    let site = load_site(root, options.base_url.as_deref(), options.drafts, &locales)?;
+    let renderer = Renderer::new(root, &site, Arc::clone(&locales))?;
+
+    let staging = Staging::begin(&target).map_err(|e| {
+        Diagnostic::global(format!(
+            "cannot create a staging folder beside {}: {e}",
+            target.display()
+        ))
+    })?;
+    let static_files = copy_static(root, &site.config.theme, &staging)?;
+    let rendered = render_all(&site, &renderer, &staging)?;
+    staging
+        .commit()
+        .map_err(|e| Diagnostic::global(format!("cannot replace {}: {e}", target.display())))?;
+
+    let mut pages = BTreeMap::new();
+    for page in &site.pages {
+        *pages.entry(page.lang()).or_insert(0) += 1;
+    }
+    Ok(BuildReport {
+        pages,
+        files: static_files + rendered,
+        output: target,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Renders every output in parallel and writes each to the staging folder as soon as it is
+/// rendered, so no more than one page per thread is held in memory.
+fn render_all(site: &Site, renderer: &Renderer, staging: &Staging) -> Result<usize, Diagnostics> {
+    let errors: Vec<Diagnostic> = site
+        .outputs
+        .par_iter()
+        .filter_map(|output| {
+            let html = match renderer.render(site, output) {
+                Ok(html) => html,
+                Err(d) => return Some(d),
+            };
+            staging
+                .write(&output.file_path(), html.as_bytes())
+                .err()
+                .map(|e| Diagnostic::global(format!("cannot write {}: {e}", output.file_path())))
+        })
+        .collect();
+    let mut diags = Diagnostics(errors);
+    // A template bug fails every page that uses it: report it once per template and message.
+    diags.sort();
+    Diagnostics(dedup_by_template(diags.0)).into_result(site.outputs.len())
+}
+
+/// Keeps the first error of each (file, cause) pair: a broken template would otherwise be
+/// reported once per page.
+fn dedup_by_template(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut seen = std::collections::BTreeSet::new();
+    diags
+        .into_iter()
+        .filter(|d| {
+            let cause = d
+                .message
+                .split_once("): ")
+                .map_or(d.message.as_str(), |(_, c)| c);
+            seen.insert((d.file.clone(), cause.to_string()))
+        })
+        .collect()
+}
+
+/// The output folder must not be the site root or contain it: swapping it would remove the
+/// site itself.
+fn check_output_folder(root: &Path, target: &Path) -> Result<(), Diagnostics> {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (root_abs, target_abs) = (abs(root), abs(target));
+    if root_abs.starts_with(&target_abs) {
+        return Err(Diagnostic::global(format!(
+            "--output {}: the output folder must not contain the site root",
+            target.display()
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// Whether an output is listed in a language's page count (used by reports).
+pub fn is_page(kind: &OutputKind) -> bool {
+    matches!(kind, OutputKind::Page(_))
+}

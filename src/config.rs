@@ -1,0 +1,270 @@
+//! `site.yaml` → raw struct (unknown keys rejected) → validated `Config`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::lang::Lang;
+use crate::yaml;
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: BTreeMap<String, String>,
+    #[serde(default)]
+    description: BTreeMap<String, String>,
+    base_url: String,
+    default_language: String,
+    languages: Vec<String>,
+    theme: String,
+    #[serde(default)]
+    paginate_by: Option<usize>,
+    #[serde(default)]
+    feed_limit: Option<usize>,
+    #[serde(default)]
+    taxonomies: Vec<String>,
+}
+
+/// The validated site configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: BTreeMap<Lang, String>,
+    pub description: BTreeMap<Lang, String>,
+    /// Without a trailing slash: `https://example.kz` or `https://host/sub`.
+    pub base_url: String,
+    /// The path part of `base_url` (`""` or `/sub`), prefixed to every root-relative URL.
+    pub base_path: String,
+    pub default_language: Lang,
+    pub languages: Vec<Lang>,
+    pub theme: String,
+    pub paginate_by: usize,
+    pub feed_limit: usize,
+    pub taxonomies: Vec<String>,
+}
+
+impl Config {
+    pub fn title(&self, lang: Lang) -> &str {
+        self.title.get(&lang).map_or("", String::as_str)
+    }
+
+    pub fn description(&self, lang: Lang) -> &str {
+        self.description.get(&lang).map_or("", String::as_str)
+    }
+
+    /// Replaces the base URL (the `--base-url` flag).
+    pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
+        let (base_url, base_path) = split_base_url(url)?;
+        self.base_url = base_url;
+        self.base_path = base_path;
+        Ok(())
+    }
+}
+
+/// Reads and validates `<root>/site.yaml`.
+pub fn load_config(root: &Path) -> Result<Config, Diagnostics> {
+    let path = root.join(CONFIG_FILE);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| Diagnostic::error(CONFIG_FILE, format!("cannot read: {e}")))?;
+    parse_config(&text)
+}
+
+pub fn parse_config(text: &str) -> Result<Config, Diagnostics> {
+    let raw: RawConfig = yaml::from_str(text).map_err(|e| {
+        let mut d = Diagnostic::error(CONFIG_FILE, e.message);
+        d.line = e.line;
+        d.col = e.col;
+        Diagnostics::from(d)
+    })?;
+    resolve_config(raw, text)
+}
+
+fn resolve_config(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
+    let RawConfig {
+        title,
+        description,
+        base_url,
+        default_language,
+        languages,
+        theme,
+        paginate_by,
+        feed_limit,
+        taxonomies,
+    } = raw;
+    let mut diags = Diagnostics::new();
+    let err = |key: &str, message: String| {
+        Diagnostic::error(CONFIG_FILE, format!("{key}: {message}"))
+            .at_opt(yaml::locate_key(text, key))
+    };
+
+    let mut langs = Vec::new();
+    for code in &languages {
+        match code.parse::<Lang>() {
+            Ok(lang) if langs.contains(&lang) => {
+                diags.push(err("languages", format!("`{code}` is listed twice")))
+            }
+            Ok(lang) => langs.push(lang),
+            Err(e) => diags.push(err("languages", e)),
+        }
+    }
+    if languages.is_empty() {
+        diags.push(err("languages", "at least one language is required".into()));
+    }
+    let default_language = match default_language.parse::<Lang>() {
+        Ok(lang) if langs.contains(&lang) => Some(lang),
+        Ok(_) => {
+            diags.push(err(
+                "default_language",
+                format!("`{default_language}` is not one of `languages`"),
+            ));
+            None
+        }
+        Err(e) => {
+            diags.push(err("default_language", e));
+            None
+        }
+    };
+    let title = localized_map("title", title, &langs, text, &mut diags, true);
+    let description = localized_map("description", description, &langs, text, &mut diags, false);
+    let (base_url, base_path) = split_base_url(&base_url).unwrap_or_else(|e| {
+        diags.push(err("base_url", e));
+        (String::new(), String::new())
+    });
+    if theme.trim().is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
+        diags.push(err(
+            "theme",
+            format!("`{theme}` is not a theme folder name"),
+        ));
+    }
+    if paginate_by == Some(0) {
+        diags.push(err("paginate_by", "must be at least 1".into()));
+    }
+    for name in &taxonomies {
+        if crate::lang::slugify(name) != *name {
+            diags.push(err(
+                "taxonomies",
+                format!("`{name}` must be a lower-case ASCII name such as `tags`"),
+            ));
+        }
+    }
+    let default_language = match default_language {
+        Some(lang) if !diags.has_errors() => lang,
+        _ => return Err(diags),
+    };
+    diags.into_result(Config {
+        title,
+        description,
+        base_url,
+        base_path,
+        default_language,
+        languages: langs,
+        theme,
+        paginate_by: paginate_by.unwrap_or(10),
+        feed_limit: feed_limit.unwrap_or(20),
+        taxonomies,
+    })
+}
+
+/// A per-language map such as `title: { kk: …, ru: … }`: every language must be present when
+/// `required`, and no unknown language may appear.
+fn localized_map(
+    key: &str,
+    raw: BTreeMap<String, String>,
+    langs: &[Lang],
+    text: &str,
+    diags: &mut Diagnostics,
+    required: bool,
+) -> BTreeMap<Lang, String> {
+    let mut map = BTreeMap::new();
+    let pos = yaml::locate_key(text, key);
+    for (code, value) in raw {
+        match code.parse::<Lang>() {
+            Ok(lang) if langs.contains(&lang) => {
+                map.insert(lang, value);
+            }
+            _ => diags.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    format!("{key}.{code}: `{code}` is not one of `languages`"),
+                )
+                .at_opt(pos),
+            ),
+        }
+    }
+    if required {
+        for lang in langs {
+            if map.get(lang).is_none_or(|v| v.trim().is_empty()) {
+                diags.push(
+                    Diagnostic::error(
+                        CONFIG_FILE,
+                        format!("{key}.{lang}: missing the {lang} {key}"),
+                    )
+                    .at_opt(pos),
+                );
+            }
+        }
+    }
+    map
+}
+
+/// `https://example.kz/sub/` → (`https://example.kz/sub`, `/sub`).
+fn split_base_url(url: &str) -> Result<(String, String), String> {
+    let trimmed = url.trim().trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+        .ok_or_else(|| format!("`{url}` must start with https:// or http://"))?;
+    if rest.is_empty() || rest.starts_with('/') {
+        return Err(format!("`{url}` has no host"));
+    }
+    let path = rest.find('/').map_or("", |i| &rest[i..]);
+    Ok((trimmed.to_string(), path.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "title: { kk: \"Қ\", ru: \"Р\" }\nbase_url: \"https://example.kz/\"\ndefault_language: kk\nlanguages: [kk, ru]\ntheme: portal\n";
+
+    #[test]
+    fn reads_a_valid_config() {
+        let c = parse_config(GOOD).unwrap();
+        assert_eq!(c.base_url, "https://example.kz");
+        assert_eq!(c.base_path, "");
+        assert_eq!(c.paginate_by, 10);
+        assert_eq!(c.feed_limit, 20);
+        assert_eq!(c.languages, vec![Lang::Kk, Lang::Ru]);
+    }
+
+    #[test]
+    fn unknown_key_is_named_with_its_line() {
+        let text = format!("{GOOD}paginte_by: 5\n");
+        let e = parse_config(&text).unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("site.yaml:6:1:"), "{msg}");
+        assert!(msg.contains("paginte_by"), "{msg}");
+    }
+
+    #[test]
+    fn missing_title_and_bad_default_language() {
+        let text = GOOD
+            .replace("ru: \"Р\" ", "")
+            .replace("default_language: kk", "default_language: en");
+        let msg = parse_config(&text).unwrap_err().to_string();
+        assert!(msg.contains("title.ru"), "{msg}");
+        assert!(msg.contains("site.yaml:3:19: default_language"), "{msg}");
+    }
+
+    #[test]
+    fn base_url_keeps_its_path() {
+        assert_eq!(
+            split_base_url("https://h.kz/portal/").unwrap(),
+            ("https://h.kz/portal".to_string(), "/portal".to_string())
+        );
+        assert!(split_base_url("example.kz").is_err());
+    }
+}

@@ -1,0 +1,350 @@
+//! Front matter: split the `---` block from the body, parse it as YAML, and resolve every
+//! known field into a typed `FrontMatter`; unknown keys are kept as `extra`.
+
+use std::collections::BTreeMap;
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::date::PageDate;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::lang::Lang;
+use crate::yaml;
+
+/// Where the parts of a content file are.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    /// 1-based line of the file where the YAML starts.
+    pub yaml_line: usize,
+    pub body: &'a str,
+    /// Byte offset of the body in the file.
+    pub body_offset: usize,
+}
+
+/// Splits `---\n<yaml>\n---\n<body>`. A leading byte-order mark is skipped.
+pub fn split_front_matter(text: &str) -> Result<Split<'_>, String> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &text[start..];
+    let first_line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+    if rest[..first_line_end].trim_end() != "---" {
+        return Err("missing front matter: the file must start with a `---` line".to_string());
+    }
+    let yaml_start = start + first_line_end;
+    let mut offset = yaml_start;
+    for line in text[yaml_start..].split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            let body_offset = offset + line.len();
+            return Ok(Split {
+                yaml: &text[yaml_start..offset],
+                yaml_line: 2,
+                body: &text[body_offset..],
+                body_offset,
+            });
+        }
+        offset += line.len();
+    }
+    Err("front matter is not closed: add a `---` line after it".to_string())
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub name: String,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Image {
+    pub src: String,
+    #[serde(default)]
+    pub alt: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortBy {
+    #[default]
+    Date,
+    Weight,
+    Title,
+}
+
+/// The resolved front matter of a page or a section's `_index.md`.
+#[derive(Debug, Clone, Default)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub date: Option<PageDate>,
+    pub updated: Option<PageDate>,
+    pub summary: Option<String>,
+    /// Taxonomy name → terms, for every taxonomy in site.yaml.
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    pub author: Option<String>,
+    pub source: Option<Source>,
+    pub image: Option<Image>,
+    pub slug: Option<String>,
+    pub translation_key: Option<String>,
+    pub translated_from: Option<Lang>,
+    pub draft: bool,
+    pub aliases: Vec<String>,
+    pub weight: Option<i64>,
+    // Section (`_index.md`) fields.
+    pub description: Option<String>,
+    pub sort_by: Option<SortBy>,
+    pub paginate_by: Option<usize>,
+    pub extra: Map<String, Value>,
+}
+
+/// Reads known keys out of the parsed mapping, reporting each bad one at its position.
+struct FieldReader<'a> {
+    map: Map<String, Value>,
+    yaml: &'a str,
+    yaml_line: usize,
+    file: &'a str,
+    diags: &'a mut Diagnostics,
+}
+
+impl FieldReader<'_> {
+    fn position(&self, key: &str) -> Option<(usize, usize)> {
+        yaml::locate_key(self.yaml, key).map(|(l, c)| (l + self.yaml_line - 1, c))
+    }
+
+    fn error(&mut self, key: &str, message: String) {
+        let d =
+            Diagnostic::error(self.file, format!("{key}: {message}")).at_opt(self.position(key));
+        self.diags.push(d);
+    }
+
+    /// Removes `key` and deserializes it; `null` counts as absent.
+    fn take<T: DeserializeOwned>(&mut self, key: &str, expected: &str) -> Option<T> {
+        let value = self.map.remove(key)?;
+        if value.is_null() {
+            return None;
+        }
+        match serde_json::from_value::<T>(value.clone()) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let found = short_json(&value);
+                let detail = if e.to_string().starts_with("unknown field")
+                    || e.to_string().starts_with("missing field")
+                {
+                    format!("{e}")
+                } else {
+                    format!("expected {expected}, found {found}")
+                };
+                self.error(key, detail);
+                None
+            }
+        }
+    }
+
+    fn take_date(&mut self, key: &str) -> Option<PageDate> {
+        let value = self.map.get(key)?.clone();
+        let text = match value {
+            Value::String(s) => s,
+            Value::Null => {
+                self.map.remove(key);
+                return None;
+            }
+            other => short_json(&other),
+        };
+        self.map.remove(key);
+        match PageDate::parse(&text) {
+            Ok(d) => Some(d),
+            Err(message) => {
+                self.error(key, message);
+                None
+            }
+        }
+    }
+
+    fn take_non_empty_string(&mut self, key: &str) -> Option<String> {
+        let s: String = self.take(key, "a string")?;
+        if s.trim().is_empty() {
+            self.error(key, "must not be empty".to_string());
+            return None;
+        }
+        Some(s)
+    }
+}
+
+fn short_json(value: &Value) -> String {
+    let s = value.to_string();
+    if s.chars().count() > 60 {
+        format!("{}…", s.chars().take(60).collect::<String>())
+    } else {
+        s
+    }
+}
+
+/// Parses and resolves the YAML of one file. Errors go to `diags`; the returned value holds
+/// whatever could be read, so one file can report several problems at once.
+pub fn parse_front_matter(
+    split: &Split<'_>,
+    file: &str,
+    taxonomies: &[String],
+    diags: &mut Diagnostics,
+) -> Option<FrontMatter> {
+    let map = match yaml::parse_mapping(split.yaml) {
+        Ok(map) => map,
+        Err(e) => {
+            let e = e.shifted(split.yaml_line);
+            let mut d = Diagnostic::error(file, format!("front matter: {}", e.message));
+            d.line = e.line;
+            d.col = e.col;
+            diags.push(d);
+            return None;
+        }
+    };
+    let mut r = FieldReader {
+        map,
+        yaml: split.yaml,
+        yaml_line: split.yaml_line,
+        file,
+        diags,
+    };
+    Some(resolve_front_matter(&mut r, taxonomies))
+}
+
+fn resolve_front_matter(r: &mut FieldReader<'_>, taxonomies: &[String]) -> FrontMatter {
+    let title = r.take_non_empty_string("title");
+    let date = r.take_date("date");
+    let updated = r.take_date("updated");
+    let summary = r.take("summary", "a string");
+    let mut terms = BTreeMap::new();
+    for name in taxonomies {
+        let list: Vec<String> = r.take(name, "a list of strings").unwrap_or_default();
+        let list: Vec<String> = list.into_iter().map(|t| t.trim().to_string()).collect();
+        if list.iter().any(String::is_empty) {
+            r.error(name, "terms must not be empty".to_string());
+        }
+        terms.insert(name.clone(), list);
+    }
+    let author = r.take("author", "a string");
+    let source: Option<Source> = r.take("source", "`{ name, url }`");
+    let image: Option<Image> = r.take("image", "`{ src, alt }`");
+    if let Some(img) = &image {
+        if img.alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+            r.error("image", "`alt` is required when `src` is given".to_string());
+        }
+    }
+    let slug = r.take_non_empty_string("slug");
+    let translation_key = r.take_non_empty_string("translation_key");
+    let translated_from = r
+        .take::<String>("translated_from", "`kk` or `ru`")
+        .and_then(|code| {
+            code.parse::<Lang>()
+                .map_err(|e| r.error("translated_from", e))
+                .ok()
+        });
+    let draft = r.take("draft", "true or false").unwrap_or(false);
+    let aliases = r.take("aliases", "a list of paths").unwrap_or_default();
+    let weight = r.take("weight", "an integer");
+    let description = r.take("description", "a string");
+    let sort_by = r
+        .take::<String>("sort_by", "`date`, `weight` or `title`")
+        .and_then(|s| match s.as_str() {
+            "date" => Some(SortBy::Date),
+            "weight" => Some(SortBy::Weight),
+            "title" => Some(SortBy::Title),
+            other => {
+                r.error(
+                    "sort_by",
+                    format!("expected `date`, `weight` or `title`, found \"{other}\""),
+                );
+                None
+            }
+        });
+    let paginate_by = r.take::<usize>("paginate_by", "a positive integer");
+    if paginate_by == Some(0) {
+        r.error("paginate_by", "must be at least 1".to_string());
+    }
+    FrontMatter {
+        title,
+        date,
+        updated,
+        summary,
+        taxonomies: terms,
+        author,
+        source,
+        image,
+        slug,
+        translation_key,
+        translated_from,
+        draft,
+        aliases,
+        weight,
+        description,
+        sort_by,
+        paginate_by: paginate_by.filter(|n| *n > 0),
+        extra: std::mem::take(&mut r.map),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (Option<FrontMatter>, Diagnostics) {
+        let split = split_front_matter(text).unwrap();
+        let mut diags = Diagnostics::new();
+        let fm = parse_front_matter(&split, "content/kk/x.md", &["tags".to_string()], &mut diags);
+        (fm, diags)
+    }
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let s = split_front_matter("---\ntitle: A\n---\nBody\n").unwrap();
+        assert_eq!(s.yaml, "title: A\n");
+        assert_eq!(s.body, "Body\n");
+        assert_eq!(s.body_offset, 17);
+        assert!(split_front_matter("title: A\n").is_err());
+        assert!(split_front_matter("---\ntitle: A\n").is_err());
+        assert!(split_front_matter("\u{feff}---\r\ntitle: A\r\n---\r\nB").is_ok());
+    }
+
+    #[test]
+    fn resolves_fields_and_keeps_extra() {
+        let (fm, d) = parse("---\ntitle: T\ndate: 2025-11-03\ntags: [a, b]\nmood: happy\n---\n");
+        assert!(d.is_empty(), "{d}");
+        let fm = fm.unwrap();
+        assert_eq!(fm.title.as_deref(), Some("T"));
+        assert_eq!(fm.taxonomies["tags"], vec!["a", "b"]);
+        assert_eq!(fm.extra["mood"], "happy");
+    }
+
+    #[test]
+    fn bad_date_is_reported_at_the_value_in_file_coordinates() {
+        let (_, d) = parse("---\ntitle: T\ndate: \"2025-13-01\"\n---\n");
+        assert_eq!(
+            d.to_string().trim(),
+            "error: content/kk/x.md:3:7: date: expected YYYY-MM-DD or RFC 3339, found \"2025-13-01\""
+        );
+    }
+
+    #[test]
+    fn several_bad_fields_are_all_reported() {
+        let (_, d) =
+            parse("---\ntitle: \"\"\ndraft: maybe\nweight: heavy\nimage: { src: a.png }\n---\n");
+        let text = d.to_string();
+        assert_eq!(d.len(), 4, "{text}");
+        assert!(text.contains(":2:8: title: must not be empty"), "{text}");
+        assert!(
+            text.contains(":3:8: draft: expected true or false, found \"maybe\""),
+            "{text}"
+        );
+        assert!(text.contains("image: `alt` is required"), "{text}");
+    }
+
+    #[test]
+    fn yaml_syntax_errors_point_into_the_file() {
+        let (fm, d) = parse("---\ntitle: T\ntags: [a\n---\n");
+        assert!(fm.is_none());
+        let msg = d.to_string();
+        assert!(msg.starts_with("error: content/kk/x.md:"), "{msg}");
+        let line: usize = msg.split(':').nth(2).unwrap().parse().unwrap();
+        assert!(line >= 3, "{msg}");
+    }
+}

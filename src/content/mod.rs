@@ -1,0 +1,209 @@
+//! Content loading: walk `content/<lang>/`, split and resolve front matter, extract the
+//! summary; one `Document` per Markdown file. Bodies are not kept: the render stage reads
+//! them again when it renders the page, so memory does not grow with the site's text.
+
+pub mod date;
+pub mod frontmatter;
+pub mod markdown;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::diag::{line_col, Diagnostic, Diagnostics};
+use crate::lang::Lang;
+pub use date::PageDate;
+pub use frontmatter::{FrontMatter, Image, SortBy, Source};
+
+/// One Markdown file of `content/<lang>/`.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub lang: Lang,
+    /// Site-relative path, e.g. `content/kk/news/x.md`.
+    pub source: String,
+    /// Folder inside the language root (`news`, `news/2025`), `""` at the root.
+    pub dir: String,
+    /// File name without `.md`.
+    pub stem: String,
+    /// An `_index.md`: a section's own text rather than a page.
+    pub is_index: bool,
+    pub meta: FrontMatter,
+    /// The front matter's `summary`, else the first paragraph as plain text.
+    pub summary: String,
+    /// Byte offset of the Markdown body inside the file.
+    pub body_offset: usize,
+}
+
+impl Document {
+    /// Path inside the language root without `.md`: `news/x`; the default pairing key.
+    pub fn rel_key(&self) -> String {
+        if self.dir.is_empty() {
+            self.stem.clone()
+        } else {
+            format!("{}/{}", self.dir, self.stem)
+        }
+    }
+}
+
+/// A file to load: absolute path, site-relative name, language.
+struct ContentFile {
+    path: PathBuf,
+    source: String,
+    lang: Lang,
+    dir: String,
+    stem: String,
+}
+
+/// Loads every document of every configured language, in a deterministic order. All
+/// problems are collected; `Err` carries them when any is an error.
+pub fn load_documents(root: &Path, config: &Config) -> Result<Vec<Document>, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let mut files = Vec::new();
+    for &lang in &config.languages {
+        files.extend(discover_language(root, lang, &mut diags));
+    }
+    let results: Vec<Result<Document, Diagnostics>> = files
+        .par_iter()
+        .map(|f| load_document(f, &config.taxonomies))
+        .collect();
+    let mut docs = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(doc) => docs.push(doc),
+            Err(d) => diags.extend(d),
+        }
+    }
+    diags.into_result(docs)
+}
+
+/// Hidden files, editor backups and swap files are not content.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913"
+}
+
+fn discover_language(root: &Path, lang: Lang, diags: &mut Diagnostics) -> Vec<ContentFile> {
+    let lang_root = root.join("content").join(lang.code());
+    if !lang_root.is_dir() {
+        return Vec::new();
+    }
+    let walker = WalkDir::new(&lang_root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    let mut files = Vec::new();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let file = e
+                    .path()
+                    .map(|p| site_relative(root, p))
+                    .unwrap_or_else(|| format!("content/{lang}"));
+                diags.push(Diagnostic::error(file, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|x| x != "md") {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(&lang_root)
+            .unwrap_or(entry.path());
+        let dir = rel
+            .parent()
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
+        let stem = rel
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        files.push(ContentFile {
+            path: entry.path().to_path_buf(),
+            source: site_relative(root, entry.path()),
+            lang,
+            dir,
+            stem,
+        });
+    }
+    files
+}
+
+/// `root/content/kk/x.md` → `content/kk/x.md` (with `/` separators).
+pub fn site_relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Reads a file as UTF-8, naming the file and the position of the first bad byte on failure.
+pub fn read_utf8(path: &Path, source: &str) -> Result<String, Diagnostic> {
+    let bytes =
+        std::fs::read(path).map_err(|e| Diagnostic::error(source, format!("cannot read: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+        let (line, col) = line_col(&prefix, prefix.len());
+        Diagnostic::error(
+            source,
+            format!("not valid UTF-8 (byte {valid}); save the file as UTF-8"),
+        )
+        .at(line, col)
+    })
+}
+
+fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, Diagnostics> {
+    let text = read_utf8(&file.path, &file.source)?;
+    let split = frontmatter::split_front_matter(&text)
+        .map_err(|m| Diagnostic::error(&file.source, m).at(1, 1))?;
+    let mut diags = Diagnostics::new();
+    let meta = frontmatter::parse_front_matter(&split, &file.source, taxonomies, &mut diags);
+    let is_index = file.stem == "_index";
+    let Some(meta) = meta else {
+        return Err(diags);
+    };
+    if !is_index && meta.title.is_none() && !diags.iter().any(|d| d.message.starts_with("title:")) {
+        diags.push(
+            Diagnostic::error(&file.source, "title: missing; every page needs a title").at(1, 1),
+        );
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let summary = match &meta.summary {
+        Some(s) => s.trim().to_string(),
+        None => markdown::first_paragraph_text(split.body),
+    };
+    Ok(Document {
+        lang: file.lang,
+        source: file.source.clone(),
+        dir: file.dir.clone(),
+        stem: file.stem.clone(),
+        is_index,
+        meta,
+        summary,
+        body_offset: split.body_offset,
+    })
+}
+
+/// The Markdown body of a loaded document, read again from disk.
+pub fn read_body(root: &Path, doc: &Document) -> Result<String, Diagnostic> {
+    let mut text = read_utf8(&root.join(&doc.source), &doc.source)?;
+    if doc.body_offset > text.len() || !text.is_char_boundary(doc.body_offset) {
+        return Err(Diagnostic::error(
+            &doc.source,
+            "the file changed while the site was being built",
+        ));
+    }
+    Ok(text.split_off(doc.body_offset))
+}

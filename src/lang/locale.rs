@@ -1,0 +1,132 @@
+//! Per-language CLDR locale: long and short date formats and cardinal plural rules, from
+//! ICU4X's compiled-in data.
+
+use std::cmp::Ordering;
+
+use icu_calendar::{Date, Gregorian};
+use icu_collator::options::CollatorOptions;
+use icu_collator::{Collator, CollatorBorrowed};
+use icu_datetime::fieldsets::YMD;
+use icu_datetime::FixedCalendarDateTimeFormatter;
+use icu_locale_core::Locale as IcuLocale;
+use icu_plurals::{PluralCategory, PluralRules};
+
+use super::Lang;
+
+/// The CLDR tools of one language, created once per build and shared by every page.
+pub struct Locale {
+    lang: Lang,
+    long: FixedCalendarDateTimeFormatter<Gregorian, YMD>,
+    short: FixedCalendarDateTimeFormatter<Gregorian, YMD>,
+    plurals: PluralRules,
+    collator: CollatorBorrowed<'static>,
+}
+
+impl std::fmt::Debug for Locale {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Locale").field("lang", &self.lang).finish()
+    }
+}
+
+impl Locale {
+    /// Fails only if the compiled-in CLDR data lacks the language, which is a bug in qostil.
+    pub fn new(lang: Lang) -> Result<Self, String> {
+        let icu_locale: IcuLocale = lang
+            .code()
+            .parse()
+            .map_err(|e| format!("locale {lang}: {e}"))?;
+        let long = FixedCalendarDateTimeFormatter::try_new((&icu_locale).into(), YMD::long())
+            .map_err(|e| format!("CLDR long date format for {lang}: {e}"))?;
+        let short = FixedCalendarDateTimeFormatter::try_new((&icu_locale).into(), YMD::short())
+            .map_err(|e| format!("CLDR short date format for {lang}: {e}"))?;
+        let plurals = PluralRules::try_new_cardinal((&icu_locale).into())
+            .map_err(|e| format!("CLDR plural rules for {lang}: {e}"))?;
+        let collator = Collator::try_new((&icu_locale).into(), CollatorOptions::default())
+            .map_err(|e| format!("CLDR collation for {lang}: {e}"))?;
+        Ok(Locale {
+            lang,
+            long,
+            short,
+            plurals,
+            collator,
+        })
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// `2025 ж. 3 қараша` / `3 ноября 2025 г.`
+    pub fn format_date_long(&self, year: i32, month: u8, day: u8) -> Option<String> {
+        let date = Date::try_new_gregorian(year, month, day).ok()?;
+        Some(self.long.format(&date).to_string())
+    }
+
+    /// The CLDR short numeric form (`03.11.2025`).
+    pub fn format_date_short(&self, year: i32, month: u8, day: u8) -> Option<String> {
+        let date = Date::try_new_gregorian(year, month, day).ok()?;
+        Some(self.short.format(&date).to_string())
+    }
+
+    /// Alphabetical order of the language (ә after а in Kazakh, ё with е in Russian).
+    pub fn compare(&self, a: &str, b: &str) -> Ordering {
+        self.collator.compare(a, b).then_with(|| a.cmp(b))
+    }
+
+    /// The CLDR plural category name (`one`, `few`, `many`, `other`, …) for an integer count.
+    pub fn plural_category(&self, count: u64) -> &'static str {
+        match self.plurals.category_for(count) {
+            PluralCategory::Zero => "zero",
+            PluralCategory::One => "one",
+            PluralCategory::Two => "two",
+            PluralCategory::Few => "few",
+            PluralCategory::Many => "many",
+            PluralCategory::Other => "other",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_dates_in_both_languages() {
+        let kk = Locale::new(Lang::Kk).unwrap();
+        let ru = Locale::new(Lang::Ru).unwrap();
+        assert_eq!(
+            kk.format_date_long(2025, 11, 3).unwrap(),
+            "2025\u{202f}ж. 3 қараша"
+        );
+        assert_eq!(
+            ru.format_date_long(2025, 11, 3).unwrap(),
+            "3 ноября 2025\u{202f}г."
+        );
+        assert_eq!(ru.format_date_short(2025, 11, 3).unwrap(), "03.11.2025");
+        assert!(ru.format_date_long(2025, 2, 30).is_none());
+    }
+
+    #[test]
+    fn collation_follows_the_alphabet() {
+        let kk = Locale::new(Lang::Kk).unwrap();
+        let mut words = vec!["ясы", "әке", "бала", "ана"];
+        words.sort_by(|a, b| kk.compare(a, b));
+        assert_eq!(words, ["ана", "әке", "бала", "ясы"]);
+    }
+
+    #[test]
+    fn plural_categories() {
+        let ru = Locale::new(Lang::Ru).unwrap();
+        let cats: Vec<_> = [1, 2, 5, 11, 21, 22, 25, 111]
+            .iter()
+            .map(|n| ru.plural_category(*n))
+            .collect();
+        assert_eq!(
+            cats,
+            ["one", "few", "many", "many", "one", "few", "many", "many"]
+        );
+        let kk = Locale::new(Lang::Kk).unwrap();
+        assert_eq!(kk.plural_category(1), "one");
+        assert_eq!(kk.plural_category(5), "other");
+    }
+}

@@ -1,0 +1,25 @@
+//! qostil: a static site generator for a bilingual Kazakh/Russian portal.
+//!
+//! The pipeline, one module per stage, data flowing one way:
+//! `config` → `content` (load, front matter, Markdown) → `site` (sections, translations,
+//! taxonomies, pagination, outputs) → `render` (Tera views) → `output` (atomic write).
+//! The library never prints or exits; the binary does.
+#![deny(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    clippy::expect_used
+)]
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod diag;
+pub mod lang;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod yaml;
+
+pub use build::{build_site, BuildOptions, BuildReport};
+pub use diag::{Diagnostic, Diagnostics, Severity};

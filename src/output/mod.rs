@@ -1,0 +1,138 @@
+//! Writing the site: every file goes into a staging folder beside the target, which replaces
+//! the target only when the whole build succeeded. A failed build leaves the target as it was.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::content::{is_ignored_name, site_relative};
+use crate::diag::{Diagnostic, Diagnostics};
+
+/// A staging folder that is removed unless `commit` swaps it in.
+pub struct Staging {
+    dir: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+fn sibling(target: &Path, tag: &str) -> PathBuf {
+    let name = target
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    target.with_file_name(format!(".{name}.qostil-{tag}-{}", std::process::id()))
+}
+
+impl Staging {
+    pub fn begin(target: &Path) -> io::Result<Staging> {
+        let dir = sibling(target, "new");
+        if dir.exists() {
+            fs::remove_dir_all(&dir)?;
+        }
+        if let Some(parent) = dir.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::create_dir(&dir)?;
+        Ok(Staging {
+            dir,
+            target: target.to_path_buf(),
+            committed: false,
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Writes `bytes` at `rel` (a `/`-separated path inside the output).
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(path, bytes)
+    }
+
+    /// Replaces the target with the staged output: the old target is moved aside, the new
+    /// one renamed into place, the old one removed.
+    pub fn commit(mut self) -> io::Result<()> {
+        let old = sibling(&self.target, "old");
+        if old.exists() {
+            fs::remove_dir_all(&old)?;
+        }
+        let had_target = self.target.exists();
+        if had_target {
+            fs::rename(&self.target, &old)?;
+        }
+        if let Err(e) = fs::rename(&self.dir, &self.target) {
+            if had_target {
+                // Put the previous output back so the target is never left missing.
+                let _ = fs::rename(&old, &self.target);
+            }
+            return Err(e);
+        }
+        self.committed = true;
+        if had_target {
+            fs::remove_dir_all(&old)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Copies the theme's `static/`, then the site's `static/` over it, into the output root.
+/// Returns the number of files copied.
+pub fn copy_static(root: &Path, theme: &str, staging: &Staging) -> Result<usize, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let mut count = 0;
+    for dir in [
+        root.join("themes").join(theme).join("static"),
+        root.join("static"),
+    ] {
+        if !dir.is_dir() {
+            continue;
+        }
+        let walker = WalkDir::new(&dir)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let file = e
+                        .path()
+                        .map_or_else(|| site_relative(root, &dir), |p| site_relative(root, p));
+                    diags.push(Diagnostic::error(file, format!("cannot read: {e}")));
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = site_relative(&dir, entry.path());
+            let dest = staging.dir().join(&rel);
+            let result = dest
+                .parent()
+                .map_or(Ok(()), fs::create_dir_all)
+                .and_then(|()| fs::copy(entry.path(), &dest).map(|_| ()));
+            match result {
+                Ok(()) => count += 1,
+                Err(e) => diags.push(Diagnostic::error(
+                    site_relative(root, entry.path()),
+                    format!("cannot copy to the output: {e}"),
+                )),
+            }
+        }
+    }
+    diags.into_result(count)
+}

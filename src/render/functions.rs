@@ -1,0 +1,112 @@
+//! The functions and filters templates get: `t()` for UI strings, `url()` for links and the
+//! `date` filter. Each Tera instance is bound to one language; all are pure.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use tera::{Tera, Value};
+
+use crate::content::date::parse_ymd;
+use crate::lang::{Lang, Locales, UiStrings};
+
+/// What the functions need, shared by every language's Tera instance.
+pub struct TemplateEnv {
+    pub locales: Arc<Locales>,
+    pub strings: BTreeMap<Lang, UiStrings>,
+    pub base_path: String,
+}
+
+fn lang_arg(args: &HashMap<String, Value>, default: Lang) -> tera::Result<Option<Lang>> {
+    match args.get("lang") {
+        None => Ok(Some(default)),
+        Some(Value::String(s)) if s.is_empty() => Ok(None),
+        Some(Value::String(s)) => s.parse::<Lang>().map(Some).map_err(tera::Error::msg),
+        Some(other) => Err(tera::Error::msg(format!(
+            "`lang` must be a language code, got {other}"
+        ))),
+    }
+}
+
+/// Registers `t`, `url` and `date` on `tera`, bound to `lang`.
+pub fn register(tera: &mut Tera, lang: Lang, env: &Arc<TemplateEnv>) {
+    let e = Arc::clone(env);
+    tera.register_function("t", move |args: &HashMap<String, Value>| {
+        translate(&e, lang, args)
+    });
+    let e = Arc::clone(env);
+    tera.register_function("url", move |args: &HashMap<String, Value>| {
+        let path = match args.get("path") {
+            Some(Value::String(p)) => p.as_str(),
+            _ => return Err(tera::Error::msg("url() needs `path=\"/…\"`")),
+        };
+        let path = path.trim_start_matches('/');
+        let url = match lang_arg(args, lang)? {
+            Some(l) => format!("{}/{l}/{path}", e.base_path),
+            None => format!("{}/{path}", e.base_path),
+        };
+        Ok(Value::String(url))
+    });
+    let e = Arc::clone(env);
+    tera.register_filter(
+        "date",
+        move |value: &Value, args: &HashMap<String, Value>| format_date(&e, lang, value, args),
+    );
+}
+
+fn translate(env: &TemplateEnv, lang: Lang, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let key = match args.get("key") {
+        Some(Value::String(k)) => k.as_str(),
+        _ => return Err(tera::Error::msg("t() needs `key=\"…\"`")),
+    };
+    let lang = lang_arg(args, lang)?.unwrap_or(lang);
+    let count = match args.get("count") {
+        None => None,
+        Some(v) => Some(v.as_u64().ok_or_else(|| {
+            tera::Error::msg(format!(
+                "t(key=\"{key}\"): `count` must be a whole number, got {v}"
+            ))
+        })?),
+    };
+    let strings = env
+        .strings
+        .get(&lang)
+        .ok_or_else(|| tera::Error::msg(format!("no UI strings for language {lang}")))?;
+    strings
+        .lookup(key, count, env.locales.get(lang))
+        .map(Value::String)
+        .ok_or_else(|| {
+            tera::Error::msg(format!(
+                "missing UI string `{key}` for language {lang}: add it to {}",
+                strings.file
+            ))
+        })
+}
+
+fn format_date(
+    env: &TemplateEnv,
+    lang: Lang,
+    value: &Value,
+    args: &HashMap<String, Value>,
+) -> tera::Result<Value> {
+    let Value::String(text) = value else {
+        return Err(tera::Error::msg(format!(
+            "date: expected a date string, got {value}"
+        )));
+    };
+    let lang = lang_arg(args, lang)?.unwrap_or(lang);
+    let (y, m, d) =
+        parse_ymd(text).ok_or_else(|| tera::Error::msg(format!("date: `{text}` is not a date")))?;
+    let locale = env.locales.get(lang);
+    let formatted = match args.get("format").and_then(Value::as_str).unwrap_or("long") {
+        "long" => locale.format_date_long(y, m, d),
+        "short" => locale.format_date_short(y, m, d),
+        other => {
+            return Err(tera::Error::msg(format!(
+                "date: unknown format `{other}` (use \"long\" or \"short\")"
+            )))
+        }
+    };
+    formatted
+        .map(Value::String)
+        .ok_or_else(|| tera::Error::msg(format!("date: `{text}` is not a date")))
+}

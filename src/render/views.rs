@@ -1,0 +1,273 @@
+//! Template views: the small, precomputed context of each output. Views borrow from the site
+//! and hold only what the template shows; no template can reach the rest of the site.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::content::{Document, Image, Source};
+use crate::lang::Lang;
+use crate::site::{Alternate, Page, PageId, Section, Site, TermId};
+
+/// Turns a root-relative site URL into what a link needs (the base path prefixed) and an
+/// absolute permalink.
+pub struct Urls<'a> {
+    pub base_url: &'a str,
+    pub base_path: &'a str,
+}
+
+impl Urls<'_> {
+    pub fn link(&self, url: &str) -> String {
+        format!("{}{url}", self.base_path)
+    }
+
+    pub fn permalink(&self, url: &str) -> String {
+        let origin_len = self.base_url.len() - self.base_path.len();
+        format!("{}{}{url}", &self.base_url[..origin_len], self.base_path)
+    }
+}
+
+#[derive(Serialize)]
+pub struct LanguageView<'a> {
+    pub code: Lang,
+    pub name: String,
+    pub home_url: String,
+    pub title: &'a str,
+    pub description: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub base_url: &'a str,
+    pub base_path: &'a str,
+    pub home_url: String,
+    pub feed_url: String,
+    pub languages: Vec<LanguageView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct NavView<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub active: bool,
+}
+
+#[derive(Serialize)]
+pub struct AlternateView {
+    pub lang: Lang,
+    pub permalink: String,
+}
+
+#[derive(Serialize)]
+pub struct SwitchView {
+    pub lang: Lang,
+    pub name: String,
+    pub url: String,
+    pub exists: bool,
+}
+
+#[derive(Serialize)]
+pub struct MetaView {
+    pub title: String,
+    pub description: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct TermLinkView<'a> {
+    pub name: &'a str,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct SourceView<'a> {
+    pub name: &'a str,
+    pub url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct TranslatedFromView {
+    pub lang: Lang,
+    pub name: String,
+    pub url: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct SectionRefView<'a> {
+    pub title: &'a str,
+    pub url: String,
+}
+
+/// An item of a list: what a card shows.
+#[derive(Serialize)]
+pub struct CardView<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub date: Option<String>,
+    pub updated: Option<String>,
+    pub summary: &'a str,
+    pub image: Option<&'a Image>,
+    pub author: Option<&'a str>,
+    /// `tags`, `regions`, …: one key per taxonomy.
+    #[serde(flatten)]
+    pub terms: BTreeMap<&'a str, Vec<TermLinkView<'a>>>,
+}
+
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    #[serde(flatten)]
+    pub card: CardView<'a>,
+    pub kind: crate::site::PageKind,
+    pub permalink: String,
+    pub content: String,
+    pub source: Option<SourceView<'a>>,
+    pub translated_from: Option<TranslatedFromView>,
+    pub section: Option<SectionRefView<'a>>,
+    pub extra: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Serialize)]
+pub struct SectionView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub content: String,
+    pub url: String,
+    pub permalink: String,
+    pub page_count: usize,
+}
+
+#[derive(Serialize)]
+pub struct PaginationView {
+    pub current: usize,
+    pub total: usize,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+    pub first_url: String,
+    pub last_url: String,
+    pub item_count: usize,
+}
+
+#[derive(Serialize)]
+pub struct TermView<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub url: String,
+    pub count: usize,
+    pub feed_url: String,
+}
+
+#[derive(Serialize)]
+pub struct TaxonomyView<'a> {
+    pub name: &'a str,
+    pub title: String,
+    pub url: String,
+    pub terms: Vec<TermView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct RedirectView {
+    pub to: String,
+}
+
+pub fn alternate_views(alts: &[Alternate], urls: &Urls<'_>) -> Vec<AlternateView> {
+    alts.iter()
+        .filter(|a| a.exists)
+        .map(|a| AlternateView {
+            lang: a.lang,
+            permalink: urls.permalink(&a.url),
+        })
+        .collect()
+}
+
+pub fn term_links<'a>(
+    site: &'a Site,
+    page: &'a Page,
+    urls: &Urls<'_>,
+) -> BTreeMap<&'a str, Vec<TermLinkView<'a>>> {
+    let mut map = BTreeMap::new();
+    for name in &site.config.taxonomies {
+        let Some(taxonomy) = site.taxonomy(page.lang(), name) else {
+            continue;
+        };
+        let links = page
+            .terms
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|TermId(i)| {
+                let term = &taxonomy.terms[*i];
+                TermLinkView {
+                    name: &term.name,
+                    url: urls.link(&term.url),
+                }
+            })
+            .collect();
+        map.insert(name.as_str(), links);
+    }
+    map
+}
+
+pub fn card_view<'a>(site: &'a Site, id: PageId, urls: &Urls<'_>) -> CardView<'a> {
+    let page = site.page(id);
+    let meta = &page.doc.meta;
+    CardView {
+        title: page.title(),
+        url: urls.link(&page.url),
+        date: meta.date.as_ref().map(|d| d.iso()),
+        updated: meta.updated.as_ref().map(|d| d.iso()),
+        summary: &page.doc.summary,
+        image: meta.image.as_ref(),
+        author: meta.author.as_deref(),
+        terms: term_links(site, page, urls),
+    }
+}
+
+pub fn source_view(source: &Source) -> SourceView<'_> {
+    SourceView {
+        name: &source.name,
+        url: source.url.as_deref(),
+    }
+}
+
+pub fn section_view<'a>(section: &'a Section, content: String, urls: &Urls<'_>) -> SectionView<'a> {
+    let index: Option<&Document> = section.index.as_ref();
+    SectionView {
+        title: &section.title,
+        description: index
+            .and_then(|d| d.meta.description.as_deref())
+            .unwrap_or_default(),
+        content,
+        url: urls.link(&section.url),
+        permalink: urls.permalink(&section.url),
+        page_count: section.pages.len(),
+    }
+}
+
+/// Pagination over `item_count` items, `per_page` a page, for list page `current` of `base`.
+pub fn pagination_view(
+    base: &str,
+    current: usize,
+    item_count: usize,
+    per_page: usize,
+    urls: &Urls<'_>,
+) -> PaginationView {
+    let total = item_count.div_ceil(per_page).max(1);
+    let url = |n: usize| urls.link(&Site::paginated_url(base, n));
+    PaginationView {
+        current,
+        total,
+        prev_url: (current > 1).then(|| url(current - 1)),
+        next_url: (current < total).then(|| url(current + 1)),
+        first_url: url(1),
+        last_url: url(total),
+        item_count,
+    }
+}
+
+/// The slice of `items` shown on list page `n` (1-based).
+pub fn page_slice<T>(items: &[T], n: usize, per_page: usize) -> &[T] {
+    let start = (n.saturating_sub(1)) * per_page;
+    let end = (start + per_page).min(items.len());
+    items.get(start..end).unwrap_or(&[])
+}

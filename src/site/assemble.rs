@@ -1,0 +1,493 @@
+//! Assembling the site model from loaded documents: sections, pages and their URLs,
+//! translation groups, taxonomies, navigation and the list of outputs.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::config::Config;
+use crate::content::{Document, SortBy};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::lang::{slugify, Lang, Locales};
+
+use super::taxonomy::build_taxonomy;
+use super::{
+    GroupId, NavItem, Output, OutputKind, Page, PageId, PageKind, Section, SectionId, Site,
+};
+
+pub fn assemble_site(
+    config: Config,
+    docs: Vec<Document>,
+    locales: &Locales,
+    drafts: bool,
+) -> Result<Site, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let docs: Vec<Document> = docs
+        .into_iter()
+        .filter(|d| drafts || !d.meta.draft)
+        .collect();
+    let (indexes, page_docs): (Vec<Document>, Vec<Document>) =
+        docs.into_iter().partition(|d| d.is_index);
+
+    let (mut sections, sections_by_dir) = assemble_sections(&config, indexes, &page_docs);
+    let mut pages = assemble_pages(page_docs, &sections, &sections_by_dir, &mut diags);
+    for (i, page) in pages.iter().enumerate() {
+        sections[page.section.0].pages.push(PageId(i));
+    }
+    for section in &mut sections {
+        let locale = locales.get(section.lang);
+        let sort_by = section.sort_by;
+        section
+            .pages
+            .sort_by(|a, b| compare_pages(&pages[a.0], &pages[b.0], sort_by, locale));
+    }
+    let groups = assemble_groups(&mut pages, &mut diags);
+    let latest = latest_articles(&config, &pages);
+    let mut taxonomies = Vec::new();
+    for &lang in &config.languages {
+        for name in &config.taxonomies {
+            let ordered = &latest[&lang];
+            taxonomies.push(build_taxonomy(
+                lang,
+                name,
+                &mut pages,
+                ordered,
+                locales.get(lang),
+            ));
+        }
+    }
+    let homes = config
+        .languages
+        .iter()
+        .filter_map(|l| {
+            sections_by_dir
+                .get(&(*l, String::new()))
+                .map(|id| (*l, *id))
+        })
+        .collect();
+    let nav = assemble_nav(&config, &sections, &pages, locales);
+    let mut site = Site {
+        config,
+        pages,
+        sections,
+        homes,
+        groups,
+        sections_by_dir,
+        taxonomies,
+        nav,
+        latest,
+        outputs: Vec::new(),
+    };
+    site.outputs = assemble_outputs(&site, &mut diags);
+    diags.into_result(site)
+}
+
+/// One section per folder that holds content, plus its parents and every language's home.
+fn assemble_sections(
+    config: &Config,
+    indexes: Vec<Document>,
+    pages: &[Document],
+) -> (Vec<Section>, BTreeMap<(Lang, String), SectionId>) {
+    let mut dirs: BTreeSet<(Lang, String)> = BTreeSet::new();
+    for &lang in &config.languages {
+        dirs.insert((lang, String::new()));
+    }
+    for doc in indexes.iter().chain(pages) {
+        let mut dir = doc.dir.clone();
+        loop {
+            dirs.insert((doc.lang, dir.clone()));
+            match dir.rfind('/') {
+                Some(i) => dir.truncate(i),
+                None => break,
+            }
+        }
+    }
+    let mut index_by_dir: BTreeMap<(Lang, String), Document> = indexes
+        .into_iter()
+        .map(|d| ((d.lang, d.dir.clone()), d))
+        .collect();
+    let mut sections: Vec<Section> = Vec::new();
+    let mut by_dir = BTreeMap::new();
+    for (lang, dir) in dirs {
+        let index = index_by_dir.remove(&(lang, dir.clone()));
+        let meta = index.as_ref().map(|d| &d.meta);
+        let title = meta
+            .and_then(|m| m.title.clone())
+            .unwrap_or_else(|| default_section_title(config, lang, &dir));
+        let id = SectionId(sections.len());
+        let parent = parent_dir(&dir).and_then(|p| by_dir.get(&(lang, p)).copied());
+        if let Some(p) = parent {
+            let p: SectionId = p;
+            sections[p.0].subsections.push(id);
+        }
+        sections.push(Section {
+            lang,
+            url: section_url(lang, &dir),
+            dir: dir.clone(),
+            title,
+            parent,
+            subsections: Vec::new(),
+            pages: Vec::new(),
+            sort_by: meta.and_then(|m| m.sort_by).unwrap_or_default(),
+            paginate_by: meta
+                .and_then(|m| m.paginate_by)
+                .unwrap_or(config.paginate_by),
+            weight: meta.and_then(|m| m.weight).unwrap_or(0),
+            index,
+        });
+        by_dir.insert((lang, dir), id);
+    }
+    (sections, by_dir)
+}
+
+fn parent_dir(dir: &str) -> Option<String> {
+    if dir.is_empty() {
+        None
+    } else {
+        Some(
+            dir.rfind('/')
+                .map_or(String::new(), |i| dir[..i].to_string()),
+        )
+    }
+}
+
+fn default_section_title(config: &Config, lang: Lang, dir: &str) -> String {
+    if dir.is_empty() {
+        return config.title(lang).to_string();
+    }
+    let last = dir.rsplit('/').next().unwrap_or(dir);
+    let mut chars = last.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// `/kk/news/2025/`: each folder name slugged.
+fn section_url(lang: Lang, dir: &str) -> String {
+    let mut url = format!("/{lang}/");
+    for part in dir.split('/').filter(|p| !p.is_empty()) {
+        url.push_str(&slugify(part));
+        url.push('/');
+    }
+    url
+}
+
+fn assemble_pages(
+    docs: Vec<Document>,
+    sections: &[Section],
+    by_dir: &BTreeMap<(Lang, String), SectionId>,
+    diags: &mut Diagnostics,
+) -> Vec<Page> {
+    let mut pages = Vec::with_capacity(docs.len());
+    for doc in docs {
+        let Some(&section_id) = by_dir.get(&(doc.lang, doc.dir.clone())) else {
+            continue;
+        };
+        let section = &sections[section_id.0];
+        let kind = if section.is_home() {
+            PageKind::Page
+        } else {
+            PageKind::Article
+        };
+        let slug = slugify(doc.meta.slug.as_deref().unwrap_or(&doc.stem));
+        if slug.is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    &doc.source,
+                    "slug: the file name gives no URL; set `slug:` to letters or digits",
+                )
+                .at(1, 1),
+            );
+            continue;
+        }
+        if kind == PageKind::Article
+            && section.sort_by == SortBy::Date
+            && doc.meta.date.is_none()
+            && !doc.meta.draft
+        {
+            diags.push(
+                Diagnostic::error(
+                    &doc.source,
+                    "date: missing; pages of a section sorted by date need `date: YYYY-MM-DD` (or `draft: true`)",
+                )
+                .at(1, 1),
+            );
+        }
+        pages.push(Page {
+            url: format!("{}{slug}/", section.url),
+            kind,
+            section: section_id,
+            group: GroupId(0),
+            terms: BTreeMap::new(),
+            doc,
+        });
+    }
+    pages
+}
+
+fn compare_pages(
+    a: &Page,
+    b: &Page,
+    sort_by: SortBy,
+    locale: &crate::lang::Locale,
+) -> std::cmp::Ordering {
+    let by_date = || {
+        let ta = a.doc.meta.date.as_ref().map(|d| d.timestamp());
+        let tb = b.doc.meta.date.as_ref().map(|d| d.timestamp());
+        tb.cmp(&ta)
+    };
+    let by_weight = || {
+        a.doc
+            .meta
+            .weight
+            .unwrap_or(0)
+            .cmp(&b.doc.meta.weight.unwrap_or(0))
+    };
+    let by_title = || locale.compare(a.title(), b.title());
+    let primary = match sort_by {
+        SortBy::Date => by_date().then_with(by_weight).then_with(by_title),
+        SortBy::Weight => by_weight().then_with(by_title),
+        SortBy::Title => by_title().then_with(by_date),
+    };
+    primary.then_with(|| a.url.cmp(&b.url))
+}
+
+/// Pairs pages across languages by `translation_key`, else by path inside the language root.
+fn assemble_groups(pages: &mut [Page], diags: &mut Diagnostics) -> Vec<BTreeMap<Lang, PageId>> {
+    let mut by_key: BTreeMap<String, BTreeMap<Lang, PageId>> = BTreeMap::new();
+    for (i, page) in pages.iter().enumerate() {
+        let key = page
+            .doc
+            .meta
+            .translation_key
+            .clone()
+            .unwrap_or_else(|| page.doc.rel_key());
+        let slot = by_key.entry(key.clone()).or_default();
+        match slot.get(&page.lang()) {
+            Some(other) => diags.push(Diagnostic::error(
+                &page.doc.source,
+                format!(
+                    "translation_key: `{key}` is also used by {} in the same language",
+                    pages[other.0].doc.source
+                ),
+            )),
+            None => {
+                slot.insert(page.lang(), PageId(i));
+            }
+        }
+    }
+    let groups: Vec<BTreeMap<Lang, PageId>> = by_key.into_values().collect();
+    for (g, members) in groups.iter().enumerate() {
+        for id in members.values() {
+            pages[id.0].group = GroupId(g);
+        }
+    }
+    groups
+}
+
+/// Each language's articles, newest first.
+fn latest_articles(config: &Config, pages: &[Page]) -> BTreeMap<Lang, Vec<PageId>> {
+    let mut latest: BTreeMap<Lang, Vec<PageId>> =
+        config.languages.iter().map(|l| (*l, Vec::new())).collect();
+    for (i, page) in pages.iter().enumerate() {
+        if page.kind == PageKind::Article {
+            if let Some(list) = latest.get_mut(&page.lang()) {
+                list.push(PageId(i));
+            }
+        }
+    }
+    for list in latest.values_mut() {
+        list.sort_by(|a, b| {
+            let (pa, pb) = (&pages[a.0], &pages[b.0]);
+            let ta = pa.doc.meta.date.as_ref().map(|d| d.timestamp());
+            let tb = pb.doc.meta.date.as_ref().map(|d| d.timestamp());
+            tb.cmp(&ta).then_with(|| pa.url.cmp(&pb.url))
+        });
+    }
+    latest
+}
+
+/// Top-level sections and standalone pages, by weight, then title.
+fn assemble_nav(
+    config: &Config,
+    sections: &[Section],
+    pages: &[Page],
+    locales: &Locales,
+) -> BTreeMap<Lang, Vec<NavItem>> {
+    let mut nav = BTreeMap::new();
+    for &lang in &config.languages {
+        let mut items: Vec<NavItem> = sections
+            .iter()
+            .filter(|s| s.lang == lang && !s.is_home() && !s.dir.contains('/'))
+            .map(|s| NavItem {
+                title: s.title.clone(),
+                url: s.url.clone(),
+                weight: s.weight,
+            })
+            .chain(
+                pages
+                    .iter()
+                    .filter(|p| p.lang() == lang && p.kind == PageKind::Page)
+                    .map(|p| NavItem {
+                        title: p.title().to_string(),
+                        url: p.url.clone(),
+                        weight: p.doc.meta.weight.unwrap_or(0),
+                    }),
+            )
+            .collect();
+        let locale = locales.get(lang);
+        items.sort_by(|a, b| {
+            a.weight
+                .cmp(&b.weight)
+                .then_with(|| locale.compare(&a.title, &b.title))
+                .then_with(|| a.url.cmp(&b.url))
+        });
+        nav.insert(lang, items);
+    }
+    nav
+}
+
+/// Every templated output of the site; two outputs with one URL are an error naming both
+/// sources.
+fn assemble_outputs(site: &Site, diags: &mut Diagnostics) -> Vec<Output> {
+    let mut outputs = Vec::new();
+    let mut push = |url: String, kind: OutputKind, source: &str| {
+        outputs.push(Output {
+            url,
+            kind,
+            source: source.to_string(),
+        })
+    };
+    push("/".into(), OutputKind::Chooser, crate::config::CONFIG_FILE);
+    push(
+        "/404.html".into(),
+        OutputKind::NotFound,
+        crate::config::CONFIG_FILE,
+    );
+    for (i, section) in site.sections.iter().enumerate() {
+        let source = section_source(section);
+        if section.is_home() {
+            push(section.url.clone(), OutputKind::Home(section.lang), &source);
+            continue;
+        }
+        let id = SectionId(i);
+        paginated_outputs(
+            section.page_count(),
+            &section.url,
+            section.lang,
+            &source,
+            &mut push,
+            |n| OutputKind::SectionList {
+                section: id,
+                page_no: n,
+            },
+        );
+    }
+    for (i, page) in site.pages.iter().enumerate() {
+        push(
+            page.url.clone(),
+            OutputKind::Page(PageId(i)),
+            &page.doc.source,
+        );
+        for alias in &page.doc.meta.aliases {
+            push(
+                normalize_alias(alias),
+                OutputKind::Redirect {
+                    lang: page.lang(),
+                    to: page.url.clone(),
+                    target: Box::new(OutputKind::Page(PageId(i))),
+                },
+                &page.doc.source,
+            );
+        }
+    }
+    for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+        let source = crate::config::CONFIG_FILE;
+        push(
+            taxonomy.url.clone(),
+            OutputKind::TaxonomyIndex { taxonomy: t },
+            source,
+        );
+        for (i, term) in taxonomy.terms.iter().enumerate() {
+            let source = term
+                .pages
+                .first()
+                .map_or(source.to_string(), |p| site.page(*p).doc.source.clone());
+            let count = term.pages.len().div_ceil(site.config.paginate_by).max(1);
+            paginated_outputs(count, &term.url, taxonomy.lang, &source, &mut push, |n| {
+                OutputKind::TermList {
+                    taxonomy: t,
+                    term: super::TermId(i),
+                    page_no: n,
+                }
+            });
+        }
+    }
+    check_unique_urls(&outputs, diags);
+    outputs
+}
+
+/// List pages 1..=count, plus a `page/1/` redirect to page 1 when there is more than one.
+fn paginated_outputs(
+    count: usize,
+    base: &str,
+    lang: Lang,
+    source: &str,
+    push: &mut impl FnMut(String, OutputKind, &str),
+    kind: impl Fn(usize) -> OutputKind,
+) {
+    for n in 1..=count {
+        push(Site::paginated_url(base, n), kind(n), source);
+    }
+    if count > 1 {
+        push(
+            format!("{base}page/1/"),
+            OutputKind::Redirect {
+                lang,
+                to: base.to_string(),
+                target: Box::new(kind(1)),
+            },
+            source,
+        );
+    }
+}
+
+fn section_source(section: &Section) -> String {
+    match &section.index {
+        Some(doc) => doc.source.clone(),
+        None if section.dir.is_empty() => format!("content/{}", section.lang),
+        None => format!("content/{}/{}", section.lang, section.dir),
+    }
+}
+
+/// `old/path` → `/old/path/`; a path ending in `.html` stays a file.
+fn normalize_alias(alias: &str) -> String {
+    let trimmed = alias.trim().trim_matches('/');
+    if trimmed.ends_with(".html") {
+        format!("/{trimmed}")
+    } else if trimmed.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+fn check_unique_urls(outputs: &[Output], diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<&str, &Output> = BTreeMap::new();
+    for output in outputs {
+        if let Some(first) = seen.get(output.url.as_str()) {
+            let (a, b) = if first.source <= output.source {
+                (&first.source, &output.source)
+            } else {
+                (&output.source, &first.source)
+            };
+            let message = if a == b {
+                format!("URL {} is produced twice by this file", output.url)
+            } else {
+                format!("URL {} is also produced by {a}", output.url)
+            };
+            diags.push(Diagnostic::error(b.as_str(), message));
+        } else {
+            seen.insert(&output.url, output);
+        }
+    }
+}

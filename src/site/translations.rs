@@ -1,0 +1,119 @@
+//! Translations: for any output, where the reader lands in each language — the counterpart
+//! when it exists, else the nearest existing page (its section, a parent section, the home),
+//! so that the language switch never leads to a 404.
+
+use crate::lang::Lang;
+
+use super::{OutputKind, Site};
+
+/// Where an output leads in one language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alternate {
+    pub lang: Lang,
+    /// Root-relative URL without the base path.
+    pub url: String,
+    /// True when `url` is this output's own translation, false for a fallback.
+    pub exists: bool,
+}
+
+impl Site {
+    /// One entry per configured language, in site.yaml order (the output's own included).
+    pub fn alternates(&self, kind: &OutputKind) -> Vec<Alternate> {
+        self.config
+            .languages
+            .iter()
+            .map(|&lang| self.alternate(kind, lang))
+            .collect()
+    }
+
+    fn alternate(&self, kind: &OutputKind, lang: Lang) -> Alternate {
+        let found = |url: String| Alternate {
+            lang,
+            url,
+            exists: true,
+        };
+        match kind {
+            OutputKind::Chooser | OutputKind::NotFound | OutputKind::Home(_) => {
+                found(self.home_url(lang))
+            }
+            OutputKind::Page(id) => {
+                let page = self.page(*id);
+                match self.groups[page.group.0].get(&lang) {
+                    Some(other) => found(self.page(*other).url.clone()),
+                    None => self.nearest(lang, &page.doc.dir),
+                }
+            }
+            OutputKind::SectionList { section, page_no } => {
+                let section = self.section(*section);
+                match self.sections_by_dir.get(&(lang, section.dir.clone())) {
+                    Some(other) => {
+                        let other = self.section(*other);
+                        let n = (*page_no).min(other.page_count());
+                        found(Site::paginated_url(&other.url, n))
+                    }
+                    None => self.nearest(lang, &section.dir),
+                }
+            }
+            OutputKind::TaxonomyIndex { taxonomy } => {
+                let name = &self.taxonomies[*taxonomy].name;
+                match self.taxonomy(lang, name) {
+                    Some(t) => found(t.url.clone()),
+                    None => self.nearest(lang, ""),
+                }
+            }
+            OutputKind::TermList {
+                taxonomy,
+                term,
+                page_no,
+            } => {
+                let source = &self.taxonomies[*taxonomy];
+                let slug = &source.terms[term.0].slug;
+                let Some(target) = self.taxonomy(lang, &source.name) else {
+                    return self.nearest(lang, "");
+                };
+                match target.terms.iter().find(|t| &t.slug == slug) {
+                    Some(t) => {
+                        let pages = t.pages.len().div_ceil(self.config.paginate_by).max(1);
+                        found(Site::paginated_url(&t.url, (*page_no).min(pages)))
+                    }
+                    None => Alternate {
+                        lang,
+                        url: target.url.clone(),
+                        exists: false,
+                    },
+                }
+            }
+            OutputKind::Redirect { target, .. } => self.alternate(target, lang),
+        }
+    }
+
+    fn home_url(&self, lang: Lang) -> String {
+        format!("/{lang}/")
+    }
+
+    /// The closest existing section of `lang` to folder `dir`: the same folder, else a parent,
+    /// else the home.
+    fn nearest(&self, lang: Lang, dir: &str) -> Alternate {
+        let mut dir = dir.to_string();
+        loop {
+            if let Some(id) = self.sections_by_dir.get(&(lang, dir.clone())) {
+                return Alternate {
+                    lang,
+                    url: self.section(*id).url.clone(),
+                    exists: false,
+                };
+            }
+            match dir.rfind('/') {
+                Some(i) => dir.truncate(i),
+                None if !dir.is_empty() => dir.clear(),
+                None => {
+                    return Alternate {
+                        lang,
+                        url: self.home_url(lang),
+                        exists: false,
+                    }
+                }
+            }
+        }
+    }
+}
