@@ -15,6 +15,7 @@ pub mod build;
 pub mod config;
 pub mod content;
 pub mod diag;
+pub mod import;
 pub mod lang;
 pub mod output;
 pub mod render;

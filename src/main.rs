@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use qostil::import::{import_dir, ImportOptions, ImportReport};
 use qostil::{build_site, BuildOptions, Diagnostics};
 
 /// Most errors printed for one build; the rest are counted.
@@ -39,6 +40,23 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Turn raw documents (like seeds/) into content files.
+    Import {
+        /// Folder of raw text documents.
+        dir: PathBuf,
+        /// Content folder to write into.
+        #[arg(long, default_value = "content")]
+        out: PathBuf,
+        /// Overwrite existing content files.
+        #[arg(long)]
+        force: bool,
+        /// Report what would be written, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Site root (messages name files relative to it).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 fn print_diagnostics(diags: &Diagnostics) {
@@ -53,6 +71,26 @@ fn print_diagnostics(diags: &Diagnostics) {
         eprintln!(
             "{errors} error{}; nothing was written",
             if errors == 1 { "" } else { "s" }
+        );
+    }
+}
+
+fn print_import_report(report: &ImportReport, dry_run: bool) {
+    for doc in &report.docs {
+        let c = &doc.converted;
+        let date = match &c.date {
+            Some((d, how)) => format!("date {d} ({})", format!("{how:?}").to_lowercase()),
+            None => "no date: draft until an editor sets `date`".to_string(),
+        };
+        let stripped = if c.stripped.is_empty() {
+            "nothing stripped".to_string()
+        } else {
+            format!("stripped: {}", c.stripped.join(", "))
+        };
+        let verb = if dry_run { "would write" } else { "→" };
+        println!(
+            "{} {verb} {}: {}, «{}», {date}; {stripped}",
+            doc.source, doc.target, c.lang, c.title
         );
     }
 }
@@ -107,6 +145,41 @@ fn main() -> ExitCode {
                     print_diagnostics(&diags);
                     ExitCode::from(1)
                 }
+            }
+        }
+        Command::Import {
+            dir,
+            out,
+            force,
+            dry_run,
+            root,
+        } => {
+            let options = ImportOptions {
+                input: dir,
+                out: if out.is_absolute() {
+                    out
+                } else {
+                    root.join(out)
+                },
+                root,
+                force,
+                dry_run,
+            };
+            let report = import_dir(&options);
+            print_import_report(&report, dry_run);
+            let failed = report.errors.len();
+            for d in report.errors.iter() {
+                eprintln!("{d}");
+            }
+            println!(
+                "{} document{} imported, {failed} failed",
+                report.docs.len(),
+                if report.docs.len() == 1 { "" } else { "s" }
+            );
+            if failed > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
             }
         }
     }

@@ -126,3 +126,8 @@ mod tests {
         assert!(parse_mapping("- a\n").is_err());
     }
 }
+
+/// Serializes a value as YAML (front matter written by `import` and `new`).
+pub fn to_string<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    serde_yaml::to_string(value).map_err(|e| e.to_string())
+}
