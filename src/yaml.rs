@@ -96,6 +96,11 @@ pub fn locate_key(text: &str, key: &str) -> Option<(usize, usize)> {
     None
 }
 
+/// Serializes a value as YAML (front matter written by `import` and `new`).
+pub fn to_string<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    serde_yaml::to_string(value).map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,9 +130,4 @@ mod tests {
         assert!(parse_mapping("").unwrap().is_empty());
         assert!(parse_mapping("- a\n").is_err());
     }
-}
-
-/// Serializes a value as YAML (front matter written by `import` and `new`).
-pub fn to_string<T: serde::Serialize>(value: &T) -> Result<String, String> {
-    serde_yaml::to_string(value).map_err(|e| e.to_string())
 }
