@@ -95,6 +95,14 @@ pub struct FrontMatter {
     pub sort_by: Option<SortBy>,
     pub paginate_by: Option<usize>,
     pub extra: Map<String, Value>,
+    /// (line, column) in the file of each top-level key's value, for later stages' messages.
+    pub positions: BTreeMap<String, (usize, usize)>,
+}
+
+impl FrontMatter {
+    pub fn position(&self, key: &str) -> Option<(usize, usize)> {
+        self.positions.get(key).copied()
+    }
 }
 
 /// Reads known keys out of the parsed mapping, reporting each bad one at its position.
@@ -198,6 +206,12 @@ pub fn parse_front_matter(
             return None;
         }
     };
+    let positions = map
+        .keys()
+        .filter_map(|k| {
+            yaml::locate_key(split.yaml, k).map(|(l, c)| (k.clone(), (l + split.yaml_line - 1, c)))
+        })
+        .collect();
     let mut r = FieldReader {
         map,
         yaml: split.yaml,
@@ -205,7 +219,9 @@ pub fn parse_front_matter(
         file,
         diags,
     };
-    Some(resolve_front_matter(&mut r, taxonomies))
+    let mut fm = resolve_front_matter(&mut r, taxonomies);
+    fm.positions = positions;
+    Some(fm)
 }
 
 fn resolve_front_matter(r: &mut FieldReader<'_>, taxonomies: &[String]) -> FrontMatter {
@@ -280,6 +296,7 @@ fn resolve_front_matter(r: &mut FieldReader<'_>, taxonomies: &[String]) -> Front
         sort_by,
         paginate_by: paginate_by.filter(|n| *n > 0),
         extra: std::mem::take(&mut r.map),
+        positions: BTreeMap::new(),
     }
 }
 

@@ -2,8 +2,10 @@
 //! The renderer never writes files and never looks the site up from a template.
 
 mod functions;
+mod metadata;
 mod templates;
 pub mod views;
+pub mod xml;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,13 +19,14 @@ pub use templates::error_chain;
 use crate::content::{markdown, read_body, Document};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::{Lang, Locales, UiStrings};
-use crate::site::{Output, OutputKind, PageId, PageKind, Site};
+use crate::site::{NavTitle, Output, OutputKind, PageId, PageKind, Site};
 use crate::yaml;
 use views::*;
 
-/// The templates each kind of output needs.
-fn template_name(kind: &OutputKind) -> &'static str {
-    match kind {
+/// The template each kind of HTML output is rendered with; `None` for the XML and text
+/// outputs, which are written without templates.
+fn template_name(kind: &OutputKind) -> Option<&'static str> {
+    Some(match kind {
         OutputKind::Chooser => "chooser.html",
         OutputKind::NotFound => "404.html",
         OutputKind::Home(_) => "index.html",
@@ -32,7 +35,11 @@ fn template_name(kind: &OutputKind) -> &'static str {
         OutputKind::TaxonomyIndex { .. } => "taxonomy.html",
         OutputKind::TermList { .. } => "term.html",
         OutputKind::Redirect { .. } => "redirect.html",
-    }
+        OutputKind::Feed { .. }
+        | OutputKind::Sitemap
+        | OutputKind::SitemapPart(_)
+        | OutputKind::Robots => return None,
+    })
 }
 
 pub struct Renderer {
@@ -100,7 +107,7 @@ impl Renderer {
         let mut required: Vec<&str> = site
             .outputs
             .iter()
-            .map(|o| template_name(&o.kind))
+            .filter_map(|o| template_name(&o.kind))
             .collect();
         required.sort_unstable();
         required.dedup();
@@ -163,8 +170,99 @@ impl Renderer {
 
     /// Renders one output to a string.
     pub fn render(&self, site: &Site, output: &Output) -> Result<String, Diagnostic> {
+        let urls = Urls {
+            base_url: &site.config.base_url,
+            base_path: &site.config.base_path,
+        };
+        match &output.kind {
+            OutputKind::Feed { .. } => self.render_feed(site, output, &urls),
+            OutputKind::Sitemap => Ok(xml::sitemap(site, &urls)),
+            OutputKind::SitemapPart(n) => Ok(xml::sitemap_part(site, &urls, *n)),
+            OutputKind::Robots => Ok(xml::robots(&urls)),
+            _ => self.render_template(site, output),
+        }
+    }
+
+    fn render_feed(
+        &self,
+        site: &Site,
+        output: &Output,
+        urls: &Urls<'_>,
+    ) -> Result<String, Diagnostic> {
+        let OutputKind::Feed { lang, term } = &output.kind else {
+            return Err(Diagnostic::global("not a feed"));
+        };
+        let config = &site.config;
+        let origin = urls.origin();
+        let mut entries = Vec::new();
+        for id in xml::feed_pages(site, &output.kind) {
+            let page = site.page(id);
+            let meta = &page.doc.meta;
+            let published = meta
+                .date
+                .as_ref()
+                .or(meta.updated.as_ref())
+                .map(|d| d.rfc3339())
+                .unwrap_or_default();
+            let updated = meta
+                .updated
+                .as_ref()
+                .map_or_else(|| published.clone(), |d| d.rfc3339());
+            let categories = term_links(site, page, urls)
+                .into_values()
+                .flatten()
+                .map(|t| (t.name.to_string(), t.name.to_string()))
+                .collect();
+            entries.push(xml::FeedEntry {
+                title: page.title().to_string(),
+                permalink: urls.permalink(&page.url),
+                published,
+                updated,
+                author: meta
+                    .author
+                    .clone()
+                    .unwrap_or_else(|| config.title(*lang).to_string()),
+                summary: page.doc.summary.clone(),
+                content: xml::absolutize_links(&self.body_html(&page.doc)?, origin),
+                categories,
+            });
+        }
+        let updated = entries
+            .iter()
+            .map(|e| e.updated.as_str())
+            .max()
+            .unwrap_or("1970-01-01T00:00:00Z")
+            .to_string();
+        let (title, alternate) = match term {
+            Some((t, term)) => {
+                let term = &site.taxonomies[*t].terms[term.0];
+                (
+                    format!("{} — {}", config.title(*lang), term.name),
+                    term.url.clone(),
+                )
+            }
+            None => (config.title(*lang).to_string(), format!("/{lang}/")),
+        };
+        let head = xml::FeedHead {
+            lang: lang.code(),
+            title: &title,
+            subtitle: config.description(*lang),
+            self_url: &urls.permalink(&output.url),
+            alternate: &urls.permalink(&alternate),
+            updated: &updated,
+            author: config.title(*lang),
+        };
+        Ok(xml::atom_feed(&head, &entries))
+    }
+
+    fn render_template(&self, site: &Site, output: &Output) -> Result<String, Diagnostic> {
         let lang = output_lang(site, &output.kind);
-        let template = template_name(&output.kind);
+        let Some(template) = template_name(&output.kind) else {
+            return Err(Diagnostic::global(format!(
+                "{} has no template",
+                output.url
+            )));
+        };
         let mut ctx = self.base_context(site, output, lang);
         self.fill_context(site, output, lang, &mut ctx)?;
         let tera = self
@@ -220,13 +318,16 @@ impl Renderer {
                 languages,
             },
         );
-        let nav: Vec<NavView<'_>> = site
+        let nav: Vec<NavView> = site
             .nav
             .get(&lang)
             .into_iter()
             .flatten()
             .map(|item| NavView {
-                title: &item.title,
+                title: match &item.title {
+                    NavTitle::Text(t) => t.clone(),
+                    NavTitle::UiString(key) => self.ui(lang, key),
+                },
                 url: urls.link(&item.url),
                 active: output.url.starts_with(&item.url),
             })
@@ -395,11 +496,38 @@ impl Renderer {
                 (with_site(&term.name), config.description(lang).to_string())
             }
             OutputKind::Redirect { to, .. } => {
-                ctx.insert("redirect", &RedirectView { to: urls.link(to) });
+                ctx.insert(
+                    "redirect",
+                    &RedirectView {
+                        to: urls.link(to),
+                        permalink: urls.permalink(to),
+                    },
+                );
                 (with_site(to), String::new())
             }
+            OutputKind::Feed { .. }
+            | OutputKind::Sitemap
+            | OutputKind::SitemapPart(_)
+            | OutputKind::Robots => (String::new(), String::new()),
         };
         ctx.insert("meta", &MetaView { title, description });
+        let (image, json_ld) = match &output.kind {
+            OutputKind::Page(id) => {
+                let page = site.page(*id);
+                let permalink = urls.permalink(&page.url);
+                let image = page
+                    .doc
+                    .meta
+                    .image
+                    .as_ref()
+                    .map(|i| metadata::absolute_image(&i.src, &permalink, &urls));
+                (image, metadata::article_json_ld(site, page, &urls))
+            }
+            OutputKind::Home(l) => (None, Some(metadata::website_json_ld(site, *l, &urls))),
+            _ => (None, None),
+        };
+        ctx.insert("og", &metadata::og_view(site, lang, image));
+        ctx.insert("json_ld", &json_ld);
         Ok(())
     }
 
@@ -458,6 +586,9 @@ pub fn output_lang(site: &Site, kind: &OutputKind) -> Lang {
         OutputKind::TaxonomyIndex { taxonomy } | OutputKind::TermList { taxonomy, .. } => {
             site.taxonomies[*taxonomy].lang
         }
-        OutputKind::Redirect { lang, .. } => *lang,
+        OutputKind::Redirect { lang, .. } | OutputKind::Feed { lang, .. } => *lang,
+        OutputKind::Sitemap | OutputKind::SitemapPart(_) | OutputKind::Robots => {
+            site.config.default_language
+        }
     }
 }

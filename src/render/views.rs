@@ -22,8 +22,13 @@ impl Urls<'_> {
     }
 
     pub fn permalink(&self, url: &str) -> String {
-        let origin_len = self.base_url.len() - self.base_path.len();
-        format!("{}{}{url}", &self.base_url[..origin_len], self.base_path)
+        format!("{}{url}", self.base_url)
+    }
+
+    /// `https://host` without the base path: what a root-relative URL is relative to.
+    pub fn origin(&self) -> &str {
+        let origin_len = self.base_url.len().saturating_sub(self.base_path.len());
+        self.base_url.get(..origin_len).unwrap_or(self.base_url)
     }
 }
 
@@ -48,8 +53,8 @@ pub struct SiteView<'a> {
 }
 
 #[derive(Serialize)]
-pub struct NavView<'a> {
-    pub title: &'a str,
+pub struct NavView {
+    pub title: String,
     pub url: String,
     pub active: bool,
 }
@@ -168,6 +173,7 @@ pub struct TaxonomyView<'a> {
 #[derive(Serialize)]
 pub struct RedirectView {
     pub to: String,
+    pub permalink: String,
 }
 
 pub fn alternate_views(alts: &[Alternate], urls: &Urls<'_>) -> Vec<AlternateView> {

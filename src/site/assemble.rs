@@ -8,9 +8,10 @@ use crate::content::{Document, SortBy};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::{slugify, Lang, Locales};
 
-use super::taxonomy::build_taxonomy;
+use super::taxonomy::{build_taxonomy, TaxonomySpec};
 use super::{
-    GroupId, NavItem, Output, OutputKind, Page, PageId, PageKind, Section, SectionId, Site,
+    GroupId, NavItem, NavTitle, Output, OutputKind, Page, PageId, PageKind, Section, SectionId,
+    Site, SITEMAP_LIMIT, TAXONOMY_NAV_WEIGHT,
 };
 
 pub fn assemble_site(
@@ -45,13 +46,13 @@ pub fn assemble_site(
     for &lang in &config.languages {
         for name in &config.taxonomies {
             let ordered = &latest[&lang];
-            taxonomies.push(build_taxonomy(
+            let spec = TaxonomySpec {
                 lang,
                 name,
-                &mut pages,
-                ordered,
-                locales.get(lang),
-            ));
+                locale: locales.get(lang),
+                vocabulary: config.vocabularies.get(name),
+            };
+            taxonomies.push(build_taxonomy(&spec, &mut pages, ordered, &mut diags));
         }
     }
     let homes = config
@@ -306,7 +307,7 @@ fn latest_articles(config: &Config, pages: &[Page]) -> BTreeMap<Lang, Vec<PageId
     latest
 }
 
-/// Top-level sections and standalone pages, by weight, then title.
+/// Top-level sections, taxonomy indexes and standalone pages, by weight, then title.
 fn assemble_nav(
     config: &Config,
     sections: &[Section],
@@ -315,32 +316,41 @@ fn assemble_nav(
 ) -> BTreeMap<Lang, Vec<NavItem>> {
     let mut nav = BTreeMap::new();
     for &lang in &config.languages {
-        let mut items: Vec<NavItem> = sections
+        let sections = sections
             .iter()
             .filter(|s| s.lang == lang && !s.is_home() && !s.dir.contains('/'))
             .map(|s| NavItem {
-                title: s.title.clone(),
+                title: NavTitle::Text(s.title.clone()),
                 url: s.url.clone(),
                 weight: s.weight,
-            })
-            .chain(
-                pages
-                    .iter()
-                    .filter(|p| p.lang() == lang && p.kind == PageKind::Page)
-                    .map(|p| NavItem {
-                        title: p.title().to_string(),
-                        url: p.url.clone(),
-                        weight: p.doc.meta.weight.unwrap_or(0),
-                    }),
-            )
-            .collect();
+            });
+        let pages = pages
+            .iter()
+            .filter(|p| p.lang() == lang && p.kind == PageKind::Page)
+            .map(|p| NavItem {
+                title: NavTitle::Text(p.title().to_string()),
+                url: p.url.clone(),
+                weight: p.doc.meta.weight.unwrap_or(0),
+            });
+        let mut items: Vec<NavItem> = sections.chain(pages).collect();
         let locale = locales.get(lang);
         items.sort_by(|a, b| {
+            let text = |t: &NavTitle| match t {
+                NavTitle::Text(s) | NavTitle::UiString(s) => s.clone(),
+            };
             a.weight
                 .cmp(&b.weight)
-                .then_with(|| locale.compare(&a.title, &b.title))
+                .then_with(|| locale.compare(&text(&a.title), &text(&b.title)))
                 .then_with(|| a.url.cmp(&b.url))
         });
+        // Taxonomies keep site.yaml's order among themselves.
+        let at = items.partition_point(|i| i.weight <= TAXONOMY_NAV_WEIGHT);
+        let taxonomies = config.taxonomies.iter().map(|name| NavItem {
+            title: NavTitle::UiString(name.clone()),
+            url: format!("/{lang}/{name}/"),
+            weight: TAXONOMY_NAV_WEIGHT,
+        });
+        items.splice(at..at, taxonomies);
         nav.insert(lang, items);
     }
     nav
@@ -422,8 +432,56 @@ fn assemble_outputs(site: &Site, diags: &mut Diagnostics) -> Vec<Output> {
             });
         }
     }
+    push_feeds_and_sitemaps(site, &mut outputs);
     check_unique_urls(&outputs, diags);
     outputs
+}
+
+/// Atom feeds per language and per term, the sitemap (split above `SITEMAP_LIMIT` URLs) and
+/// robots.txt.
+fn push_feeds_and_sitemaps(site: &Site, outputs: &mut Vec<Output>) {
+    let config_file = crate::config::CONFIG_FILE.to_string();
+    let mut feeds = Vec::new();
+    for &lang in &site.config.languages {
+        feeds.push(Output {
+            url: format!("/{lang}/atom.xml"),
+            kind: OutputKind::Feed { lang, term: None },
+            source: config_file.clone(),
+        });
+    }
+    for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+        for (i, term) in taxonomy.terms.iter().enumerate() {
+            feeds.push(Output {
+                url: format!("{}atom.xml", term.url),
+                kind: OutputKind::Feed {
+                    lang: taxonomy.lang,
+                    term: Some((t, super::TermId(i))),
+                },
+                source: config_file.clone(),
+            });
+        }
+    }
+    outputs.extend(feeds);
+    let listed = outputs.iter().filter(|o| o.kind.is_listed_page()).count();
+    if listed > SITEMAP_LIMIT {
+        for n in 1..=listed.div_ceil(SITEMAP_LIMIT) {
+            outputs.push(Output {
+                url: format!("/sitemap-{n}.xml"),
+                kind: OutputKind::SitemapPart(n),
+                source: config_file.clone(),
+            });
+        }
+    }
+    outputs.push(Output {
+        url: "/sitemap.xml".into(),
+        kind: OutputKind::Sitemap,
+        source: config_file.clone(),
+    });
+    outputs.push(Output {
+        url: "/robots.txt".into(),
+        kind: OutputKind::Robots,
+        source: config_file,
+    });
 }
 
 /// List pages 1..=count, plus a `page/1/` redirect to page 1 when there is more than one.

@@ -8,7 +8,7 @@ mod taxonomy;
 mod translations;
 
 pub use assemble::assemble_site;
-pub use outputs::{Output, OutputKind};
+pub use outputs::{url_to_file_path, Output, OutputKind, SITEMAP_LIMIT};
 pub use taxonomy::{Taxonomy, Term, TermId};
 pub use translations::Alternate;
 
@@ -87,10 +87,22 @@ impl Section {
     }
 }
 
+/// Weight of the taxonomy indexes in the navigation: after sections of weight up to 5
+/// (News has 1), before pages such as About (10).
+pub const TAXONOMY_NAV_WEIGHT: i64 = 5;
+
+/// The label of a navigation entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NavTitle {
+    Text(String),
+    /// A UI string key, resolved by the renderer (taxonomy names such as `regions`).
+    UiString(String),
+}
+
 /// An entry of the language's navigation.
 #[derive(Debug, Clone)]
 pub struct NavItem {
-    pub title: String,
+    pub title: NavTitle,
     pub url: String,
     pub weight: i64,
 }

@@ -31,6 +31,35 @@ pub enum OutputKind {
         to: String,
         target: Box<OutputKind>,
     },
+    /// `/kk/atom.xml`, or a term's `/kk/regions/abai/atom.xml`.
+    Feed {
+        lang: Lang,
+        term: Option<(usize, TermId)>,
+    },
+    /// `/sitemap.xml` listing every page, or, above `SITEMAP_LIMIT` URLs, the sitemap index.
+    Sitemap,
+    /// `/sitemap-N.xml`: the Nth (1-based) part of a large sitemap.
+    SitemapPart(usize),
+    /// `/robots.txt`.
+    Robots,
+}
+
+/// Most URLs one sitemap file may list (the sitemaps protocol's limit).
+pub const SITEMAP_LIMIT: usize = 50_000;
+
+impl OutputKind {
+    /// Whether this output is an HTML page a reader or a crawler should find (sitemap).
+    pub fn is_listed_page(&self) -> bool {
+        matches!(
+            self,
+            OutputKind::Chooser
+                | OutputKind::Home(_)
+                | OutputKind::SectionList { .. }
+                | OutputKind::Page(_)
+                | OutputKind::TaxonomyIndex { .. }
+                | OutputKind::TermList { .. }
+        )
+    }
 }
 
 #[derive(Debug, Clone)]

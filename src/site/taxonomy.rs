@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::lang::{Lang, Locale, Slugger};
+use crate::config::Vocabulary;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::lang::{slugify, Lang, Locale, Slugger};
 
 use super::{Page, PageId};
 
@@ -29,66 +31,121 @@ pub struct Taxonomy {
     pub terms: Vec<Term>,
 }
 
-/// Case-insensitive identity of a term: «Астана» and «астана» are one term.
+/// Case-insensitive identity of a free-text term: «Астана» and «астана» are one term.
 fn term_key(name: &str) -> String {
     name.to_lowercase()
 }
 
-/// Builds one taxonomy of one language from its pages (`pages` newest first) and records
-/// each page's term ids.
+/// How front-matter spellings map to terms: declared keys, or free text.
+enum Identity<'a> {
+    Declared(&'a Vocabulary),
+    Free,
+}
+
+impl Identity<'_> {
+    /// The term identity of a written term, `None` when a vocabulary does not declare it.
+    fn key(&self, written: &str) -> Option<String> {
+        match self {
+            Identity::Declared(v) => v.resolve(written).map(|t| t.key.clone()),
+            Identity::Free => Some(term_key(written)),
+        }
+    }
+}
+
+/// Which taxonomy of which language to build, and with what.
+#[derive(Clone, Copy)]
+pub(super) struct TaxonomySpec<'a> {
+    pub lang: Lang,
+    pub name: &'a str,
+    pub locale: &'a Locale,
+    pub vocabulary: Option<&'a Vocabulary>,
+}
+
+/// Builds one taxonomy of one language from its pages (`ordered` newest first) and records
+/// each page's term ids. With a declared vocabulary, terms resolve to their keys (one slug in
+/// every language) and an undeclared term is an error naming the page.
 pub(super) fn build_taxonomy(
-    lang: Lang,
-    name: &str,
+    spec: &TaxonomySpec<'_>,
     pages: &mut [Page],
     ordered: &[PageId],
-    locale: &Locale,
+    diags: &mut Diagnostics,
 ) -> Taxonomy {
-    // key → the spelling shown (the first in code-point order, so «Астана» beats «астана»).
-    let mut spellings: BTreeMap<String, String> = BTreeMap::new();
+    let TaxonomySpec {
+        lang,
+        name,
+        locale,
+        vocabulary,
+    } = *spec;
+    let identity = vocabulary.map_or(Identity::Free, Identity::Declared);
+    // identity → (shown name, slug source)
+    let mut found: BTreeMap<String, String> = BTreeMap::new();
     for id in ordered {
-        for term in pages[id.0]
-            .doc
-            .meta
-            .taxonomies
-            .get(name)
-            .into_iter()
-            .flatten()
-        {
-            let entry = spellings
-                .entry(term_key(term))
-                .or_insert_with(|| term.clone());
-            if term < entry {
-                *entry = term.clone();
+        let meta = &pages[id.0].doc.meta;
+        for written in meta.taxonomies.get(name).into_iter().flatten() {
+            let Some(key) = identity.key(written) else {
+                let file = vocabulary.map_or("", |v| v.file.as_str());
+                diags.push(
+                    Diagnostic::error(
+                        &pages[id.0].doc.source,
+                        format!("{name}: `{written}` is not declared in {file}"),
+                    )
+                    .at_opt(meta.position(name)),
+                );
+                continue;
+            };
+            let shown = match vocabulary.and_then(|v| v.resolve(written)) {
+                Some(term) => term
+                    .names
+                    .get(&lang)
+                    .cloned()
+                    .unwrap_or_else(|| term.key.clone()),
+                // The first spelling in code-point order, so «Астана» beats «астана».
+                None => written.clone(),
+            };
+            let entry = found.entry(key).or_insert_with(|| shown.clone());
+            if shown < *entry {
+                *entry = shown;
             }
         }
     }
-    let mut slugger = Slugger::default();
-    for shown in spellings.values() {
-        slugger.add(shown);
-    }
-    let slugs = slugger.assign();
+    let slugs: BTreeMap<String, String> = match vocabulary {
+        Some(_) => found.keys().map(|k| (k.clone(), slugify(k))).collect(),
+        None => {
+            let mut slugger = Slugger::default();
+            for shown in found.values() {
+                slugger.add(shown);
+            }
+            let by_name = slugger.assign();
+            found
+                .iter()
+                .map(|(k, shown)| (k.clone(), by_name.get(shown).cloned().unwrap_or_default()))
+                .collect()
+        }
+    };
     let url = format!("/{lang}/{name}/");
-    let mut terms: Vec<Term> = spellings
-        .values()
-        .map(|shown| {
-            let slug = slugs.get(shown).cloned().unwrap_or_default();
-            Term {
+    let mut terms: Vec<(String, Term)> = found
+        .iter()
+        .map(|(key, shown)| {
+            let slug = slugs.get(key).cloned().unwrap_or_default();
+            let term = Term {
                 name: shown.clone(),
                 url: format!("{url}{slug}/"),
                 slug,
                 pages: Vec::new(),
-            }
+            };
+            (key.clone(), term)
         })
         .collect();
-    terms.sort_by(|a, b| locale.compare(&a.name, &b.name));
+    terms.sort_by(|a, b| locale.compare(&a.1.name, &b.1.name));
     let index: BTreeMap<String, TermId> = terms
         .iter()
         .enumerate()
-        .map(|(i, t)| (term_key(&t.name), TermId(i)))
+        .map(|(i, (key, _))| (key.clone(), TermId(i)))
         .collect();
+    let mut terms: Vec<Term> = terms.into_iter().map(|(_, t)| t).collect();
     for id in ordered {
         let mut ids: Vec<TermId> = Vec::new();
-        for term in pages[id.0]
+        for written in pages[id.0]
             .doc
             .meta
             .taxonomies
@@ -96,9 +153,10 @@ pub(super) fn build_taxonomy(
             .into_iter()
             .flatten()
         {
-            if let Some(tid) = index.get(&term_key(term)) {
-                if !ids.contains(tid) {
-                    ids.push(*tid);
+            let tid = identity.key(written).and_then(|k| index.get(&k).copied());
+            if let Some(tid) = tid {
+                if !ids.contains(&tid) {
+                    ids.push(tid);
                     terms[tid.0].pages.push(*id);
                 }
             }

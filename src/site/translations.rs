@@ -84,6 +84,11 @@ impl Site {
                 }
             }
             OutputKind::Redirect { target, .. } => self.alternate(target, lang),
+            // Not pages: nothing links across languages from them.
+            OutputKind::Feed { .. }
+            | OutputKind::Sitemap
+            | OutputKind::SitemapPart(_)
+            | OutputKind::Robots => self.nearest(lang, ""),
         }
     }
 

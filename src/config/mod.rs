@@ -1,5 +1,9 @@
 //! `site.yaml` → raw struct (unknown keys rejected) → validated `Config`.
 
+mod vocabulary;
+
+pub use vocabulary::{DeclaredTerm, Vocabulary};
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -44,6 +48,8 @@ pub struct Config {
     pub paginate_by: usize,
     pub feed_limit: usize,
     pub taxonomies: Vec<String>,
+    /// Declared vocabularies (`taxonomies/<name>.yaml`) by taxonomy name.
+    pub vocabularies: BTreeMap<String, Vocabulary>,
 }
 
 impl Config {
@@ -69,7 +75,10 @@ pub fn load_config(root: &Path) -> Result<Config, Diagnostics> {
     let path = root.join(CONFIG_FILE);
     let text = std::fs::read_to_string(&path)
         .map_err(|e| Diagnostic::error(CONFIG_FILE, format!("cannot read: {e}")))?;
-    parse_config(&text)
+    let mut config = parse_config(&text)?;
+    config.vocabularies =
+        vocabulary::load_vocabularies(root, &config.taxonomies, &config.languages)?;
+    Ok(config)
 }
 
 pub fn parse_config(text: &str) -> Result<Config, Diagnostics> {
@@ -165,6 +174,7 @@ fn resolve_config(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
         paginate_by: paginate_by.unwrap_or(10),
         feed_limit: feed_limit.unwrap_or(20),
         taxonomies,
+        vocabularies: BTreeMap::new(),
     })
 }
 

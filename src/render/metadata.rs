@@ -1,0 +1,143 @@
+//! Machine-readable page metadata: OpenGraph values and JSON-LD (`NewsArticle` for
+//! articles, `WebSite` for homes), serialized so it is safe inside `<script>`.
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::lang::Lang;
+use crate::site::{Page, PageKind, Site};
+
+use super::views::Urls;
+
+#[derive(Serialize)]
+pub struct OgView {
+    pub locale: &'static str,
+    pub locale_alternates: Vec<&'static str>,
+    /// Absolute URL of the page's image.
+    pub image: Option<String>,
+}
+
+pub fn og_view(site: &Site, lang: Lang, image: Option<String>) -> OgView {
+    OgView {
+        locale: lang.og_locale(),
+        locale_alternates: site
+            .config
+            .languages
+            .iter()
+            .filter(|l| **l != lang)
+            .map(|l| l.og_locale())
+            .collect(),
+        image,
+    }
+}
+
+/// An image `src` as an absolute URL: kept when absolute, joined to the site origin when
+/// root-relative, to the page's permalink when relative.
+pub fn absolute_image(src: &str, page_permalink: &str, urls: &Urls<'_>) -> String {
+    if src.starts_with("http://") || src.starts_with("https://") {
+        src.to_string()
+    } else if src.starts_with('/') {
+        format!("{}{src}", urls.origin())
+    } else {
+        format!("{page_permalink}{src}")
+    }
+}
+
+/// JSON as it may appear inside `<script>`: `<`, `>` and `&` as `\u` escapes, so a title
+/// with `</script>` cannot end the element; the result is still the same JSON.
+pub fn script_safe_json(value: &Value) -> String {
+    let text = value.to_string();
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn publisher(site: &Site, lang: Lang, urls: &Urls<'_>) -> Value {
+    json!({
+        "@type": "Organization",
+        "name": site.config.title(lang),
+        "url": urls.permalink(&format!("/{lang}/")),
+    })
+}
+
+/// `NewsArticle` for an article; `None` for standalone pages.
+pub fn article_json_ld(site: &Site, page: &Page, urls: &Urls<'_>) -> Option<String> {
+    if page.kind != PageKind::Article {
+        return None;
+    }
+    let meta = &page.doc.meta;
+    let lang = page.lang();
+    let permalink = urls.permalink(&page.url);
+    let published = meta.date.as_ref().map(|d| d.rfc3339());
+    let modified = meta
+        .updated
+        .as_ref()
+        .map(|d| d.rfc3339())
+        .or_else(|| published.clone());
+    let author = match &meta.author {
+        Some(name) => json!({ "@type": "Person", "name": name }),
+        None => publisher(site, lang, urls),
+    };
+    let mut value = json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": page.title(),
+        "description": page.doc.summary,
+        "inLanguage": lang.code(),
+        "url": permalink,
+        "mainEntityOfPage": permalink,
+        "author": author,
+        "publisher": publisher(site, lang, urls),
+    });
+    if let Some(map) = value.as_object_mut() {
+        if let Some(p) = published {
+            map.insert("datePublished".into(), Value::String(p));
+        }
+        if let Some(m) = modified {
+            map.insert("dateModified".into(), Value::String(m));
+        }
+        if let Some(img) = &meta.image {
+            map.insert(
+                "image".into(),
+                json!([absolute_image(&img.src, &permalink, urls)]),
+            );
+        }
+    }
+    Some(script_safe_json(&value))
+}
+
+/// `WebSite` for a language home.
+pub fn website_json_ld(site: &Site, lang: Lang, urls: &Urls<'_>) -> String {
+    let value = json!({
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": site.config.title(lang),
+        "description": site.config.description(lang),
+        "inLanguage": lang.code(),
+        "url": urls.permalink(&format!("/{lang}/")),
+        "publisher": publisher(site, lang, urls),
+    });
+    script_safe_json(&value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_safe_json_round_trips() {
+        let value = json!({ "headline": "«Ақ» \"quoted\" </script><!-- & more" });
+        let text = script_safe_json(&value);
+        assert!(!text.contains("</script>"));
+        assert!(!text.contains('<'));
+        let back: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value);
+    }
+}
