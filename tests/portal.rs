@@ -1,0 +1,237 @@
+//! The real portal: its content is what `qostil import seeds/` produced plus documented
+//! editorial changes, and it builds into a complete bilingual site whose every link, feed,
+//! sitemap entry and JSON-LD block is valid.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use qostil::content::frontmatter::split_front_matter;
+use qostil::import::{import_dir, ImportOptions};
+use qostil::{build_site, BuildOptions};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn front_matter(text: &str) -> serde_json::Map<String, serde_json::Value> {
+    let split = split_front_matter(text).expect("front matter");
+    qostil::yaml::parse_mapping(split.yaml).expect("yaml")
+}
+
+fn body(text: &str) -> String {
+    split_front_matter(text).expect("front matter").body.to_string()
+}
+
+/// Fields an editor may change after import (see docs/editorial.md).
+const EDITORIAL_FIELDS: &[&str] = &["tags", "regions", "draft", "date", "date_source", "title"];
+/// The one article whose imported title the editor replaced.
+const RETITLED: &str = "senat-spikeri-maulen-ashimbaevtyn-toragalygymen-zhumysshy.md";
+
+#[test]
+fn import_reproduces_the_committed_originals() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = import_dir(&ImportOptions {
+        input: repo().join("seeds"),
+        out: tmp.path().to_path_buf(),
+        root: repo(),
+        force: false,
+        dry_run: false,
+    });
+    assert!(report.errors.is_empty(), "{}", report.errors);
+    assert_eq!(report.docs.len(), 5);
+    for doc in &report.docs {
+        let rel = Path::new(&doc.converted.lang.code())
+            .join("news")
+            .join(format!("{}.md", doc.converted.slug));
+        let imported = std::fs::read_to_string(tmp.path().join(&rel)).unwrap();
+        let committed = std::fs::read_to_string(repo().join("content").join(&rel))
+            .unwrap_or_else(|_| panic!("content/{} is not committed", rel.display()));
+        assert_eq!(body(&imported), body(&committed), "body of {}", rel.display());
+        let (a, b) = (front_matter(&imported), front_matter(&committed));
+        for (key, value) in &a {
+            if EDITORIAL_FIELDS.contains(&key.as_str()) {
+                continue;
+            }
+            assert_eq!(Some(value), b.get(key), "{key} of {}", rel.display());
+        }
+        if a.contains_key("date") {
+            assert_eq!(a.get("date"), b.get("date"), "an imported date stays");
+            assert_eq!(a.get("date_source"), b.get("date_source"));
+        }
+        if !rel.ends_with(RETITLED) {
+            assert_eq!(a.get("title"), b.get("title"), "title of {}", rel.display());
+        }
+        assert_eq!(b.get("draft"), None, "{} is published", rel.display());
+    }
+}
+
+/// Builds the real portal once for the tests below.
+fn built_portal() -> &'static Path {
+    use std::sync::OnceLock;
+    static OUT: OnceLock<tempfile::TempDir> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let options = BuildOptions {
+            root: repo(),
+            output: Some(tmp.path().join("public")),
+            ..BuildOptions::default()
+        };
+        if let Err(e) = build_site(&options) {
+            panic!("the portal does not build:\n{e}");
+        }
+        tmp
+    })
+    .path()
+    .join("public")
+    .leak()
+}
+
+trait Leak {
+    fn leak(self) -> &'static Path;
+}
+
+impl Leak for PathBuf {
+    fn leak(self) -> &'static Path {
+        Box::leak(self.into_boxed_path())
+    }
+}
+
+fn html_files(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| e.path().to_path_buf())
+        .collect()
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn every_article_exists_in_both_languages_and_links_to_its_counterpart() {
+    let out = built_portal();
+    let mut slugs = BTreeSet::new();
+    for lang in ["kk", "ru"] {
+        for entry in std::fs::read_dir(repo().join("content").join(lang).join("news")).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            if let Some(stem) = name.strip_suffix(".md").filter(|s| *s != "_index") {
+                slugs.insert(stem.to_string());
+            }
+        }
+    }
+    assert_eq!(slugs.len(), 5, "{slugs:?}");
+    for slug in &slugs {
+        for (lang, other) in [("kk", "ru"), ("ru", "kk")] {
+            let page = out.join(lang).join("news").join(slug).join("index.html");
+            let html = read(&page);
+            assert!(html.contains(&format!("<html lang=\"{lang}\">")), "{}", page.display());
+            let alternate = format!(
+                "hreflang=\"{other}\" href=\"https://example.kz/{other}/news/{slug}/\""
+            );
+            assert!(html.contains(&alternate), "{} lacks {alternate}", page.display());
+        }
+    }
+}
+
+#[test]
+fn no_page_of_the_portal_lacks_a_translation() {
+    let out = built_portal();
+    for file in html_files(out) {
+        let html = read(&file);
+        assert!(
+            !html.contains("lang-switch__link--nearest"),
+            "{} has no counterpart",
+            file.display()
+        );
+    }
+}
+
+/// `href`/`src` values of a page.
+fn links(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        for (i, _) in html.match_indices(attr) {
+            let rest = &html[i + attr.len()..];
+            if let Some(end) = rest.find('"') {
+                found.push(rest[..end].replace("&amp;", "&"));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn every_internal_link_and_asset_resolves() {
+    let out = built_portal();
+    let mut broken = Vec::new();
+    for file in html_files(out) {
+        for link in links(&read(&file)) {
+            let path = match link.strip_prefix("https://example.kz") {
+                Some(p) => p.to_string(),
+                None if link.starts_with('/') => link.clone(),
+                None => continue,
+            };
+            let path = path.split(['#', '?']).next().unwrap_or_default();
+            let target = out.join(path.trim_start_matches('/'));
+            let exists = if path.ends_with('/') {
+                target.join("index.html").is_file()
+            } else {
+                target.is_file()
+            };
+            if !exists {
+                broken.push(format!("{} → {link}", file.strip_prefix(out).unwrap().display()));
+            }
+        }
+    }
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn json_ld_blocks_are_valid_json() {
+    let out = built_portal();
+    let mut seen = 0;
+    for file in html_files(out) {
+        let html = read(&file);
+        let marker = "<script type=\"application/ld+json\">";
+        for (i, _) in html.match_indices(marker) {
+            let rest = &html[i + marker.len()..];
+            let json = &rest[..rest.find("</script>").unwrap()];
+            let value: serde_json::Value = serde_json::from_str(json)
+                .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            assert_eq!(value["@context"], "https://schema.org");
+            seen += 1;
+        }
+    }
+    assert!(seen >= 12, "only {seen} JSON-LD blocks");
+    let article = read(
+        &out.join("ru/news/abay-oblysynyn-akimi-berik-ualidin-toragalygymen/index.html"),
+    );
+    assert!(article.contains("\"@type\":\"NewsArticle\""));
+    assert!(article.contains("\"inLanguage\":\"ru\""));
+}
+
+#[test]
+fn feeds_and_sitemap_are_well_formed_xml() {
+    let out = built_portal();
+    for lang in ["kk", "ru"] {
+        let text = read(&out.join(lang).join("atom.xml"));
+        let doc = roxmltree::Document::parse(&text).unwrap();
+        let feed = doc.root_element();
+        assert_eq!(feed.tag_name().name(), "feed");
+        assert_eq!(feed.tag_name().namespace(), Some("http://www.w3.org/2005/Atom"));
+        let entries = feed.children().filter(|n| n.has_tag_name("entry")).count();
+        assert_eq!(entries, 5, "{lang} feed");
+        assert!(text.contains(&format!("rel=\"self\" type=\"application/atom+xml\" href=\"https://example.kz/{lang}/atom.xml\"")));
+    }
+    let term_feed = read(&out.join("kk/regions/abai/atom.xml"));
+    roxmltree::Document::parse(&term_feed).unwrap();
+    let sitemap = read(&out.join("sitemap.xml"));
+    let doc = roxmltree::Document::parse(&sitemap).unwrap();
+    let urls = doc.root_element().children().filter(|n| n.has_tag_name("url")).count();
+    assert!(urls > 30, "{urls} URLs in the sitemap");
+    assert!(sitemap.contains("hreflang=\"x-default\""));
+    assert!(read(&out.join("robots.txt")).contains("Sitemap: https://example.kz/sitemap.xml"));
+}
