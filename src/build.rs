@@ -11,6 +11,7 @@ use crate::config::{load_config, Config};
 use crate::content::load_documents;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::{Lang, Locales};
+use crate::output::cache::BuildCache;
 use crate::output::{copy_static, Staging};
 use crate::render::Renderer;
 use crate::site::{assemble_site, OutputKind, Site};
@@ -25,14 +26,22 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include pages with `draft: true`.
     pub drafts: bool,
+    /// Ignore and remove the build cache: render every file.
+    pub clean: bool,
 }
 
 #[derive(Debug, Clone)]
 pub struct BuildReport {
     /// Articles and standalone pages per language.
     pub pages: BTreeMap<Lang, usize>,
-    /// Files written to the output folder.
+    /// Files in the output folder.
     pub files: usize,
+    /// Files rendered by this build.
+    pub rendered: usize,
+    /// Files reused (hard-linked) from the previous build because their inputs did not change.
+    pub reused: usize,
+    /// Static files copied from the theme and the site.
+    pub static_files: usize,
     pub output: PathBuf,
     pub elapsed: Duration,
 }
@@ -80,11 +89,22 @@ pub fn build_site(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             target.display()
         ))
     })?;
+    if options.clean {
+        BuildCache::remove(root).map_err(|e| {
+            Diagnostic::global(format!(
+                "cannot remove {}/: {e}",
+                crate::output::cache::CACHE_DIR
+            ))
+        })?;
+    }
+    let cache = BuildCache::load(root, &target);
     let static_files = copy_static(root, &site.config.theme, &staging)?;
-    let rendered = render_all(&site, &renderer, &staging)?;
+    let written = render_all(&site, &renderer, &staging, &cache)?;
     staging
         .commit()
         .map_err(|e| Diagnostic::global(format!("cannot replace {}: {e}", target.display())))?;
+    // The output is complete without the cache; a failure here only costs the next build time.
+    let _ = BuildCache::save(root, &target, &written.fingerprints);
 
     let mut pages = BTreeMap::new();
     for page in &site.pages {
@@ -92,33 +112,85 @@ pub fn build_site(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     }
     Ok(BuildReport {
         pages,
-        files: static_files + rendered,
+        files: static_files + site.outputs.len(),
+        rendered: written.rendered,
+        reused: site.outputs.len() - written.rendered,
+        static_files,
         output: target,
         elapsed: started.elapsed(),
     })
 }
 
+/// One output's result: its file, fingerprint, and whether it was rendered (or reused).
+struct OutputResult {
+    path: String,
+    fingerprint: Option<u64>,
+    rendered: bool,
+}
+
+/// What `render_all` did.
+struct Written {
+    rendered: usize,
+    fingerprints: Vec<(String, u64)>,
+}
+
 /// Renders every output in parallel and writes each to the staging folder as soon as it is
-/// rendered, so no more than one page per thread is held in memory.
-fn render_all(site: &Site, renderer: &Renderer, staging: &Staging) -> Result<usize, Diagnostics> {
-    let errors: Vec<Diagnostic> = site
+/// rendered, so no more than one page per thread is held in memory. Outputs whose
+/// fingerprint matches the cache are hard-linked from the previous build instead.
+fn render_all(
+    site: &Site,
+    renderer: &Renderer,
+    staging: &Staging,
+    cache: &BuildCache,
+) -> Result<Written, Diagnostics> {
+    let results: Vec<Result<OutputResult, Diagnostic>> = site
         .outputs
         .par_iter()
-        .filter_map(|output| {
-            let html = match renderer.render(site, output) {
-                Ok(html) => html,
-                Err(d) => return Some(d),
+        .map(|output| {
+            let path = output.file_path();
+            let previous = cache.entries.get(&path).copied();
+            let (fingerprint, text) = renderer.render_changed(site, output, previous)?;
+            let text = match text {
+                None if staging.reuse(&path) => {
+                    return Ok(OutputResult {
+                        path,
+                        fingerprint,
+                        rendered: false,
+                    })
+                }
+                None => renderer.render(site, output)?,
+                Some(text) => text,
             };
             staging
-                .write(&output.file_path(), html.as_bytes())
-                .err()
-                .map(|e| Diagnostic::global(format!("cannot write {}: {e}", output.file_path())))
+                .write(&path, text.as_bytes())
+                .map_err(|e| Diagnostic::global(format!("cannot write {path}: {e}")))?;
+            Ok(OutputResult {
+                path,
+                fingerprint,
+                rendered: true,
+            })
         })
         .collect();
+    let mut errors = Vec::new();
+    let mut written = Written {
+        rendered: 0,
+        fingerprints: Vec::with_capacity(results.len()),
+    };
+    for result in results {
+        match result {
+            Ok(r) => {
+                written.rendered += usize::from(r.rendered);
+                if let Some(f) = r.fingerprint {
+                    written.fingerprints.push((r.path, f));
+                }
+            }
+            Err(d) => errors.push(d),
+        }
+    }
     let mut diags = Diagnostics(errors);
     // A template bug fails every page that uses it: report it once per template and message.
     diags.sort();
-    Diagnostics(dedup_by_template(diags.0)).into_result(site.outputs.len())
+    Diagnostics(dedup_by_template(diags.0)).into_result(written)
 }
 
 /// Keeps the first error of each (file, cause) pair: a broken template would otherwise be

@@ -39,6 +39,9 @@ enum Command {
         /// Output folder (default: <root>/public).
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Ignore the build cache (.qostil/) and render every file.
+        #[arg(long)]
+        clean: bool,
     },
     /// Turn raw documents (like seeds/) into content files.
     Import {
@@ -113,12 +116,14 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             output,
+            clean,
         } => {
             let options = BuildOptions {
                 root,
                 output,
                 base_url,
                 drafts,
+                clean,
             };
             match build_site(&options) {
                 Ok(report) => {
@@ -128,14 +133,17 @@ fn main() -> ExitCode {
                         .map(|(lang, n)| format!("{lang}: {n}"))
                         .collect();
                     println!(
-                        "built {} ({} pages), {} files in {} ms → {}",
+                        "built {} pages ({}); {} files ({} rendered, {} reused, {} static) in {} ms → {}",
+                        report.pages.values().sum::<usize>(),
                         if per_lang.is_empty() {
-                            "no pages".to_string()
+                            "none".to_string()
                         } else {
                             per_lang.join(", ")
                         },
-                        report.pages.values().sum::<usize>(),
                         report.files,
+                        report.rendered,
+                        report.reused,
+                        report.static_files,
                         report.elapsed.as_millis(),
                         report.output.display()
                     );

@@ -19,7 +19,10 @@ fn front_matter(text: &str) -> serde_json::Map<String, serde_json::Value> {
 }
 
 fn body(text: &str) -> String {
-    split_front_matter(text).expect("front matter").body.to_string()
+    split_front_matter(text)
+        .expect("front matter")
+        .body
+        .to_string()
 }
 
 /// Fields an editor may change after import (see docs/editorial.md).
@@ -46,7 +49,12 @@ fn import_reproduces_the_committed_originals() {
         let imported = std::fs::read_to_string(tmp.path().join(&rel)).unwrap();
         let committed = std::fs::read_to_string(repo().join("content").join(&rel))
             .unwrap_or_else(|_| panic!("content/{} is not committed", rel.display()));
-        assert_eq!(body(&imported), body(&committed), "body of {}", rel.display());
+        assert_eq!(
+            body(&imported),
+            body(&committed),
+            "body of {}",
+            rel.display()
+        );
         let (a, b) = (front_matter(&imported), front_matter(&committed));
         for (key, value) in &a {
             if EDITORIAL_FIELDS.contains(&key.as_str()) {
@@ -86,16 +94,6 @@ fn built_portal() -> &'static Path {
     .leak()
 }
 
-trait Leak {
-    fn leak(self) -> &'static Path;
-}
-
-impl Leak for PathBuf {
-    fn leak(self) -> &'static Path {
-        Box::leak(self.into_boxed_path())
-    }
-}
-
 fn html_files(dir: &Path) -> Vec<PathBuf> {
     walkdir::WalkDir::new(dir)
         .sort_by_file_name()
@@ -127,11 +125,18 @@ fn every_article_exists_in_both_languages_and_links_to_its_counterpart() {
         for (lang, other) in [("kk", "ru"), ("ru", "kk")] {
             let page = out.join(lang).join("news").join(slug).join("index.html");
             let html = read(&page);
-            assert!(html.contains(&format!("<html lang=\"{lang}\">")), "{}", page.display());
-            let alternate = format!(
-                "hreflang=\"{other}\" href=\"https://example.kz/{other}/news/{slug}/\""
+            assert!(
+                html.contains(&format!("<html lang=\"{lang}\">")),
+                "{}",
+                page.display()
             );
-            assert!(html.contains(&alternate), "{} lacks {alternate}", page.display());
+            let alternate =
+                format!("hreflang=\"{other}\" href=\"https://example.kz/{other}/news/{slug}/\"");
+            assert!(
+                html.contains(&alternate),
+                "{} lacks {alternate}",
+                page.display()
+            );
         }
     }
 }
@@ -182,7 +187,10 @@ fn every_internal_link_and_asset_resolves() {
                 target.is_file()
             };
             if !exists {
-                broken.push(format!("{} → {link}", file.strip_prefix(out).unwrap().display()));
+                broken.push(format!(
+                    "{} → {link}",
+                    file.strip_prefix(out).unwrap().display()
+                ));
             }
         }
     }
@@ -199,16 +207,15 @@ fn json_ld_blocks_are_valid_json() {
         for (i, _) in html.match_indices(marker) {
             let rest = &html[i + marker.len()..];
             let json = &rest[..rest.find("</script>").unwrap()];
-            let value: serde_json::Value = serde_json::from_str(json)
-                .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            let value: serde_json::Value =
+                serde_json::from_str(json).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
             assert_eq!(value["@context"], "https://schema.org");
             seen += 1;
         }
     }
     assert!(seen >= 12, "only {seen} JSON-LD blocks");
-    let article = read(
-        &out.join("ru/news/abay-oblysynyn-akimi-berik-ualidin-toragalygymen/index.html"),
-    );
+    let article =
+        read(&out.join("ru/news/abay-oblysynyn-akimi-berik-ualidin-toragalygymen/index.html"));
     assert!(article.contains("\"@type\":\"NewsArticle\""));
     assert!(article.contains("\"inLanguage\":\"ru\""));
 }
@@ -221,7 +228,10 @@ fn feeds_and_sitemap_are_well_formed_xml() {
         let doc = roxmltree::Document::parse(&text).unwrap();
         let feed = doc.root_element();
         assert_eq!(feed.tag_name().name(), "feed");
-        assert_eq!(feed.tag_name().namespace(), Some("http://www.w3.org/2005/Atom"));
+        assert_eq!(
+            feed.tag_name().namespace(),
+            Some("http://www.w3.org/2005/Atom")
+        );
         let entries = feed.children().filter(|n| n.has_tag_name("entry")).count();
         assert_eq!(entries, 5, "{lang} feed");
         assert!(text.contains(&format!("rel=\"self\" type=\"application/atom+xml\" href=\"https://example.kz/{lang}/atom.xml\"")));
@@ -230,7 +240,11 @@ fn feeds_and_sitemap_are_well_formed_xml() {
     roxmltree::Document::parse(&term_feed).unwrap();
     let sitemap = read(&out.join("sitemap.xml"));
     let doc = roxmltree::Document::parse(&sitemap).unwrap();
-    let urls = doc.root_element().children().filter(|n| n.has_tag_name("url")).count();
+    let urls = doc
+        .root_element()
+        .children()
+        .filter(|n| n.has_tag_name("url"))
+        .count();
     assert!(urls > 30, "{urls} URLs in the sitemap");
     assert!(sitemap.contains("hreflang=\"x-default\""));
     assert!(read(&out.join("robots.txt")).contains("Sitemap: https://example.kz/sitemap.xml"));

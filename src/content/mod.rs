@@ -34,6 +34,8 @@ pub struct Document {
     pub summary: String,
     /// Byte offset of the Markdown body inside the file.
     pub body_offset: usize,
+    /// Hash of the whole file: outputs that show this document change when it changes.
+    pub content_hash: u64,
 }
 
 impl Document {
@@ -193,6 +195,7 @@ fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, 
         meta,
         summary,
         body_offset: split.body_offset,
+        content_hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
     })
 }
 

@@ -1,6 +1,8 @@
 //! Writing the site: every file goes into a staging folder beside the target, which replaces
 //! the target only when the whole build succeeded. A failed build leaves the target as it was.
 
+pub mod cache;
+
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -52,6 +54,18 @@ impl Staging {
             fs::create_dir_all(parent)?;
         }
         fs::write(path, bytes)
+    }
+
+    /// Hard-links `rel` from the previous output (an unchanged file). `false` when that file
+    /// is missing, so the caller renders it instead.
+    pub fn reuse(&self, rel: &str) -> bool {
+        let from = self.target.join(rel);
+        let to = self.dir.join(rel);
+        if !from.is_file() {
+            return false;
+        }
+        let parent_ok = to.parent().is_none_or(|p| fs::create_dir_all(p).is_ok());
+        parent_ok && (fs::hard_link(&from, &to).is_ok() || fs::copy(&from, &to).is_ok())
     }
 
     /// Replaces the target with the staged output: the old target is moved aside, the new

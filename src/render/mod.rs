@@ -1,6 +1,9 @@
 //! Rendering: Tera templates (site → theme), one small view per output, rendered to memory.
 //! The renderer never writes files and never looks the site up from a template.
 
+mod context;
+mod feed;
+mod fingerprint;
 mod functions;
 mod metadata;
 mod templates;
@@ -19,7 +22,7 @@ pub use templates::error_chain;
 use crate::content::{markdown, read_body, Document};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::{Lang, Locales, UiStrings};
-use crate::site::{NavTitle, Output, OutputKind, PageId, PageKind, Site};
+use crate::site::{Output, OutputKind, Site};
 use crate::yaml;
 use views::*;
 
@@ -47,6 +50,11 @@ pub struct Renderer {
     teras: BTreeMap<Lang, Tera>,
     template_files: BTreeMap<String, String>,
     env: Arc<TemplateEnv>,
+    /// Per template: its source and its dependencies', hashed (see `fingerprint`).
+    template_hashes: BTreeMap<String, u64>,
+    /// qostil's version, the configuration and the UI strings, hashed: what every output
+    /// depends on beyond its context.
+    global_hash: u64,
 }
 
 /// Reads `themes/<theme>/i18n/<lang>.yaml` for every language; each file must have every key
@@ -137,10 +145,18 @@ impl Renderer {
             functions::register(&mut tera, lang, &env);
             teras.insert(lang, tera);
         }
+        let global = format!(
+            "{}\n{:?}\n{:?}",
+            env!("CARGO_PKG_VERSION"),
+            site.config,
+            env.strings
+        );
         Ok(Renderer {
             root: root.to_path_buf(),
             teras,
             template_files: set.files,
+            template_hashes: set.hashes,
+            global_hash: fingerprint::hash_bytes(global.as_bytes()),
             env,
         })
     }
@@ -183,88 +199,31 @@ impl Renderer {
         }
     }
 
-    fn render_feed(
-        &self,
-        site: &Site,
-        output: &Output,
-        urls: &Urls<'_>,
-    ) -> Result<String, Diagnostic> {
-        let OutputKind::Feed { lang, term } = &output.kind else {
-            return Err(Diagnostic::global("not a feed"));
-        };
-        let config = &site.config;
-        let origin = urls.origin();
-        let mut entries = Vec::new();
-        for id in xml::feed_pages(site, &output.kind) {
-            let page = site.page(id);
-            let meta = &page.doc.meta;
-            let published = meta
-                .date
-                .as_ref()
-                .or(meta.updated.as_ref())
-                .map(|d| d.rfc3339())
-                .unwrap_or_default();
-            let updated = meta
-                .updated
-                .as_ref()
-                .map_or_else(|| published.clone(), |d| d.rfc3339());
-            let categories = term_links(site, page, urls)
-                .into_values()
-                .flatten()
-                .map(|t| (t.name.to_string(), t.name.to_string()))
-                .collect();
-            entries.push(xml::FeedEntry {
-                title: page.title().to_string(),
-                permalink: urls.permalink(&page.url),
-                published,
-                updated,
-                author: meta
-                    .author
-                    .clone()
-                    .unwrap_or_else(|| config.title(*lang).to_string()),
-                summary: page.doc.summary.clone(),
-                content: xml::absolutize_links(&self.body_html(&page.doc)?, origin),
-                categories,
-            });
-        }
-        let updated = entries
-            .iter()
-            .map(|e| e.updated.as_str())
-            .max()
-            .unwrap_or("1970-01-01T00:00:00Z")
-            .to_string();
-        let (title, alternate) = match term {
-            Some((t, term)) => {
-                let term = &site.taxonomies[*t].terms[term.0];
-                (
-                    format!("{} — {}", config.title(*lang), term.name),
-                    term.url.clone(),
-                )
-            }
-            None => (config.title(*lang).to_string(), format!("/{lang}/")),
-        };
-        let head = xml::FeedHead {
-            lang: lang.code(),
-            title: &title,
-            subtitle: config.description(*lang),
-            self_url: &urls.permalink(&output.url),
-            alternate: &urls.permalink(&alternate),
-            updated: &updated,
-            author: config.title(*lang),
-        };
-        Ok(xml::atom_feed(&head, &entries))
+    fn render_template(&self, site: &Site, output: &Output) -> Result<String, Diagnostic> {
+        let prepared = self.prepare(site, output)?;
+        self.render_prepared(prepared, output)
     }
 
-    fn render_template(&self, site: &Site, output: &Output) -> Result<String, Diagnostic> {
-        let lang = output_lang(site, &output.kind);
-        let Some(template) = template_name(&output.kind) else {
-            return Err(Diagnostic::global(format!(
-                "{} has no template",
-                output.url
-            )));
-        };
-        let mut ctx = self.base_context(site, output, lang);
-        self.fill_context(site, output, lang, &mut ctx)?;
+    /// Renders a prepared context: the body's HTML goes in, then Tera runs.
+    pub fn render_prepared(
+        &self,
+        prepared: context::Prepared<'_>,
+        output: &Output,
+    ) -> Result<String, Diagnostic> {
+        let context::Prepared {
+            template,
+            lang,
+            mut map,
+            body,
+        } = prepared;
+        if let Some(slot) = body {
+            let html = self.body_html(slot.doc)?;
+            if let Some(serde_json::Value::Object(view)) = map.0.get_mut(slot.key) {
+                view.insert("content".into(), serde_json::Value::String(html));
+            }
+        }
+        let ctx = Context::from_value(serde_json::Value::Object(map.0))
+            .map_err(|e| Diagnostic::global(format!("context of {}: {e}", output.url)))?;
         let tera = self
             .teras
             .get(&lang)
@@ -285,294 +244,6 @@ impl Renderer {
                 ),
             )
         })
-    }
-
-    fn base_context(&self, site: &Site, output: &Output, lang: Lang) -> Context {
-        let config = &site.config;
-        let urls = Urls {
-            base_url: &config.base_url,
-            base_path: &config.base_path,
-        };
-        let mut ctx = Context::new();
-        ctx.insert("lang", &lang);
-        let languages: Vec<LanguageView<'_>> = config
-            .languages
-            .iter()
-            .map(|&l| LanguageView {
-                code: l,
-                name: self.ui(l, "language_name"),
-                home_url: urls.link(&format!("/{l}/")),
-                title: config.title(l),
-                description: config.description(l),
-            })
-            .collect();
-        ctx.insert(
-            "site",
-            &SiteView {
-                title: config.title(lang),
-                description: config.description(lang),
-                base_url: &config.base_url,
-                base_path: &config.base_path,
-                home_url: urls.link(&format!("/{lang}/")),
-                feed_url: urls.link(&format!("/{lang}/atom.xml")),
-                languages,
-            },
-        );
-        let nav: Vec<NavView> = site
-            .nav
-            .get(&lang)
-            .into_iter()
-            .flatten()
-            .map(|item| NavView {
-                title: match &item.title {
-                    NavTitle::Text(t) => t.clone(),
-                    NavTitle::UiString(key) => self.ui(lang, key),
-                },
-                url: urls.link(&item.url),
-                active: output.url.starts_with(&item.url),
-            })
-            .collect();
-        ctx.insert("nav", &nav);
-        ctx.insert("url", &urls.link(&output.url));
-        ctx.insert("permalink", &urls.permalink(&output.url));
-        let alternates = site.alternates(&output.kind);
-        let x_default = match output.kind {
-            OutputKind::Chooser | OutputKind::NotFound => "/".to_string(),
-            _ => alternates
-                .iter()
-                .find(|a| a.lang == config.default_language && a.exists)
-                .map_or_else(|| output.url.clone(), |a| a.url.clone()),
-        };
-        ctx.insert("x_default", &urls.permalink(&x_default));
-        let switcher: Vec<SwitchView> = alternates
-            .iter()
-            .filter(|a| a.lang != lang)
-            .map(|a| SwitchView {
-                lang: a.lang,
-                name: self.ui(a.lang, "language_name"),
-                url: urls.link(&a.url),
-                exists: a.exists,
-            })
-            .collect();
-        ctx.insert("switcher", &switcher);
-        ctx.insert("alternates", &alternate_views(&alternates, &urls));
-        ctx
-    }
-
-    fn fill_context(
-        &self,
-        site: &Site,
-        output: &Output,
-        lang: Lang,
-        ctx: &mut Context,
-    ) -> Result<(), Diagnostic> {
-        let config = &site.config;
-        let urls = Urls {
-            base_url: &config.base_url,
-            base_path: &config.base_path,
-        };
-        let site_title = config.title(lang);
-        let with_site = |t: &str| format!("{t} — {site_title}");
-        let (title, description) = match &output.kind {
-            OutputKind::Chooser | OutputKind::NotFound => {
-                let chooser: Vec<LanguageView<'_>> = config
-                    .languages
-                    .iter()
-                    .map(|&l| LanguageView {
-                        code: l,
-                        name: self.ui(l, "language_name"),
-                        home_url: urls.link(&format!("/{l}/")),
-                        title: config.title(l),
-                        description: config.description(l),
-                    })
-                    .collect();
-                ctx.insert("chooser", &chooser);
-                let titles: Vec<&str> = config.languages.iter().map(|l| config.title(*l)).collect();
-                (titles.join(" · "), config.description(lang).to_string())
-            }
-            OutputKind::Home(l) => {
-                let Some(home) = site.home(*l) else {
-                    return Err(Diagnostic::global(format!("no home for {l}")));
-                };
-                let content = match &home.index {
-                    Some(doc) => self.body_html(doc)?,
-                    None => String::new(),
-                };
-                ctx.insert("section", &section_view(home, content, &urls));
-                let latest: Vec<CardView<'_>> = site.latest[l]
-                    .iter()
-                    .take(config.paginate_by)
-                    .map(|id| card_view(site, *id, &urls))
-                    .collect();
-                ctx.insert("latest", &latest);
-                let mut terms = BTreeMap::new();
-                for name in &config.taxonomies {
-                    if let Some(t) = site.taxonomy(*l, name) {
-                        let list: Vec<TermView<'_>> =
-                            t.terms.iter().map(|term| term_view(term, &urls)).collect();
-                        terms.insert(name.as_str(), list);
-                    }
-                }
-                ctx.insert("terms", &terms);
-                (site_title.to_string(), config.description(lang).to_string())
-            }
-            OutputKind::SectionList { section, page_no } => {
-                let section = site.section(*section);
-                let content = match &section.index {
-                    Some(doc) => self.body_html(doc)?,
-                    None => String::new(),
-                };
-                let cards: Vec<CardView<'_>> =
-                    page_slice(&section.pages, *page_no, section.paginate_by)
-                        .iter()
-                        .map(|id| card_view(site, *id, &urls))
-                        .collect();
-                ctx.insert("pages", &cards);
-                ctx.insert(
-                    "pagination",
-                    &pagination_view(
-                        &section.url,
-                        *page_no,
-                        section.pages.len(),
-                        section.paginate_by,
-                        &urls,
-                    ),
-                );
-                let view = section_view(section, content, &urls);
-                let description = if view.description.is_empty() {
-                    config.description(lang)
-                } else {
-                    view.description
-                };
-                let description = description.to_string();
-                ctx.insert("section", &view);
-                (with_site(&section.title), description)
-            }
-            OutputKind::Page(id) => {
-                let view = self.page_view(site, *id, &urls)?;
-                let meta = (with_site(view.card.title), view.card.summary.to_string());
-                ctx.insert("page", &view);
-                meta
-            }
-            OutputKind::TaxonomyIndex { taxonomy } => {
-                let t = &site.taxonomies[*taxonomy];
-                let view = TaxonomyView {
-                    name: &t.name,
-                    title: self.ui(lang, &t.name),
-                    url: urls.link(&t.url),
-                    terms: t.terms.iter().map(|term| term_view(term, &urls)).collect(),
-                };
-                let title = with_site(&view.title);
-                ctx.insert("taxonomy", &view);
-                (title, config.description(lang).to_string())
-            }
-            OutputKind::TermList {
-                taxonomy,
-                term,
-                page_no,
-            } => {
-                let t = &site.taxonomies[*taxonomy];
-                let term = &t.terms[term.0];
-                let per_page = config.paginate_by;
-                let cards: Vec<CardView<'_>> = page_slice(&term.pages, *page_no, per_page)
-                    .iter()
-                    .map(|id| card_view(site, *id, &urls))
-                    .collect();
-                ctx.insert("pages", &cards);
-                ctx.insert(
-                    "pagination",
-                    &pagination_view(&term.url, *page_no, term.pages.len(), per_page, &urls),
-                );
-                ctx.insert(
-                    "taxonomy",
-                    &TaxonomyView {
-                        name: &t.name,
-                        title: self.ui(lang, &t.name),
-                        url: urls.link(&t.url),
-                        terms: Vec::new(),
-                    },
-                );
-                ctx.insert("term", &term_view(term, &urls));
-                (with_site(&term.name), config.description(lang).to_string())
-            }
-            OutputKind::Redirect { to, .. } => {
-                ctx.insert(
-                    "redirect",
-                    &RedirectView {
-                        to: urls.link(to),
-                        permalink: urls.permalink(to),
-                    },
-                );
-                (with_site(to), String::new())
-            }
-            OutputKind::Feed { .. }
-            | OutputKind::Sitemap
-            | OutputKind::SitemapPart(_)
-            | OutputKind::Robots => (String::new(), String::new()),
-        };
-        ctx.insert("meta", &MetaView { title, description });
-        let (image, json_ld) = match &output.kind {
-            OutputKind::Page(id) => {
-                let page = site.page(*id);
-                let permalink = urls.permalink(&page.url);
-                let image = page
-                    .doc
-                    .meta
-                    .image
-                    .as_ref()
-                    .map(|i| metadata::absolute_image(&i.src, &permalink, &urls));
-                (image, metadata::article_json_ld(site, page, &urls))
-            }
-            OutputKind::Home(l) => (None, Some(metadata::website_json_ld(site, *l, &urls))),
-            _ => (None, None),
-        };
-        ctx.insert("og", &metadata::og_view(site, lang, image));
-        ctx.insert("json_ld", &json_ld);
-        Ok(())
-    }
-
-    fn page_view<'a>(
-        &self,
-        site: &'a Site,
-        id: PageId,
-        urls: &Urls<'_>,
-    ) -> Result<PageView<'a>, Diagnostic> {
-        let page = site.page(id);
-        let meta = &page.doc.meta;
-        let translated_from = meta.translated_from.map(|orig| TranslatedFromView {
-            lang: orig,
-            name: self.language_name_in(page.lang(), orig),
-            url: site.groups[page.group.0]
-                .get(&orig)
-                .map(|o| urls.link(&site.page(*o).url)),
-        });
-        let section = (page.kind == PageKind::Article).then(|| {
-            let s = site.section(page.section);
-            SectionRefView {
-                title: &s.title,
-                url: urls.link(&s.url),
-            }
-        });
-        Ok(PageView {
-            card: card_view(site, id, urls),
-            kind: page.kind,
-            permalink: urls.permalink(&page.url),
-            content: self.body_html(&page.doc)?,
-            source: meta.source.as_ref().map(source_view),
-            translated_from,
-            section,
-            extra: &meta.extra,
-        })
-    }
-}
-
-fn term_view<'a>(term: &'a crate::site::Term, urls: &Urls<'_>) -> TermView<'a> {
-    TermView {
-        name: &term.name,
-        slug: &term.slug,
-        url: urls.link(&term.url),
-        count: term.pages.len(),
-        feed_url: urls.link(&format!("{}atom.xml", term.url)),
     }
 }
 

@@ -16,6 +16,8 @@ pub struct TemplateSet {
     pub tera: Tera,
     /// Template name (`page.html`) → site-relative file.
     pub files: BTreeMap<String, String>,
+    /// Template name → hash of its source and its dependencies' sources.
+    pub hashes: BTreeMap<String, u64>,
 }
 
 /// Template name → (site-relative file, text); site templates replace theme templates.
@@ -100,6 +102,7 @@ pub fn load_templates(
         return diags.into_result(TemplateSet {
             tera: Tera::default(),
             files: BTreeMap::new(),
+            hashes: BTreeMap::new(),
         });
     }
     let files: BTreeMap<String, String> = sources
@@ -119,7 +122,13 @@ pub fn load_templates(
             .map_or_else(|| theme_dir.clone(), |(_, f)| f.clone());
         diags.push(Diagnostic::error(file, message));
     }
-    diags.into_result(TemplateSet { tera, files })
+    let texts: BTreeMap<String, String> = sources.into_iter().map(|(n, (_, t))| (n, t)).collect();
+    let hashes = super::fingerprint::template_hashes(&texts);
+    diags.into_result(TemplateSet {
+        tera,
+        files,
+        hashes,
+    })
 }
 
 /// Escapes what HTML needs escaped (`& < > " '`). Tera's default also escapes `/`, which

@@ -1,0 +1,356 @@
+//! Building each output's template context: a small JSON map of precomputed views. The body
+//! HTML is left out and inserted at render time, so that an output's fingerprint can be taken
+//! from the map and the body's source hash without rendering Markdown.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::content::Document;
+use crate::diag::Diagnostic;
+use crate::lang::Lang;
+use crate::site::{NavTitle, Output, OutputKind, PageId, PageKind, Site, Term};
+
+use super::metadata;
+use super::views::*;
+use super::{output_lang, Renderer};
+
+/// A template context under construction: top-level name → JSON value.
+#[derive(Default)]
+pub struct ContextMap(pub Map<String, Value>);
+
+impl ContextMap {
+    pub fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
+        // Views are plain structs of strings, numbers and lists: serializing cannot fail.
+        let value = serde_json::to_value(value).unwrap_or(Value::Null);
+        self.0.insert(key.to_string(), value);
+    }
+}
+
+/// Where a document's rendered body goes: `<key>.content`.
+#[derive(Clone, Copy)]
+pub struct BodySlot<'s> {
+    pub key: &'static str,
+    pub doc: &'s Document,
+}
+
+/// A context ready to hash or render.
+pub struct Prepared<'s> {
+    pub template: &'static str,
+    pub lang: Lang,
+    pub map: ContextMap,
+    pub body: Option<BodySlot<'s>>,
+}
+
+impl Renderer {
+    /// Builds the context of a templated output.
+    pub fn prepare<'s>(&self, site: &'s Site, output: &Output) -> Result<Prepared<'s>, Diagnostic> {
+        let lang = output_lang(site, &output.kind);
+        let Some(template) = super::template_name(&output.kind) else {
+            return Err(Diagnostic::global(format!(
+                "{} has no template",
+                output.url
+            )));
+        };
+        let mut map = self.base_context(site, output, lang);
+        let body = self.fill_context(site, output, lang, &mut map)?;
+        Ok(Prepared {
+            template,
+            lang,
+            map,
+            body,
+        })
+    }
+
+    fn base_context(&self, site: &Site, output: &Output, lang: Lang) -> ContextMap {
+        let config = &site.config;
+        let urls = Urls {
+            base_url: &config.base_url,
+            base_path: &config.base_path,
+        };
+        let mut ctx = ContextMap::default();
+        ctx.insert("lang", &lang);
+        let languages: Vec<LanguageView<'_>> = config
+            .languages
+            .iter()
+            .map(|&l| LanguageView {
+                code: l,
+                name: self.ui(l, "language_name"),
+                home_url: urls.link(&format!("/{l}/")),
+                title: config.title(l),
+                description: config.description(l),
+            })
+            .collect();
+        ctx.insert(
+            "site",
+            &SiteView {
+                title: config.title(lang),
+                description: config.description(lang),
+                base_url: &config.base_url,
+                base_path: &config.base_path,
+                home_url: urls.link(&format!("/{lang}/")),
+                feed_url: urls.link(&format!("/{lang}/atom.xml")),
+                languages,
+            },
+        );
+        let nav: Vec<NavView> = site
+            .nav
+            .get(&lang)
+            .into_iter()
+            .flatten()
+            .map(|item| NavView {
+                title: match &item.title {
+                    NavTitle::Text(t) => t.clone(),
+                    NavTitle::UiString(key) => self.ui(lang, key),
+                },
+                url: urls.link(&item.url),
+                active: output.url.starts_with(&item.url),
+            })
+            .collect();
+        ctx.insert("nav", &nav);
+        ctx.insert("url", &urls.link(&output.url));
+        ctx.insert("permalink", &urls.permalink(&output.url));
+        let alternates = site.alternates(&output.kind);
+        let x_default = match output.kind {
+            OutputKind::Chooser | OutputKind::NotFound => "/".to_string(),
+            _ => alternates
+                .iter()
+                .find(|a| a.lang == config.default_language && a.exists)
+                .map_or_else(|| output.url.clone(), |a| a.url.clone()),
+        };
+        ctx.insert("x_default", &urls.permalink(&x_default));
+        let switcher: Vec<SwitchView> = alternates
+            .iter()
+            .filter(|a| a.lang != lang)
+            .map(|a| SwitchView {
+                lang: a.lang,
+                name: self.ui(a.lang, "language_name"),
+                url: urls.link(&a.url),
+                exists: a.exists,
+            })
+            .collect();
+        ctx.insert("switcher", &switcher);
+        ctx.insert("alternates", &alternate_views(&alternates, &urls));
+        ctx
+    }
+
+    /// The values specific to the kind of output; returns the document whose body HTML goes
+    /// into the context at render time, if any.
+    fn fill_context<'s>(
+        &self,
+        site: &'s Site,
+        output: &Output,
+        lang: Lang,
+        ctx: &mut ContextMap,
+    ) -> Result<Option<BodySlot<'s>>, Diagnostic> {
+        let mut body = None;
+        let config = &site.config;
+        let urls = Urls {
+            base_url: &config.base_url,
+            base_path: &config.base_path,
+        };
+        let site_title = config.title(lang);
+        let with_site = |t: &str| format!("{t} — {site_title}");
+        let (title, description) = match &output.kind {
+            OutputKind::Chooser | OutputKind::NotFound => {
+                let chooser: Vec<LanguageView<'_>> = config
+                    .languages
+                    .iter()
+                    .map(|&l| LanguageView {
+                        code: l,
+                        name: self.ui(l, "language_name"),
+                        home_url: urls.link(&format!("/{l}/")),
+                        title: config.title(l),
+                        description: config.description(l),
+                    })
+                    .collect();
+                ctx.insert("chooser", &chooser);
+                let titles: Vec<&str> = config.languages.iter().map(|l| config.title(*l)).collect();
+                (titles.join(" · "), config.description(lang).to_string())
+            }
+            OutputKind::Home(l) => {
+                let Some(home) = site.home(*l) else {
+                    return Err(Diagnostic::global(format!("no home for {l}")));
+                };
+                body = home.index.as_ref().map(|doc| BodySlot {
+                    key: "section",
+                    doc,
+                });
+                ctx.insert("section", &section_view(home, String::new(), &urls));
+                let latest: Vec<CardView<'_>> = site.latest[l]
+                    .iter()
+                    .take(config.paginate_by)
+                    .map(|id| card_view(site, *id, &urls))
+                    .collect();
+                ctx.insert("latest", &latest);
+                let mut terms = BTreeMap::new();
+                for name in &config.taxonomies {
+                    if let Some(t) = site.taxonomy(*l, name) {
+                        let list: Vec<TermView<'_>> =
+                            t.terms.iter().map(|term| term_view(term, &urls)).collect();
+                        terms.insert(name.as_str(), list);
+                    }
+                }
+                ctx.insert("terms", &terms);
+                (site_title.to_string(), config.description(lang).to_string())
+            }
+            OutputKind::SectionList { section, page_no } => {
+                let section = site.section(*section);
+                body = section.index.as_ref().map(|doc| BodySlot {
+                    key: "section",
+                    doc,
+                });
+                let cards: Vec<CardView<'_>> =
+                    page_slice(&section.pages, *page_no, section.paginate_by)
+                        .iter()
+                        .map(|id| card_view(site, *id, &urls))
+                        .collect();
+                ctx.insert("pages", &cards);
+                ctx.insert(
+                    "pagination",
+                    &pagination_view(
+                        &section.url,
+                        *page_no,
+                        section.pages.len(),
+                        section.paginate_by,
+                        &urls,
+                    ),
+                );
+                let view = section_view(section, String::new(), &urls);
+                let description = if view.description.is_empty() {
+                    config.description(lang)
+                } else {
+                    view.description
+                };
+                let description = description.to_string();
+                ctx.insert("section", &view);
+                (with_site(&section.title), description)
+            }
+            OutputKind::Page(id) => {
+                let view = self.page_view(site, *id, &urls);
+                body = Some(BodySlot {
+                    key: "page",
+                    doc: &site.page(*id).doc,
+                });
+                let meta = (with_site(view.card.title), view.card.summary.to_string());
+                ctx.insert("page", &view);
+                meta
+            }
+            OutputKind::TaxonomyIndex { taxonomy } => {
+                let t = &site.taxonomies[*taxonomy];
+                let view = TaxonomyView {
+                    name: &t.name,
+                    title: self.ui(lang, &t.name),
+                    url: urls.link(&t.url),
+                    terms: t.terms.iter().map(|term| term_view(term, &urls)).collect(),
+                };
+                let title = with_site(&view.title);
+                ctx.insert("taxonomy", &view);
+                (title, config.description(lang).to_string())
+            }
+            OutputKind::TermList {
+                taxonomy,
+                term,
+                page_no,
+            } => {
+                let t = &site.taxonomies[*taxonomy];
+                let term = &t.terms[term.0];
+                let per_page = config.paginate_by;
+                let cards: Vec<CardView<'_>> = page_slice(&term.pages, *page_no, per_page)
+                    .iter()
+                    .map(|id| card_view(site, *id, &urls))
+                    .collect();
+                ctx.insert("pages", &cards);
+                ctx.insert(
+                    "pagination",
+                    &pagination_view(&term.url, *page_no, term.pages.len(), per_page, &urls),
+                );
+                ctx.insert(
+                    "taxonomy",
+                    &TaxonomyView {
+                        name: &t.name,
+                        title: self.ui(lang, &t.name),
+                        url: urls.link(&t.url),
+                        terms: Vec::new(),
+                    },
+                );
+                ctx.insert("term", &term_view(term, &urls));
+                (with_site(&term.name), config.description(lang).to_string())
+            }
+            OutputKind::Redirect { to, .. } => {
+                ctx.insert(
+                    "redirect",
+                    &RedirectView {
+                        to: urls.link(to),
+                        permalink: urls.permalink(to),
+                    },
+                );
+                (with_site(to), String::new())
+            }
+            OutputKind::Feed { .. }
+            | OutputKind::Sitemap
+            | OutputKind::SitemapPart(_)
+            | OutputKind::Robots => (String::new(), String::new()),
+        };
+        ctx.insert("meta", &MetaView { title, description });
+        let (image, json_ld) = match &output.kind {
+            OutputKind::Page(id) => {
+                let page = site.page(*id);
+                let permalink = urls.permalink(&page.url);
+                let image = page
+                    .doc
+                    .meta
+                    .image
+                    .as_ref()
+                    .map(|i| metadata::absolute_image(&i.src, &permalink, &urls));
+                (image, metadata::article_json_ld(site, page, &urls))
+            }
+            OutputKind::Home(l) => (None, Some(metadata::website_json_ld(site, *l, &urls))),
+            _ => (None, None),
+        };
+        ctx.insert("og", &metadata::og_view(site, lang, image));
+        ctx.insert("json_ld", &json_ld);
+        Ok(body)
+    }
+
+    fn page_view<'a>(&self, site: &'a Site, id: PageId, urls: &Urls<'_>) -> PageView<'a> {
+        let page = site.page(id);
+        let meta = &page.doc.meta;
+        let translated_from = meta.translated_from.map(|orig| TranslatedFromView {
+            lang: orig,
+            name: self.language_name_in(page.lang(), orig),
+            url: site.groups[page.group.0]
+                .get(&orig)
+                .map(|o| urls.link(&site.page(*o).url)),
+        });
+        let section = (page.kind == PageKind::Article).then(|| {
+            let s = site.section(page.section);
+            SectionRefView {
+                title: &s.title,
+                url: urls.link(&s.url),
+            }
+        });
+        PageView {
+            card: card_view(site, id, urls),
+            kind: page.kind,
+            permalink: urls.permalink(&page.url),
+            // Filled in at render time, so that fingerprints need not render Markdown.
+            content: String::new(),
+            source: meta.source.as_ref().map(source_view),
+            translated_from,
+            section,
+            extra: &meta.extra,
+        }
+    }
+}
+
+pub(super) fn term_view<'a>(term: &'a Term, urls: &Urls<'_>) -> TermView<'a> {
+    TermView {
+        name: &term.name,
+        slug: &term.slug,
+        url: urls.link(&term.url),
+        count: term.pages.len(),
+        feed_url: urls.link(&format!("{}atom.xml", term.url)),
+    }
+}
