@@ -1,6 +1,6 @@
 //! `qostil build`: the whole pipeline, from `site.yaml` to a swapped-in output folder.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -69,9 +69,28 @@ pub fn load_site(
     assemble_site(config, docs, locales, drafts)
 }
 
+/// A finished build: its report, and the site, renderer and fingerprints that `serve` keeps
+/// to rebuild incrementally.
+pub struct Built {
+    pub report: BuildReport,
+    pub site: Site,
+    pub renderer: Renderer,
+    /// Output file path → fingerprint.
+    pub fingerprints: HashMap<String, u64>,
+}
+
 /// Builds the site into the output folder. On any error nothing in the output folder changes
 /// and every error found is returned.
 pub fn build_site(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    build(
+        options,
+        &Arc::new(Locales::new().map_err(Diagnostic::global)?),
+    )
+    .map(|b| b.report)
+}
+
+/// `build_site`, keeping what an incremental rebuild needs.
+pub fn build(options: &BuildOptions, locales: &Arc<Locales>) -> Result<Built, Diagnostics> {
     let started = Instant::now();
     let root = options.root.as_path();
     let target = options
@@ -79,9 +98,8 @@ pub fn build_site(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         .clone()
         .unwrap_or_else(|| root.join("public"));
     check_output_folder(root, &target)?;
-    let locales = Arc::new(Locales::new().map_err(Diagnostic::global)?);
-    let site = load_site(root, options.base_url.as_deref(), options.drafts, &locales)?;
-    let renderer = Renderer::new(root, &site, Arc::clone(&locales))?;
+    let site = load_site(root, options.base_url.as_deref(), options.drafts, locales)?;
+    let renderer = Renderer::new(root, &site, Arc::clone(locales))?;
 
     let staging = Staging::begin(&target).map_err(|e| {
         Diagnostic::global(format!(
@@ -90,7 +108,7 @@ pub fn build_site(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         ))
     })?;
     if options.clean {
-        BuildCache::remove(root).map_err(|e| {
+        BuildCache::remove(root, &target).map_err(|e| {
             Diagnostic::global(format!(
                 "cannot remove {}/: {e}",
                 crate::output::cache::CACHE_DIR
@@ -110,7 +128,7 @@ pub fn build_site(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     for page in &site.pages {
         *pages.entry(page.lang()).or_insert(0) += 1;
     }
-    Ok(BuildReport {
+    let report = BuildReport {
         pages,
         files: static_files + site.outputs.len(),
         rendered: written.rendered,
@@ -118,6 +136,12 @@ pub fn build_site(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         static_files,
         output: target,
         elapsed: started.elapsed(),
+    };
+    Ok(Built {
+        report,
+        site,
+        renderer,
+        fingerprints: written.fingerprints.into_iter().collect(),
     })
 }
 

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
@@ -42,6 +44,24 @@ enum Command {
         /// Ignore the build cache (.qostil/) and render every file.
         #[arg(long)]
         clean: bool,
+    },
+    /// Build, serve on loopback, watch the sources, rebuild what changed, reload the browser.
+    Serve {
+        /// Site root (the folder with site.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; anything but loopback is reachable from other machines.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Include pages with `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Open the site in a browser.
+        #[arg(long)]
+        open: bool,
     },
     /// Turn raw documents (like seeds/) into content files.
     Import {
@@ -95,6 +115,39 @@ fn print_import_report(report: &ImportReport, dry_run: bool) {
             "{} {verb} {}: {}, «{}», {date}; {stripped}",
             doc.source, doc.target, c.lang, c.title
         );
+    }
+}
+
+/// Prints the server's lines as they come.
+struct Terminal;
+
+impl qostil::serve::Reporter for Terminal {
+    fn line(&self, text: &str) {
+        println!("{text}");
+        if text.starts_with("serving ") {
+            let _ = std::io::Write::flush(&mut std::io::stdout());
+        }
+    }
+}
+
+fn run_serve(options: qostil::serve::ServeOptions, open: bool) -> ExitCode {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst)) {
+        eprintln!("error: cannot handle Ctrl-C: {e}");
+        return ExitCode::from(1);
+    }
+    if open {
+        let url = format!("http://{}:{}/", options.bind, options.port);
+        // Best effort: a machine without a desktop has no browser to open.
+        let _ = std::process::Command::new("xdg-open").arg(url).spawn();
+    }
+    match qostil::serve::serve(&options, stop, &Terminal) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(diags) => {
+            print_diagnostics(&diags);
+            ExitCode::from(1)
+        }
     }
 }
 
@@ -155,6 +208,21 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            drafts,
+            open,
+        } => run_serve(
+            qostil::serve::ServeOptions {
+                root,
+                bind,
+                port,
+                drafts,
+            },
+            open,
+        ),
         Command::Import {
             dir,
             out,

@@ -80,6 +80,46 @@ pub fn load_documents(root: &Path, config: &Config) -> Result<Vec<Document>, Dia
     diags.into_result(docs)
 }
 
+/// Loads one content file given its path: `None` when the path is not a Markdown file of a
+/// configured language (or is hidden, a backup, a swap file).
+pub fn load_file(
+    root: &Path,
+    path: &Path,
+    config: &Config,
+) -> Option<Result<Document, Diagnostics>> {
+    let rel = path.strip_prefix(root).ok()?;
+    let mut parts = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    if parts.next()? != "content" {
+        return None;
+    }
+    let lang: Lang = parts.next()?.parse().ok()?;
+    if !config.languages.contains(&lang) || rel.extension().is_none_or(|x| x != "md") {
+        return None;
+    }
+    let inner = rel
+        .strip_prefix(Path::new("content").join(lang.code()))
+        .ok()?;
+    if inner
+        .components()
+        .any(|c| is_ignored_name(&c.as_os_str().to_string_lossy()))
+    {
+        return None;
+    }
+    let file = ContentFile {
+        path: path.to_path_buf(),
+        source: site_relative(root, path),
+        lang,
+        dir: inner
+            .parent()
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default(),
+        stem: inner.file_stem()?.to_string_lossy().into_owned(),
+    };
+    Some(load_document(&file, &config.taxonomies))
+}
+
 /// Hidden files, editor backups and swap files are not content.
 pub fn is_ignored_name(name: &str) -> bool {
     name.starts_with('.')

@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 
 /// The folder the cache lives in, at the site root.
 pub const CACHE_DIR: &str = ".qostil";
-const CACHE_FILE: &str = "build-cache";
 const HEADER: &str = "qostil build cache 1";
 
 #[derive(Debug, Default)]
@@ -18,8 +17,10 @@ pub struct BuildCache {
     pub entries: HashMap<String, u64>,
 }
 
-fn cache_path(root: &Path) -> PathBuf {
-    root.join(CACHE_DIR).join(CACHE_FILE)
+/// One cache file per output folder, so `build` and `serve` do not evict each other.
+fn cache_path(root: &Path, target: &Path) -> PathBuf {
+    let id = xxhash_rust::xxh3::xxh3_64(absolute(target).as_bytes());
+    root.join(CACHE_DIR).join(format!("build-cache-{id:016x}"))
 }
 
 fn absolute(path: &Path) -> String {
@@ -33,7 +34,7 @@ impl BuildCache {
     /// The cache of the last build into `target`, if there is one for this version of qostil
     /// and that output folder still exists. Anything unexpected means no cache.
     pub fn load(root: &Path, target: &Path) -> BuildCache {
-        let Ok(text) = fs::read_to_string(cache_path(root)) else {
+        let Ok(text) = fs::read_to_string(cache_path(root, target)) else {
             return BuildCache::default();
         };
         let mut lines = text.lines();
@@ -61,7 +62,8 @@ impl BuildCache {
     pub fn save(root: &Path, target: &Path, entries: &[(String, u64)]) -> io::Result<()> {
         let dir = root.join(CACHE_DIR);
         fs::create_dir_all(&dir)?;
-        let tmp = dir.join(format!("{CACHE_FILE}.tmp-{}", std::process::id()));
+        let path = cache_path(root, target);
+        let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
         let mut out = io::BufWriter::new(fs::File::create(&tmp)?);
         writeln!(
             out,
@@ -73,12 +75,12 @@ impl BuildCache {
             writeln!(out, "{fingerprint:016x} {path}")?;
         }
         out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        fs::rename(&tmp, cache_path(root))
+        fs::rename(&tmp, path)
     }
 
-    /// Forgets the cache (`--clean`).
-    pub fn remove(root: &Path) -> io::Result<()> {
-        match fs::remove_dir_all(root.join(CACHE_DIR)) {
+    /// Forgets the cache of builds into `target` (`--clean`).
+    pub fn remove(root: &Path, target: &Path) -> io::Result<()> {
+        match fs::remove_file(cache_path(root, target)) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
         }
@@ -103,7 +105,7 @@ mod tests {
         let other = root.path().join("other");
         fs::create_dir(&other).unwrap();
         assert!(BuildCache::load(root.path(), &other).entries.is_empty());
-        BuildCache::remove(root.path()).unwrap();
+        BuildCache::remove(root.path(), &target).unwrap();
         assert!(BuildCache::load(root.path(), &target).entries.is_empty());
     }
 }

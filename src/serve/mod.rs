@@ -1,0 +1,206 @@
+//! `qostil serve`: build into `.qostil/serve/`, serve it on loopback, watch the sources,
+//! rebuild only what a change touches, and tell the browser to reload. A bad edit never stops
+//! the server: the last good output keeps being served and the browser shows the error.
+
+mod http;
+mod state;
+mod watch;
+
+pub use http::safe_relative_path;
+pub use state::{Rebuild, State};
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::build::BuildOptions;
+use crate::diag::{Diagnostic, Diagnostics};
+use http::{Broadcaster, HttpContext};
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    pub drafts: bool,
+}
+
+/// What the server tells its user; the binary prints these lines.
+pub trait Reporter: Send + Sync {
+    fn line(&self, text: &str);
+}
+
+fn error_lines(diags: &Diagnostics) -> Vec<String> {
+    diags.iter().take(20).map(ToString::to_string).collect()
+}
+
+/// Runs until `stop` is set (Ctrl-C). Returns an error only when the server cannot start.
+pub fn serve(
+    options: &ServeOptions,
+    stop: Arc<AtomicBool>,
+    report: &dyn Reporter,
+) -> Result<(), Diagnostics> {
+    let address = SocketAddr::new(options.bind, options.port);
+    let server = tiny_http::Server::http(address)
+        .map_err(|e| Diagnostic::global(format!("cannot listen on {address}: {e}")))?;
+    let server = Arc::new(server);
+    let port = server
+        .server_addr()
+        .to_ip()
+        .map_or(options.port, |a| a.port());
+    let base_url = format!("http://{}", SocketAddr::new(options.bind, port));
+    if !options.bind.is_loopback() {
+        report.line(&format!(
+            "warning: --bind {} makes the preview reachable from other machines",
+            options.bind
+        ));
+    }
+    let output = options
+        .root
+        .join(crate::output::cache::CACHE_DIR)
+        .join("serve");
+    let build_options = BuildOptions {
+        root: options.root.clone(),
+        output: Some(output.clone()),
+        base_url: Some(base_url.clone()),
+        drafts: options.drafts,
+        clean: false,
+    };
+    let events = Arc::new(Broadcaster::default());
+    let started = Instant::now();
+    let mut state = match State::new(build_options.clone()) {
+        Ok(s) => {
+            report.line(&format!(
+                "built {} pages in {} ms",
+                s.site.pages.len(),
+                started.elapsed().as_millis()
+            ));
+            Some(s)
+        }
+        Err(diags) => {
+            report.line(&diags.to_string());
+            events.set_error(Some(error_lines(&diags)));
+            None
+        }
+    };
+    let watcher = watch::SourceWatcher::new(&options.root)
+        .map_err(|e| Diagnostic::global(format!("cannot watch {}: {e}", options.root.display())))?;
+    let http_thread = spawn_http(Arc::clone(&server), output, Arc::clone(&events));
+    report.line(&format!("serving {base_url}/ — press Ctrl-C to stop"));
+
+    while !stop.load(Ordering::SeqCst) {
+        let Some(batch) = watcher.next_batch(Duration::from_millis(200)) else {
+            continue;
+        };
+        let started = Instant::now();
+        let names = describe(&options.root, &batch);
+        let result = match state.as_mut() {
+            Some(s) => s.apply(&batch),
+            None => State::new(build_options.clone()).map(|s| {
+                let all = Rebuild {
+                    changed: vec!["*".to_string()],
+                    ..Rebuild::default()
+                };
+                state = Some(s);
+                all
+            }),
+        };
+        let elapsed = started.elapsed();
+        match result {
+            Ok(rebuild) => {
+                events.set_error(None);
+                announce(&events, &rebuild);
+                report.line(&format!(
+                    "{names}: {} re-rendered ({} checked), {} files changed in {} ms",
+                    rebuild.rendered,
+                    rebuild.checked,
+                    rebuild.changed.len(),
+                    elapsed.as_millis()
+                ));
+            }
+            Err(diags) => {
+                let lines = error_lines(&diags);
+                events.set_error(Some(lines.clone()));
+                events.send(
+                    "build-error",
+                    &serde_json::json!({ "error": lines }).to_string(),
+                );
+                report.line(&format!(
+                    "{names}: the change does not build; still serving the last good site"
+                ));
+                report.line(diags.to_string().trim_end());
+            }
+        }
+    }
+    server.unblock();
+    let _ = http_thread.join();
+    report.line("stopped");
+    Ok(())
+}
+
+/// `content/kk/news/x.md` (+2 more)
+fn describe(root: &std::path::Path, batch: &[PathBuf]) -> String {
+    let first = batch
+        .first()
+        .map(|p| crate::content::site_relative(root, p))
+        .unwrap_or_default();
+    match batch.len() {
+        0 | 1 => first,
+        n => format!("{first} (+{} more)", n - 1),
+    }
+}
+
+/// Output file → the URL a browser shows for it (`kk/x/index.html` → `/kk/x/`).
+fn url_of(file: &str) -> String {
+    match file.strip_suffix("index.html") {
+        Some(dir) => format!("/{dir}"),
+        None => format!("/{file}"),
+    }
+}
+
+fn announce(events: &Broadcaster, rebuild: &Rebuild) {
+    if rebuild.css_only {
+        events.send("css", "{}");
+        return;
+    }
+    if rebuild.changed.is_empty() && !rebuild.static_changed {
+        events.send("ok", "{}");
+        return;
+    }
+    let paths: Vec<String> = if rebuild.static_changed || rebuild.changed.iter().any(|c| c == "*") {
+        vec!["*".to_string()]
+    } else {
+        rebuild.changed.iter().map(|f| url_of(f)).collect()
+    };
+    events.send("reload", &serde_json::json!({ "paths": paths }).to_string());
+}
+
+fn spawn_http(
+    server: Arc<tiny_http::Server>,
+    dir: PathBuf,
+    events: Arc<Broadcaster>,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let ctx = Arc::new(HttpContext { dir, events });
+        for request in server.incoming_requests() {
+            let ctx = Arc::clone(&ctx);
+            // One thread per request: event streams stay open, pages are quick.
+            std::thread::spawn(move || http::handle(request, &ctx));
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_of_output_files() {
+        assert_eq!(url_of("kk/news/x/index.html"), "/kk/news/x/");
+        assert_eq!(url_of("index.html"), "/");
+        assert_eq!(url_of("kk/atom.xml"), "/kk/atom.xml");
+    }
+}
