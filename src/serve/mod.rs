@@ -92,22 +92,23 @@ pub fn serve(
     report.line(&format!("serving {base_url}/ — press Ctrl-C to stop"));
 
     while !stop.load(Ordering::SeqCst) {
-        let Some(batch) = watcher.next_batch(Duration::from_millis(200)) else {
+        let Some(mut batch) = watcher.next_batch(Duration::from_millis(200)) else {
             continue;
         };
         let started = Instant::now();
+        let mut result = rebuild(&mut state, &build_options, &batch);
+        // A file caught half-written fails to parse; if more events follow at once, that was
+        // a save in progress: take them in and try again before reporting anything.
+        while result.is_err() {
+            match watcher.next_batch(SAVE_IN_PROGRESS) {
+                Some(more) => {
+                    batch.extend(more);
+                    result = rebuild(&mut state, &build_options, &batch);
+                }
+                None => break,
+            }
+        }
         let names = describe(&options.root, &batch);
-        let result = match state.as_mut() {
-            Some(s) => s.apply(&batch),
-            None => State::new(build_options.clone()).map(|s| {
-                let all = Rebuild {
-                    changed: vec!["*".to_string()],
-                    ..Rebuild::default()
-                };
-                state = Some(s);
-                all
-            }),
-        };
         let elapsed = started.elapsed();
         match result {
             Ok(rebuild) => {
@@ -139,6 +140,28 @@ pub fn serve(
     let _ = http_thread.join();
     report.line("stopped");
     Ok(())
+}
+
+/// How long to wait for the rest of a save before reporting a file that does not parse.
+const SAVE_IN_PROGRESS: Duration = Duration::from_millis(60);
+
+/// Applies a batch to the current state, or builds from scratch when the last full build
+/// failed.
+fn rebuild(
+    state: &mut Option<State>,
+    build_options: &BuildOptions,
+    batch: &[PathBuf],
+) -> Result<Rebuild, Diagnostics> {
+    match state.as_mut() {
+        Some(s) => s.apply(batch),
+        None => State::new(build_options.clone()).map(|s| {
+            *state = Some(s);
+            Rebuild {
+                changed: vec!["*".to_string()],
+                ..Rebuild::default()
+            }
+        }),
+    }
 }
 
 /// `content/kk/news/x.md` (+2 more)

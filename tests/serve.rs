@@ -1,0 +1,405 @@
+//! `qostil serve` end to end: a real server on a free loopback port against a temp copy of
+//! the portal; files are edited, added, renamed and deleted, and the tests read HTTP
+//! responses and the reload events a browser would get.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::{Duration, Instant};
+
+const ARTICLE: &str = "content/kk/news/abay-oblysynyn-akimi-berik-ualidin-toragalygymen.md";
+const ARTICLE_URL: &str = "/kk/news/abay-oblysynyn-akimi-berik-ualidin-toragalygymen/";
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A running `qostil serve` on a temp copy of the portal; killed when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    root: tempfile::TempDir,
+    lines: Receiver<String>,
+}
+
+impl Server {
+    fn start() -> Server {
+        let root = tempfile::tempdir().unwrap();
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for dir in ["content", "themes", "taxonomies"] {
+            copy_dir(&repo.join(dir), &root.path().join(dir));
+        }
+        std::fs::copy(repo.join("site.yaml"), root.path().join("site.yaml")).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_qostil"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(root.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (tx, lines) = channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let port = loop {
+            let line = lines
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .expect("serve did not start");
+            if let Some(rest) = line.strip_prefix("serving http://127.0.0.1:") {
+                break rest.split('/').next().unwrap().parse().unwrap();
+            }
+        };
+        Server {
+            child,
+            port,
+            root,
+            lines,
+        }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.root.path().join(rel)
+    }
+
+    /// Raw HTTP/1.1 request: (status, headers lower-cased, body).
+    fn request(&self, method: &str, path: &str) -> (u16, String, String) {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).unwrap();
+        let text = String::from_utf8_lossy(&raw).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+        (status, head.to_lowercase(), body.to_string())
+    }
+
+    fn get(&self, path: &str) -> (u16, String, String) {
+        self.request("GET", path)
+    }
+
+    /// Subscribes to reload events; the first event (`hello`) is already read.
+    fn events(&self) -> Events {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(
+            stream,
+            "GET /_qostil/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        )
+        .unwrap();
+        let (tx, rx) = channel();
+        let reader = BufReader::new(stream.try_clone().unwrap());
+        std::thread::spawn(move || {
+            let mut event = String::new();
+            for line in reader.lines().map_while(Result::ok) {
+                if let Some(name) = line.strip_prefix("event: ") {
+                    event = name.to_string();
+                } else if let Some(data) = line.strip_prefix("data: ") {
+                    if tx.send((event.clone(), data.to_string())).is_err() {
+                        break;
+                    }
+                }
+            }
+        });
+        let events = Events {
+            rx,
+            _stream: stream,
+        };
+        let (name, _) = events
+            .next(Duration::from_secs(10))
+            .expect("no hello event");
+        assert_eq!(name, "hello");
+        events
+    }
+
+    /// Lines the server printed since the last call.
+    fn drain_lines(&self) -> Vec<String> {
+        self.lines.try_iter().collect()
+    }
+
+    fn wait_line(&self, contains: &str, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.contains(contains) => return line,
+                Ok(_) => {}
+                Err(_) => panic!("no line containing {contains:?}"),
+            }
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Events {
+    rx: Receiver<(String, String)>,
+    _stream: TcpStream,
+}
+
+impl Events {
+    fn next(&self, timeout: Duration) -> Option<(String, String)> {
+        self.rx.recv_timeout(timeout).ok()
+    }
+
+    /// The next event other than keep-alive pings.
+    fn expect(&self, name: &str) -> String {
+        let (got, data) = self
+            .next(Duration::from_secs(15))
+            .unwrap_or_else(|| panic!("no {name} event"));
+        assert_eq!(got, name, "data: {data}");
+        data
+    }
+}
+
+fn edit(path: &Path, f: impl FnOnce(String) -> String) {
+    let text = std::fs::read_to_string(path).unwrap();
+    std::fs::write(path, f(text)).unwrap();
+}
+
+#[test]
+fn serves_pages_with_the_reload_script_and_the_right_statuses() {
+    let server = Server::start();
+    let (status, head, body) = server.get("/kk/");
+    assert_eq!(status, 200);
+    assert!(
+        head.contains("content-type: text/html; charset=utf-8"),
+        "{head}"
+    );
+    assert!(body.contains("/_qostil/livereload.js"));
+    let (status, head, _) = server.get("/kk/news");
+    assert_eq!(status, 301);
+    assert!(head.contains("location: /kk/news/"), "{head}");
+    let (status, _, body) = server.get("/kk/no-such-page/");
+    assert_eq!(status, 404);
+    assert!(
+        body.contains("<html lang=\"kk\">"),
+        "the site's own 404 page"
+    );
+    let (status, head, _) = server.get("/style.css");
+    assert_eq!(status, 200);
+    assert!(head.contains("text/css; charset=utf-8"));
+    let (status, head, body) = server.request("HEAD", "/kk/");
+    assert_eq!(status, 200);
+    assert!(head.contains("content-length:"));
+    assert!(body.is_empty());
+    let (status, _, _) = server.request("POST", "/kk/");
+    assert_eq!(status, 405);
+    // The build output never has the script: only serve injects it.
+    assert!(
+        !std::fs::read_to_string(server.path(".qostil/serve/kk/index.html"))
+            .unwrap()
+            .contains("livereload")
+    );
+}
+
+#[test]
+fn refuses_paths_outside_the_output() {
+    let server = Server::start();
+    for path in [
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/kk/..%2f..%2f..%2f..%2fetc%2fpasswd",
+        "/kk/%2E%2E/%2E%2E/site.yaml",
+        "/..\\..\\etc\\passwd",
+    ] {
+        let (status, _, body) = server.get(path);
+        assert_eq!(status, 404, "{path}");
+        assert!(!body.contains("root:"), "{path}");
+    }
+    std::os::unix::fs::symlink("/etc", server.path(".qostil/serve/leak")).unwrap();
+    let (status, _, body) = server.get("/leak/passwd");
+    assert_eq!(status, 404);
+    assert!(!body.contains("root:"));
+}
+
+#[test]
+fn a_body_edit_reloads_the_page_with_the_new_text() {
+    let server = Server::start();
+    let events = server.events();
+    server.drain_lines();
+    edit(&server.path(ARTICLE), |t| {
+        format!("{t}\nЖаңа сөйлем қосылды.\n")
+    });
+    let data = events.expect("reload");
+    assert!(data.contains(ARTICLE_URL), "{data}");
+    let (_, _, body) = server.get(ARTICLE_URL);
+    assert!(body.contains("Жаңа сөйлем қосылды."));
+    let line = server.wait_line("re-rendered", Duration::from_secs(10));
+    // The page and the feeds that carry its full text; no list shows the body.
+    assert!(!data.contains("\"/kk/news/\""), "{data}");
+    assert!(line.contains(ARTICLE), "{line}");
+}
+
+#[test]
+fn a_title_edit_updates_the_lists() {
+    let server = Server::start();
+    let events = server.events();
+    edit(&server.path(ARTICLE), |t| {
+        t.replacen("title: Абай облысының", "title: ЖАҢА Абай облысының", 1)
+    });
+    let data = events.expect("reload");
+    assert!(data.contains("\"/kk/news/\""), "{data}");
+    let (_, _, list) = server.get("/kk/news/");
+    assert!(list.contains("ЖАҢА Абай облысының"));
+}
+
+#[test]
+fn a_broken_edit_shows_the_error_and_keeps_the_last_good_site() {
+    let server = Server::start();
+    let events = server.events();
+    let original = std::fs::read_to_string(server.path(ARTICLE)).unwrap();
+    edit(&server.path(ARTICLE), |t| {
+        t.replacen("title:", "title: [broken", 1)
+    });
+    let data = events.expect("build-error");
+    assert!(data.contains(ARTICLE), "{data}");
+    assert!(data.contains(".md:3:"), "line of the error: {data}");
+    let (status, _, body) = server.get(ARTICLE_URL);
+    assert_eq!(status, 200, "the last good page is still served");
+    assert!(body.contains("Абай облысының"));
+    // A browser that connects now learns about the error at once.
+    let late = server.events();
+    drop(late);
+    std::fs::write(
+        server.path(ARTICLE),
+        original.replacen("Абай облысының әкімі", "Абай облысының жаңа әкімі", 1),
+    )
+    .unwrap();
+    let data = events.expect("reload");
+    assert!(data.contains(ARTICLE_URL), "{data}");
+}
+
+#[test]
+fn added_renamed_and_deleted_pages() {
+    let server = Server::start();
+    let events = server.events();
+    let new = server.path("content/kk/news/zhana-maqala.md");
+    std::fs::write(
+        &new,
+        "---\ntitle: Жаңа мақала\ndate: 2025-12-01\nregions: [astana]\n---\nМәтін.\n",
+    )
+    .unwrap();
+    events.expect("reload");
+    assert_eq!(server.get("/kk/news/zhana-maqala/").0, 200);
+    assert!(server.get("/kk/news/").2.contains("Жаңа мақала"));
+    std::fs::rename(&new, server.path("content/kk/news/basqa-maqala.md")).unwrap();
+    events.expect("reload");
+    assert_eq!(server.get("/kk/news/zhana-maqala/").0, 404);
+    assert_eq!(server.get("/kk/news/basqa-maqala/").0, 200);
+    std::fs::remove_file(server.path("content/kk/news/basqa-maqala.md")).unwrap();
+    events.expect("reload");
+    assert_eq!(server.get("/kk/news/basqa-maqala/").0, 404);
+    assert!(
+        !server.get("/kk/news/").2.contains("basqa-maqala"),
+        "links to it are gone"
+    );
+    assert!(!server.get("/kk/regions/astana/").2.contains("basqa-maqala"));
+}
+
+#[test]
+fn a_burst_of_events_makes_one_rebuild() {
+    let server = Server::start();
+    let events = server.events();
+    server.drain_lines();
+    let path = server.path(ARTICLE);
+    let original = std::fs::read_to_string(&path).unwrap();
+    for i in 0..200 {
+        std::fs::write(&path, format!("{original}\nСөйлем {i}.\n")).unwrap();
+    }
+    events.expect("reload");
+    // Nothing else follows the one rebuild.
+    assert!(events.next(Duration::from_millis(800)).is_none());
+    let rebuilds = server
+        .drain_lines()
+        .iter()
+        .filter(|l| l.contains("re-rendered"))
+        .count();
+    assert_eq!(rebuilds, 1);
+    assert!(server.get(ARTICLE_URL).2.contains("Сөйлем 199."));
+}
+
+#[test]
+fn editors_save_patterns_are_one_change() {
+    let server = Server::start();
+    let events = server.events();
+    let path = server.path(ARTICLE);
+    let text = std::fs::read_to_string(&path).unwrap();
+    // Vim-style: a backup and a swap file, then the new text written to a temp file that is
+    // renamed over the original.
+    let dir = path.parent().unwrap();
+    std::fs::write(dir.join(".abay.md.swp"), "swap").unwrap();
+    std::fs::write(dir.join("4913"), "").unwrap();
+    std::fs::remove_file(dir.join("4913")).unwrap();
+    std::fs::copy(&path, dir.join("abay.md~")).unwrap();
+    let tmp = dir.join(".abay.md.tmp");
+    std::fs::write(&tmp, format!("{text}\nАтомдық сақтау.\n")).unwrap();
+    std::fs::rename(&tmp, &path).unwrap();
+    std::fs::remove_file(dir.join(".abay.md.swp")).unwrap();
+    let data = events.expect("reload");
+    assert!(data.contains(ARTICLE_URL), "{data}");
+    assert!(events.next(Duration::from_millis(500)).is_none());
+    assert!(server.get(ARTICLE_URL).2.contains("Атомдық сақтау."));
+}
+
+#[test]
+fn css_and_template_edits() {
+    let server = Server::start();
+    let events = server.events();
+    edit(&server.path("themes/portal/static/style.css"), |t| {
+        format!("{t}\n/* edited */\n")
+    });
+    events.expect("css");
+    assert!(server.get("/style.css").2.contains("/* edited */"));
+    server.drain_lines();
+    edit(&server.path("themes/portal/templates/taxonomy.html"), |t| {
+        t.replacen("{% block main %}", "{% block main %}<!-- edited -->", 1)
+    });
+    let data = events.expect("reload");
+    assert!(data.contains("/kk/regions/"), "{data}");
+    assert!(
+        !data.contains(ARTICLE_URL),
+        "pages without that template stay: {data}"
+    );
+    assert!(server.get("/ru/tags/").2.contains("<!-- edited -->"));
+}
+
+#[test]
+fn ctrl_c_stops_the_server() {
+    let mut server = Server::start();
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "{status}");
+    assert!(server.drain_lines().iter().any(|l| l == "stopped"));
+}
