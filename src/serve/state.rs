@@ -388,7 +388,7 @@ impl State {
         let site = &self.site;
         let renderer = &self.renderer;
         let fingerprints = &self.fingerprints;
-        let results: Vec<Result<Option<(String, Option<u64>, String)>, Diagnostic>> = outputs
+        let results: Vec<Result<Option<Rendered>, Diagnostic>> = outputs
             .par_iter()
             .map(|&i| {
                 let output = &site.outputs[i];
@@ -401,7 +401,7 @@ impl State {
             })
             .collect();
         let mut diags = Diagnostics::new();
-        let mut rendered: Vec<(String, Option<u64>, String)> = Vec::new();
+        let mut rendered: Vec<Rendered> = Vec::new();
         for r in results {
             match r {
                 Ok(Some(x)) => rendered.push(x),
@@ -444,6 +444,9 @@ impl State {
             .collect()
     }
 }
+
+/// A re-rendered output: its file, fingerprint and text.
+type Rendered = (String, Option<u64>, String);
 
 /// Writes beside the target and renames, so a reader never sees half a file.
 fn write_replacing(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
