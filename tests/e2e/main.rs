@@ -1,0 +1,23 @@
+//! End-to-end tests: build the fixture sites in `tests/fixtures/` with the real `qostil`
+//! binary, each into its own temporary folder, and check the files it produces and what it
+//! prints.
+//!
+//! Run with `cargo test --test e2e`. Cargo finds this binary by itself (`tests/<name>/main.rs`
+//! is an integration test named `<name>`), so Cargo.toml needs no `[[test]]` entry. Modules:
+//!
+//! - `harness`   — `SiteTest` (fixture copy, run the binary, read/snapshot the output), `Html`
+//! - `structure` — the output tree, base URLs, determinism, atomic output
+//! - `languages` — `<html lang>`, hreflang alternates, the language switcher
+//! - `content`   — dates, plurals, drafts, slugs, Markdown, overrides, front matter
+//! - `errors`    — every error path: exit code 1, the named file, untouched output
+//! - `cache`     — a rebuild that reuses the build cache equals a clean build
+//! - `cli`       — usage errors, `--help`, `--version`
+
+mod harness;
+
+mod cache;
+mod cli;
+mod content;
+mod errors;
+mod languages;
+mod structure;
