@@ -42,6 +42,8 @@ pub struct BuildReport {
     pub reused: usize,
     /// Static files copied from the theme and the site.
     pub static_files: usize,
+    /// Problems that did not stop the build.
+    pub warnings: Diagnostics,
     pub output: PathBuf,
     pub elapsed: Duration,
 }
@@ -98,8 +100,26 @@ pub fn build(options: &BuildOptions, locales: &Arc<Locales>) -> Result<Built, Di
         .clone()
         .unwrap_or_else(|| root.join("public"));
     check_output_folder(root, &target)?;
-    let site = load_site(root, options.base_url.as_deref(), options.drafts, locales)?;
-    let renderer = Renderer::new(root, &site, Arc::clone(locales))?;
+    let config = load_site_config(root, options.base_url.as_deref())?;
+    // Content and templates are independent: load both, and report the errors of both.
+    let (site, renderer) = rayon::join(
+        || {
+            let docs = load_documents(root, &config)?;
+            assemble_site(config.clone(), docs, locales, options.drafts)
+        },
+        || Renderer::new(root, &config, Arc::clone(locales)),
+    );
+    let (mut site, renderer) = match (site, renderer) {
+        (Ok(s), Ok(r)) => (s, r),
+        (s, r) => {
+            let mut diags = Diagnostics::new();
+            diags.extend(s.err().unwrap_or_default());
+            diags.extend(r.err().unwrap_or_default());
+            diags.sort();
+            return Err(diags);
+        }
+    };
+    drop_search_without_template(&mut site, &renderer);
 
     let staging = Staging::begin(&target).map_err(|e| {
         Diagnostic::global(format!(
@@ -118,6 +138,11 @@ pub fn build(options: &BuildOptions, locales: &Arc<Locales>) -> Result<Built, Di
     let cache = BuildCache::load(root, &target);
     let static_files = copy_static(root, &site.config.theme, &staging)?;
     let written = render_all(&site, &renderer, &staging, &cache)?;
+    let search_files = if renderer.has_template("search.html") {
+        write_search_indexes(&site, root, &staging)?
+    } else {
+        0
+    };
     staging
         .commit()
         .map_err(|e| Diagnostic::global(format!("cannot replace {}: {e}", target.display())))?;
@@ -130,10 +155,11 @@ pub fn build(options: &BuildOptions, locales: &Arc<Locales>) -> Result<Built, Di
     }
     let report = BuildReport {
         pages,
-        files: static_files + site.outputs.len(),
+        files: static_files + site.outputs.len() + search_files,
         rendered: written.rendered,
         reused: site.outputs.len() - written.rendered,
         static_files,
+        warnings: crate::content::unconfigured_languages(root, &site.config),
         output: target,
         elapsed: started.elapsed(),
     };
@@ -143,6 +169,45 @@ pub fn build(options: &BuildOptions, locales: &Arc<Locales>) -> Result<Built, Di
         renderer,
         fingerprints: written.fingerprints.into_iter().collect(),
     })
+}
+
+/// Search is optional for a theme: without `search.html` there is no search page or index.
+pub fn drop_search_without_template(site: &mut Site, renderer: &Renderer) {
+    if !renderer.has_template("search.html") {
+        site.outputs
+            .retain(|o| !matches!(o.kind, crate::site::OutputKind::SearchPage(_)));
+    }
+}
+
+/// Writes every language's search index into the output; returns the number of files.
+pub fn write_search_indexes(
+    site: &Site,
+    root: &Path,
+    staging: &Staging,
+) -> Result<usize, Diagnostics> {
+    let results: Vec<Result<usize, Diagnostic>> = site
+        .config
+        .languages
+        .par_iter()
+        .map(|lang| {
+            let files = crate::search::build_index(site, root, *lang)?;
+            for (path, bytes) in &files {
+                staging
+                    .write(path, bytes)
+                    .map_err(|e| Diagnostic::global(format!("cannot write {path}: {e}")))?;
+            }
+            Ok(files.len())
+        })
+        .collect();
+    let mut diags = Diagnostics::new();
+    let mut count = 0;
+    for r in results {
+        match r {
+            Ok(n) => count += n,
+            Err(d) => diags.push(d),
+        }
+    }
+    diags.into_result(count)
 }
 
 /// One output's result: its file, fingerprint, and whether it was rendered (or reused).
@@ -173,17 +238,18 @@ fn render_all(
         .map(|output| {
             let path = output.file_path();
             let previous = cache.entries.get(&path).copied();
-            let (fingerprint, text) = renderer.render_changed(site, output, previous)?;
-            let text = match text {
-                None if staging.reuse(&path) => {
+            let (fingerprint, text) =
+                renderer.render_changed(site, output, previous.map(|e| e.fingerprint))?;
+            let text = match (text, previous) {
+                (None, Some(entry)) if staging.reuse(&path, entry.stamp) => {
                     return Ok(OutputResult {
                         path,
                         fingerprint,
                         rendered: false,
                     })
                 }
-                None => renderer.render(site, output)?,
-                Some(text) => text,
+                (None, _) => renderer.render(site, output)?,
+                (Some(text), _) => text,
             };
             staging
                 .write(&path, text.as_bytes())
@@ -233,19 +299,53 @@ fn dedup_by_template(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// The output folder must not be the site root or contain it: swapping it would remove the
-/// site itself.
+/// Folders of the site's sources; the output folder may be neither one of them nor inside
+/// one, since a build replaces the output folder whole.
+const SOURCE_FOLDERS: &[&str] = &[
+    "content",
+    "themes",
+    "templates",
+    "static",
+    "taxonomies",
+    "seeds",
+];
+
+/// The output folder must not be the site root, contain it, or lie inside its sources:
+/// swapping it in would remove them.
 fn check_output_folder(root: &Path, target: &Path) -> Result<(), Diagnostics> {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let abs = |p: &Path| {
+        std::path::absolute(p)
+            .map(|a| normalize_lexically(&a))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
     let (root_abs, target_abs) = (abs(root), abs(target));
-    if root_abs.starts_with(&target_abs) {
-        return Err(Diagnostic::global(format!(
-            "--output {}: the output folder must not contain the site root",
-            target.display()
-        ))
-        .into());
+    let inside_sources = SOURCE_FOLDERS
+        .iter()
+        .find(|f| target_abs.starts_with(root_abs.join(f)));
+    let problem = if root_abs.starts_with(&target_abs) {
+        Some("the output folder must not be or contain the site root".to_string())
+    } else {
+        inside_sources.map(|f| format!("the output folder must not be inside {f}/"))
+    };
+    match problem {
+        Some(p) => Err(Diagnostic::global(format!("--output {}: {p}", target.display())).into()),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// Removes `.` and resolves `..` without touching the file system.
+fn normalize_lexically(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Whether an output is listed in a language's page count (used by reports).

@@ -19,6 +19,7 @@ pub mod import;
 pub mod lang;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod yaml;

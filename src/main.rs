@@ -33,7 +33,7 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// Override base_url from site.yaml.
-        #[arg(long)]
+        #[arg(long, value_parser = qostil::config::validate_base_url)]
         base_url: Option<String>,
         /// Include pages with `draft: true`.
         #[arg(long)]
@@ -180,6 +180,9 @@ fn main() -> ExitCode {
             };
             match build_site(&options) {
                 Ok(report) => {
+                    for warning in report.warnings.iter() {
+                        eprintln!("{warning}");
+                    }
                     let per_lang: Vec<String> = report
                         .pages
                         .iter()

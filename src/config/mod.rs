@@ -15,8 +15,21 @@ use crate::yaml;
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
+/// The keys site.yaml may have; any other is reported (a typo must not pass silently).
+const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "default_language",
+    "languages",
+    "theme",
+    "paginate_by",
+    "feed_limit",
+    "taxonomies",
+];
+
+/// Unknown keys are checked separately (all of them reported), then ignored here.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawConfig {
     title: BTreeMap<String, String>,
     #[serde(default)]
@@ -81,14 +94,45 @@ pub fn load_config(root: &Path) -> Result<Config, Diagnostics> {
     Ok(config)
 }
 
+fn yaml_diagnostic(e: yaml::YamlError) -> Diagnostic {
+    let mut d = Diagnostic::error(CONFIG_FILE, e.message);
+    d.line = e.line;
+    d.col = e.col;
+    d
+}
+
 pub fn parse_config(text: &str) -> Result<Config, Diagnostics> {
-    let raw: RawConfig = yaml::from_str(text).map_err(|e| {
-        let mut d = Diagnostic::error(CONFIG_FILE, e.message);
-        d.line = e.line;
-        d.col = e.col;
-        Diagnostics::from(d)
-    })?;
-    resolve_config(raw, text)
+    let map = yaml::parse_mapping(text).map_err(yaml_diagnostic)?;
+    let mut diags = Diagnostics::new();
+    for key in map.keys().filter(|k| !KNOWN_KEYS.contains(&k.as_str())) {
+        diags.push(
+            Diagnostic::error(
+                CONFIG_FILE,
+                format!(
+                    "unknown key `{key}`; site.yaml knows {}",
+                    KNOWN_KEYS.join(", ")
+                ),
+            )
+            // Point at the key itself: top-level keys start in column 1.
+            .at_opt(yaml::locate_key(text, key).map(|(line, _)| (line, 1))),
+        );
+    }
+    match yaml::from_str::<RawConfig>(text) {
+        Ok(raw) => match resolve_config(raw, text) {
+            Ok(config) if !diags.has_errors() => Ok(config),
+            Ok(_) => Err(diags),
+            Err(more) => {
+                diags.extend(more);
+                diags.sort();
+                Err(diags)
+            }
+        },
+        Err(e) => {
+            diags.push(yaml_diagnostic(e));
+            diags.sort();
+            Err(diags)
+        }
+    }
 }
 
 fn resolve_config(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
@@ -218,6 +262,11 @@ fn localized_map(
         }
     }
     map
+}
+
+/// Checks a `--base-url` value the way site.yaml's `base_url` is checked.
+pub fn validate_base_url(url: &str) -> Result<String, String> {
+    split_base_url(url).map(|(base, _)| base)
 }
 
 /// `https://example.kz/sub/` → (`https://example.kz/sub`, `/sub`).

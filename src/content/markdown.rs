@@ -66,6 +66,22 @@ fn text_until_heading_end(events: &[Event<'_>]) -> String {
     text
 }
 
+/// All the text of a body, without markup: what search indexes and quotes in snippets.
+pub fn plain_text(markdown: &str) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
+            ) => text.push(' '),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The plain text of the first paragraph that has any text: the default summary.
 pub fn first_paragraph_text(markdown: &str) -> String {
     let mut in_paragraph = false;

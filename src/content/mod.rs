@@ -120,6 +120,34 @@ pub fn load_file(
     Some(load_document(&file, &config.taxonomies))
 }
 
+/// Warnings for folders of `content/` that are not a configured language: their files are
+/// not built, which an editor should hear about.
+pub fn unconfigured_languages(root: &Path, config: &Config) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let Ok(entries) = std::fs::read_dir(root.join("content")) else {
+        return diags;
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !is_ignored_name(n))
+        .collect();
+    names.sort();
+    for name in names {
+        let configured = name
+            .parse::<Lang>()
+            .is_ok_and(|l| config.languages.contains(&l));
+        if !configured {
+            diags.push(Diagnostic::warning(
+                format!("content/{name}"),
+                "not a language in site.yaml's `languages`: its files are not built",
+            ));
+        }
+    }
+    diags
+}
+
 /// Hidden files, editor backups and swap files are not content.
 pub fn is_ignored_name(name: &str) -> bool {
     name.starts_with('.')

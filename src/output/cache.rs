@@ -9,12 +9,42 @@ use std::path::{Path, PathBuf};
 
 /// The folder the cache lives in, at the site root.
 pub const CACHE_DIR: &str = ".qostil";
-const HEADER: &str = "qostil build cache 1";
+const HEADER: &str = "qostil build cache 2";
+
+/// What the cache knows of one output file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    pub fingerprint: u64,
+    /// The file as the build left it: a file edited since then is not reused.
+    pub stamp: FileStamp,
+}
+
+/// Size and modification time of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStamp {
+    pub len: u64,
+    pub modified_ns: u128,
+}
+
+impl FileStamp {
+    pub fn of(path: &Path) -> Option<FileStamp> {
+        let meta = fs::metadata(path).ok()?;
+        let modified = meta.modified().ok()?;
+        let modified_ns = modified
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_nanos();
+        Some(FileStamp {
+            len: meta.len(),
+            modified_ns,
+        })
+    }
+}
 
 #[derive(Debug, Default)]
 pub struct BuildCache {
-    /// Output file path (relative, `/`-separated) → fingerprint.
-    pub entries: HashMap<String, u64>,
+    /// Output file path (relative, `/`-separated) → what the last build wrote there.
+    pub entries: HashMap<String, Entry>,
 }
 
 /// One cache file per output folder, so `build` and `serve` do not evict each other.
@@ -46,19 +76,30 @@ impl BuildCache {
         }
         let mut entries = HashMap::new();
         for line in lines {
-            let Some((hex, path)) = line.split_once(' ') else {
+            let mut parts = line.splitn(4, ' ');
+            let parsed = (|| {
+                let fingerprint = u64::from_str_radix(parts.next()?, 16).ok()?;
+                let len = parts.next()?.parse().ok()?;
+                let modified_ns = parts.next()?.parse().ok()?;
+                let path = parts.next()?.to_string();
+                Some((
+                    path,
+                    Entry {
+                        fingerprint,
+                        stamp: FileStamp { len, modified_ns },
+                    },
+                ))
+            })();
+            let Some((path, entry)) = parsed else {
                 return BuildCache::default();
             };
-            let Ok(fingerprint) = u64::from_str_radix(hex, 16) else {
-                return BuildCache::default();
-            };
-            entries.insert(path.to_string(), fingerprint);
+            entries.insert(path, entry);
         }
         BuildCache { entries }
     }
 
-    /// Writes the fingerprints of a successful build (written beside, then renamed, so a
-    /// crash leaves the old cache or none, never half of one).
+    /// Writes the fingerprints of a successful build, with each file's stamp as it is now in
+    /// `target` (written beside, then renamed, so a crash leaves the old cache or none).
     pub fn save(root: &Path, target: &Path, entries: &[(String, u64)]) -> io::Result<()> {
         let dir = root.join(CACHE_DIR);
         fs::create_dir_all(&dir)?;
@@ -72,7 +113,13 @@ impl BuildCache {
             absolute(target)
         )?;
         for (path, fingerprint) in entries {
-            writeln!(out, "{fingerprint:016x} {path}")?;
+            if let Some(stamp) = FileStamp::of(&target.join(path)) {
+                writeln!(
+                    out,
+                    "{fingerprint:016x} {} {} {path}",
+                    stamp.len, stamp.modified_ns
+                )?;
+            }
         }
         out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
         fs::rename(&tmp, path)
@@ -96,12 +143,12 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let target = root.path().join("public");
         fs::create_dir(&target).unwrap();
-        let entries = vec![("kk/index.html".to_string(), 42u64)];
+        fs::write(target.join("kk.html"), "x").unwrap();
+        let entries = vec![("kk.html".to_string(), 42u64)];
         BuildCache::save(root.path(), &target, &entries).unwrap();
-        assert_eq!(
-            BuildCache::load(root.path(), &target).entries["kk/index.html"],
-            42
-        );
+        let loaded = BuildCache::load(root.path(), &target);
+        assert_eq!(loaded.entries["kk.html"].fingerprint, 42);
+        assert_eq!(loaded.entries["kk.html"].stamp.len, 1);
         let other = root.path().join("other");
         fs::create_dir(&other).unwrap();
         assert!(BuildCache::load(root.path(), &other).entries.is_empty());

@@ -57,11 +57,11 @@ impl Staging {
     }
 
     /// Hard-links `rel` from the previous output (an unchanged file). `false` when that file
-    /// is missing, so the caller renders it instead.
-    pub fn reuse(&self, rel: &str) -> bool {
+    /// is missing or is not as the last build left it, so the caller renders it instead.
+    pub fn reuse(&self, rel: &str, expected: cache::FileStamp) -> bool {
         let from = self.target.join(rel);
         let to = self.dir.join(rel);
-        if !from.is_file() {
+        if cache::FileStamp::of(&from) != Some(expected) {
             return false;
         }
         let parent_ok = to.parent().is_none_or(|p| fs::create_dir_all(p).is_ok());

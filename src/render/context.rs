@@ -288,6 +288,20 @@ impl Renderer {
                 );
                 (with_site(to), String::new())
             }
+            OutputKind::SearchPage(_) => {
+                ctx.insert(
+                    "search",
+                    &serde_json::json!({
+                        "index_url": urls.link(&format!("/{lang}/search/")),
+                        "stemmer_url": (lang == Lang::Kk)
+                            .then(|| urls.link(&format!("/{lang}/search/kk-stemmer.json"))),
+                    }),
+                );
+                (
+                    with_site(&self.ui(lang, "search")),
+                    config.description(lang).to_string(),
+                )
+            }
             OutputKind::Feed { .. }
             | OutputKind::Sitemap
             | OutputKind::SitemapPart(_)
@@ -297,13 +311,12 @@ impl Renderer {
         let (image, json_ld) = match &output.kind {
             OutputKind::Page(id) => {
                 let page = site.page(*id);
-                let permalink = urls.permalink(&page.url);
                 let image = page
                     .doc
                     .meta
                     .image
                     .as_ref()
-                    .map(|i| metadata::absolute_image(&i.src, &permalink, &urls));
+                    .map(|i| metadata::absolute_image(&i.src, &page.url, &urls));
                 (image, metadata::article_json_ld(site, page, &urls))
             }
             OutputKind::Home(l) => (None, Some(metadata::website_json_ld(site, *l, &urls))),

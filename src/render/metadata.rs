@@ -31,15 +31,13 @@ pub fn og_view(site: &Site, lang: Lang, image: Option<String>) -> OgView {
     }
 }
 
-/// An image `src` as an absolute URL: kept when absolute, joined to the site origin when
-/// root-relative, to the page's permalink when relative.
-pub fn absolute_image(src: &str, page_permalink: &str, urls: &Urls<'_>) -> String {
-    if src.starts_with("http://") || src.starts_with("https://") {
-        src.to_string()
-    } else if src.starts_with('/') {
-        format!("{}{src}", urls.origin())
+/// An image `src` as an absolute URL (OpenGraph and JSON-LD need one).
+pub fn absolute_image(src: &str, page_url: &str, urls: &Urls<'_>) -> String {
+    let link = urls.resolve(src, page_url);
+    if link.contains("://") {
+        link
     } else {
-        format!("{page_permalink}{src}")
+        format!("{}{link}", urls.origin())
     }
 }
 
@@ -106,7 +104,7 @@ pub fn article_json_ld(site: &Site, page: &Page, urls: &Urls<'_>) -> Option<Stri
         if let Some(img) = &meta.image {
             map.insert(
                 "image".into(),
-                json!([absolute_image(&img.src, &permalink, urls)]),
+                json!([absolute_image(&img.src, &page.url, urls)]),
             );
         }
     }

@@ -19,6 +19,7 @@ use tera::{Context, Tera};
 pub use functions::TemplateEnv;
 pub use templates::error_chain;
 
+use crate::config::Config;
 use crate::content::{markdown, read_body, Document};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::{Lang, Locales, UiStrings};
@@ -38,6 +39,7 @@ fn template_name(kind: &OutputKind) -> Option<&'static str> {
         OutputKind::TaxonomyIndex { .. } => "taxonomy.html",
         OutputKind::TermList { .. } => "term.html",
         OutputKind::Redirect { .. } => "redirect.html",
+        OutputKind::SearchPage(_) => "search.html",
         OutputKind::Feed { .. }
         | OutputKind::Sitemap
         | OutputKind::SitemapPart(_)
@@ -55,6 +57,8 @@ pub struct Renderer {
     /// qostil's version, the configuration and the UI strings, hashed: what every output
     /// depends on beyond its context.
     global_hash: u64,
+    base_url: String,
+    base_path: String,
 }
 
 /// Reads `themes/<theme>/i18n/<lang>.yaml` for every language; each file must have every key
@@ -110,15 +114,24 @@ pub fn load_ui_strings(
 }
 
 impl Renderer {
-    pub fn new(root: &Path, site: &Site, locales: Arc<Locales>) -> Result<Renderer, Diagnostics> {
-        let config = &site.config;
-        let mut required: Vec<&str> = site
-            .outputs
-            .iter()
-            .filter_map(|o| template_name(&o.kind))
-            .collect();
-        required.sort_unstable();
-        required.dedup();
+    /// Loads the templates and UI strings. Needs only the configuration, so that template
+    /// errors are found alongside content errors.
+    pub fn new(
+        root: &Path,
+        config: &Config,
+        locales: Arc<Locales>,
+    ) -> Result<Renderer, Diagnostics> {
+        let mut required = vec![
+            "chooser.html",
+            "404.html",
+            "index.html",
+            "section.html",
+            "page.html",
+            "redirect.html",
+        ];
+        if !config.taxonomies.is_empty() {
+            required.extend(["taxonomy.html", "term.html"]);
+        }
         let strings = load_ui_strings(root, &config.theme, &config.languages);
         let templates = templates::load_templates(root, &config.theme, &required);
         let (strings, set) = match (strings, templates) {
@@ -148,7 +161,7 @@ impl Renderer {
         let global = format!(
             "{}\n{:?}\n{:?}",
             env!("CARGO_PKG_VERSION"),
-            site.config,
+            config,
             env.strings
         );
         Ok(Renderer {
@@ -157,6 +170,8 @@ impl Renderer {
             template_files: set.files,
             template_hashes: set.hashes,
             global_hash: fingerprint::hash_bytes(global.as_bytes()),
+            base_url: config.base_url.clone(),
+            base_path: config.base_path.clone(),
             env,
         })
     }
@@ -179,9 +194,21 @@ impl Renderer {
             .unwrap_or_else(|| self.ui(of, "language_name"))
     }
 
+    /// Whether the templates include `name` (optional ones such as `search.html`).
+    pub fn has_template(&self, name: &str) -> bool {
+        self.template_files.contains_key(name)
+    }
+
+    fn urls(&self) -> Urls<'_> {
+        Urls {
+            base_url: &self.base_url,
+            base_path: &self.base_path,
+        }
+    }
+
     fn body_html(&self, doc: &Document) -> Result<String, Diagnostic> {
         let body = read_body(&self.root, doc)?;
-        Ok(markdown::render_html(&body))
+        Ok(self.urls().prefix_root_links(markdown::render_html(&body)))
     }
 
     /// Renders one output to a string.
@@ -228,22 +255,28 @@ impl Renderer {
             .teras
             .get(&lang)
             .ok_or_else(|| Diagnostic::global(format!("language {lang} is not configured")))?;
-        tera.render(template, &ctx).map_err(|e| {
-            let file = self
-                .template_files
-                .get(template)
-                .cloned()
-                .unwrap_or_else(|| template.to_string());
-            Diagnostic::error(
-                file,
-                format!(
-                    "rendering {} (from {}): {}",
-                    output.url,
-                    output.source,
-                    error_chain(&e)
-                ),
-            )
-        })
+        // Templates that start with `{% extends %}` leave a blank line before the doctype.
+        tera.render(template, &ctx)
+            .map(|html| match html.trim_start() {
+                trimmed if trimmed.len() == html.len() => html,
+                trimmed => trimmed.to_string(),
+            })
+            .map_err(|e| {
+                let file = self
+                    .template_files
+                    .get(template)
+                    .cloned()
+                    .unwrap_or_else(|| template.to_string());
+                Diagnostic::error(
+                    file,
+                    format!(
+                        "rendering {} (from {}): {}",
+                        output.url,
+                        output.source,
+                        error_chain(&e)
+                    ),
+                )
+            })
     }
 }
 
@@ -257,7 +290,9 @@ pub fn output_lang(site: &Site, kind: &OutputKind) -> Lang {
         OutputKind::TaxonomyIndex { taxonomy } | OutputKind::TermList { taxonomy, .. } => {
             site.taxonomies[*taxonomy].lang
         }
-        OutputKind::Redirect { lang, .. } | OutputKind::Feed { lang, .. } => *lang,
+        OutputKind::Redirect { lang, .. }
+        | OutputKind::Feed { lang, .. }
+        | OutputKind::SearchPage(lang) => *lang,
         OutputKind::Sitemap | OutputKind::SitemapPart(_) | OutputKind::Robots => {
             site.config.default_language
         }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::content::{Document, Image, Source};
+use crate::content::{Document, Source};
 use crate::lang::Lang;
 use crate::site::{Alternate, Page, PageId, Section, Site, TermId};
 
@@ -23,6 +23,49 @@ impl Urls<'_> {
 
     pub fn permalink(&self, url: &str) -> String {
         format!("{}{url}", self.base_url)
+    }
+
+    /// A link written in content: kept when absolute, given the base path when
+    /// root-relative, resolved against the page's URL when relative.
+    pub fn resolve(&self, src: &str, page_url: &str) -> String {
+        if src.contains("://") || src.starts_with("//") || src.starts_with("data:") {
+            src.to_string()
+        } else if src.starts_with('/') {
+            self.link(src)
+        } else {
+            self.link(&format!("{page_url}{src}"))
+        }
+    }
+
+    /// Root-relative `href` and `src` attributes of rendered HTML with the base path, for
+    /// sites that live below a domain's root.
+    pub fn prefix_root_links(&self, html: String) -> String {
+        if self.base_path.is_empty() {
+            return html;
+        }
+        let mut out = String::with_capacity(html.len() + 64);
+        let mut rest = html.as_str();
+        while let Some(i) = rest.find(['h', 's']) {
+            let (head, tail) = rest.split_at(i);
+            out.push_str(head);
+            let attr = ["href=\"/", "src=\"/"]
+                .into_iter()
+                .find(|a| tail.starts_with(a));
+            match attr {
+                Some(a) if !tail[a.len()..].starts_with('/') => {
+                    out.push_str(&a[..a.len() - 1]);
+                    out.push_str(self.base_path);
+                    out.push('/');
+                    rest = &tail[a.len()..];
+                }
+                _ => {
+                    out.push_str(&tail[..1]);
+                    rest = &tail[1..];
+                }
+            }
+        }
+        out.push_str(rest);
+        out
     }
 
     /// `https://host` without the base path: what a root-relative URL is relative to.
@@ -85,6 +128,13 @@ pub struct TermLinkView<'a> {
     pub url: String,
 }
 
+/// An image with its `src` made to work from any page of the site.
+#[derive(Serialize)]
+pub struct ImageView<'a> {
+    pub src: String,
+    pub alt: &'a str,
+}
+
 #[derive(Serialize)]
 pub struct SourceView<'a> {
     pub name: &'a str,
@@ -112,7 +162,7 @@ pub struct CardView<'a> {
     pub date: Option<String>,
     pub updated: Option<String>,
     pub summary: &'a str,
-    pub image: Option<&'a Image>,
+    pub image: Option<ImageView<'a>>,
     pub author: Option<&'a str>,
     /// `tags`, `regions`, …: one key per taxonomy.
     #[serde(flatten)]
@@ -223,7 +273,10 @@ pub fn card_view<'a>(site: &'a Site, id: PageId, urls: &Urls<'_>) -> CardView<'a
         date: meta.date.as_ref().map(|d| d.iso()),
         updated: meta.updated.as_ref().map(|d| d.iso()),
         summary: &page.doc.summary,
-        image: meta.image.as_ref(),
+        image: meta.image.as_ref().map(|i| ImageView {
+            src: urls.resolve(&i.src, &page.url),
+            alt: i.alt.as_deref().unwrap_or_default(),
+        }),
         author: meta.author.as_deref(),
         terms: term_links(site, page, urls),
     }
@@ -276,4 +329,27 @@ pub fn page_slice<T>(items: &[T], n: usize, per_page: usize) -> &[T] {
     let start = (n.saturating_sub(1)) * per_page;
     let end = (start + per_page).min(items.len());
     items.get(start..end).unwrap_or(&[])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_get_the_base_path() {
+        let urls = Urls {
+            base_url: "https://h.kz/sub",
+            base_path: "/sub",
+        };
+        let html = "<a href=\"/kk/x/\"><img src=\"/i.png\"></a><a href=\"//cdn/x\"></a><a href=\"http://a/\">";
+        assert_eq!(
+            urls.prefix_root_links(html.to_string()),
+            "<a href=\"/sub/kk/x/\"><img src=\"/sub/i.png\"></a><a href=\"//cdn/x\"></a><a href=\"http://a/\">"
+        );
+        assert_eq!(urls.resolve("/i.png", "/kk/x/"), "/sub/i.png");
+        assert_eq!(urls.resolve("i.png", "/kk/x/"), "/sub/kk/x/i.png");
+        assert_eq!(urls.resolve("https://e/i.png", "/kk/x/"), "https://e/i.png");
+        assert_eq!(urls.permalink("/kk/"), "https://h.kz/sub/kk/");
+        assert_eq!(urls.origin(), "https://h.kz");
+    }
 }

@@ -179,10 +179,7 @@ impl State {
         if kinds.contains(&FileKind::Config) {
             rebuild = self.rebuild_everything()?;
         } else if kinds.contains(&FileKind::Template) {
-            self.renderer =
-                Renderer::new(&self.options.root, &self.site, Arc::clone(&self.locales))?;
-            let all: Vec<usize> = (0..self.site.outputs.len()).collect();
-            rebuild = self.refresh(&all)?;
+            rebuild = self.apply_templates()?;
         } else {
             let content: Vec<&PathBuf> = paths
                 .iter()
@@ -249,6 +246,22 @@ impl State {
         })
     }
 
+    /// Templates changed: every output is fingerprinted again with the new templates' hashes,
+    /// so only the outputs whose template (or one it uses) changed are re-rendered.
+    fn apply_templates(&mut self) -> Result<Rebuild, Diagnostics> {
+        let renderer = Renderer::new(
+            &self.options.root,
+            &self.site.config,
+            Arc::clone(&self.locales),
+        )?;
+        if renderer.has_template("search.html") != self.renderer.has_template("search.html") {
+            return self.rebuild_everything();
+        }
+        let old = std::mem::replace(&mut self.renderer, renderer);
+        let all: Vec<usize> = (0..self.site.outputs.len()).collect();
+        self.refresh(&all).inspect_err(|_| self.renderer = old)
+    }
+
     /// site.yaml, vocabularies or UI strings changed: load and assemble again, then
     /// re-render what the fingerprints say changed.
     fn rebuild_everything(&mut self) -> Result<Rebuild, Diagnostics> {
@@ -258,15 +271,19 @@ impl State {
             self.options.drafts,
             &self.locales,
         )?;
-        let renderer = Renderer::new(&self.options.root, &site, Arc::clone(&self.locales))?;
+        let renderer = Renderer::new(&self.options.root, &site.config, Arc::clone(&self.locales))?;
         self.replace_site(site, Some(renderer))
     }
 
     fn replace_site(
         &mut self,
-        site: Site,
+        mut site: Site,
         renderer: Option<Renderer>,
     ) -> Result<Rebuild, Diagnostics> {
+        crate::build::drop_search_without_template(
+            &mut site,
+            renderer.as_ref().unwrap_or(&self.renderer),
+        );
         let old_files: BTreeSet<String> = self.site.outputs.iter().map(|o| o.file_path()).collect();
         let old_site = std::mem::replace(&mut self.site, site);
         let old_renderer = renderer.map(|r| std::mem::replace(&mut self.renderer, r));

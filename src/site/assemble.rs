@@ -399,8 +399,18 @@ fn assemble_outputs(site: &Site, diags: &mut Diagnostics) -> Vec<Output> {
             &page.doc.source,
         );
         for alias in &page.doc.meta.aliases {
+            let url = match normalize_alias(alias) {
+                Ok(url) => url,
+                Err(message) => {
+                    diags.push(
+                        Diagnostic::error(&page.doc.source, format!("aliases: {message}"))
+                            .at_opt(page.doc.meta.position("aliases")),
+                    );
+                    continue;
+                }
+            };
             push(
-                normalize_alias(alias),
+                url,
                 OutputKind::Redirect {
                     lang: page.lang(),
                     to: page.url.clone(),
@@ -462,6 +472,13 @@ fn push_feeds_and_sitemaps(site: &Site, outputs: &mut Vec<Output>) {
         }
     }
     outputs.extend(feeds);
+    for &lang in &site.config.languages {
+        outputs.push(Output {
+            url: format!("/{lang}/search/"),
+            kind: OutputKind::SearchPage(lang),
+            source: config_file.clone(),
+        });
+    }
     let listed = outputs.iter().filter(|o| o.kind.is_listed_page()).count();
     if listed > SITEMAP_LIMIT {
         for n in 1..=listed.div_ceil(SITEMAP_LIMIT) {
@@ -518,15 +535,24 @@ fn section_source(section: &Section) -> String {
 }
 
 /// `old/path` → `/old/path/`; a path ending in `.html` stays a file.
-fn normalize_alias(alias: &str) -> String {
+/// An alias must stay inside the site: no `..` or `.` segments, no backslashes, no URL.
+fn normalize_alias(alias: &str) -> Result<String, String> {
     let trimmed = alias.trim().trim_matches('/');
-    if trimmed.ends_with(".html") {
+    let bad = trimmed.contains(['\\', '\0', '?', '#'])
+        || trimmed.contains("://")
+        || trimmed
+            .split('/')
+            .any(|s| s == ".." || s == "." || s.is_empty());
+    if bad || trimmed.is_empty() {
+        return Err(format!(
+            "`{alias}` is not a path inside the site; write an old URL such as /kk/old-path/"
+        ));
+    }
+    Ok(if trimmed.ends_with(".html") {
         format!("/{trimmed}")
-    } else if trimmed.is_empty() {
-        "/".to_string()
     } else {
         format!("/{trimmed}/")
-    }
+    })
 }
 
 fn check_unique_urls(outputs: &[Output], diags: &mut Diagnostics) {

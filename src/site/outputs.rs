@@ -42,6 +42,8 @@ pub enum OutputKind {
     SitemapPart(usize),
     /// `/robots.txt`.
     Robots,
+    /// `/kk/search/`: the search page; its index files are written beside it.
+    SearchPage(Lang),
 }
 
 /// Most URLs one sitemap file may list (the sitemaps protocol's limit).

@@ -84,6 +84,7 @@ impl Site {
                 }
             }
             OutputKind::Redirect { target, .. } => self.alternate(target, lang),
+            OutputKind::SearchPage(_) => found(format!("/{lang}/search/")),
             // Not pages: nothing links across languages from them.
             OutputKind::Feed { .. }
             | OutputKind::Sitemap

@@ -483,9 +483,6 @@ fn article_image_is_shown_and_shared() {
 }
 
 #[test]
-#[ignore = "bug: a root-relative front-matter image (`image.src: /img/x.jpg`) does not get the \
-            base path: with --base-url https://other.kz/sub the page shows /img/x.jpg and \
-            og:image https://other.kz/img/x.jpg, both 404; the file is at /sub/img/x.jpg"]
 fn article_image_gets_the_base_path() {
     let site = SiteTest::new("basic");
     with_festival_image(&site);

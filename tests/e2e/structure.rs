@@ -438,8 +438,6 @@ fn output_folder_that_contains_the_site_is_refused() {
 }
 
 #[test]
-#[ignore = "bug: `--output <root>/content` succeeds and replaces content/ with the built site, \
-            deleting every source file"]
 fn output_folder_inside_the_site_inputs_is_refused() {
     let site = SiteTest::new("basic");
     let content = site.path("content");
