@@ -18,6 +18,9 @@ pub struct Diagnostic {
     pub line: Option<usize>,
     pub col: Option<usize>,
     pub message: String,
+    /// What kind of problem this is, for machines (`qostil check --format json`):
+    /// `build` for everything a build rejects, or a check's own code such as `broken-link`.
+    pub code: &'static str,
 }
 
 impl Diagnostic {
@@ -28,6 +31,7 @@ impl Diagnostic {
             line: None,
             col: None,
             message: message.into(),
+            code: "build",
         }
     }
 
@@ -39,6 +43,7 @@ impl Diagnostic {
             line: None,
             col: None,
             message: message.into(),
+            code: "build",
         }
     }
 
@@ -47,6 +52,11 @@ impl Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(file, message)
         }
+    }
+
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
     }
 
     pub fn at(mut self, line: usize, col: usize) -> Self {

@@ -12,11 +12,13 @@
 )]
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod diag;
 pub mod import;
 pub mod lang;
+pub mod new;
 pub mod output;
 pub mod render;
 pub mod search;

@@ -25,6 +25,12 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into the output folder (public/ by default).
@@ -62,6 +68,37 @@ enum Command {
         /// Open the site in a browser.
         #[arg(long)]
         open: bool,
+    },
+    /// Check front matter, links, anchors, images and translations; writes nothing.
+    Check {
+        /// Site root (the folder with site.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        strict: bool,
+        /// Print the translation desk: every article pair per section and its state.
+        #[arg(long)]
+        translations: bool,
+    },
+    /// Create a paired kk/ru article skeleton (draft, dated today).
+    New {
+        /// Section folder, e.g. `news`.
+        section: String,
+        /// Name of the article; its slug becomes the file name.
+        name: String,
+        /// Kazakh title (default: the name).
+        #[arg(long)]
+        title_kk: Option<String>,
+        /// Russian title (default: the name).
+        #[arg(long)]
+        title_ru: Option<String>,
+        /// Site root (the folder with site.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
     },
     /// Turn raw documents (like seeds/) into content files.
     Import {
@@ -226,6 +263,59 @@ fn main() -> ExitCode {
             },
             open,
         ),
+        Command::Check {
+            root,
+            format,
+            strict,
+            translations,
+        } => {
+            let report = qostil::check::check_site(&root);
+            match format {
+                Format::Json => println!("{}", qostil::check::report_json(&report, strict)),
+                Format::Text => {
+                    if translations {
+                        print!("{}", qostil::check::desk::desk_text(&report.desk));
+                        println!();
+                    }
+                    print!("{}", qostil::check::report_text(&report, strict));
+                }
+            }
+            let failed = report.errors() > 0 || (strict && report.warnings() > 0);
+            if failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Command::New {
+            section,
+            name,
+            title_kk,
+            title_ru,
+            root,
+        } => {
+            let options = qostil::new::NewOptions {
+                root,
+                section,
+                name,
+                title_kk,
+                title_ru,
+            };
+            match qostil::new::new_article(&options) {
+                Ok(files) => {
+                    for file in files {
+                        println!("created {file}");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(diags) => {
+                    for d in diags.iter() {
+                        eprintln!("{d}");
+                    }
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::Import {
             dir,
             out,

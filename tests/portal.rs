@@ -49,12 +49,13 @@ fn import_reproduces_the_committed_originals() {
         let imported = std::fs::read_to_string(tmp.path().join(&rel)).unwrap();
         let committed = std::fs::read_to_string(repo().join("content").join(&rel))
             .unwrap_or_else(|_| panic!("content/{} is not committed", rel.display()));
-        assert_eq!(
-            body(&imported),
-            body(&committed),
-            "body of {}",
-            rel.display()
-        );
+        // The editor removed the source site's hot-linked photo (docs/editorial.md).
+        let imported_body: String = body(&imported)
+            .split_inclusive('\n')
+            .filter(|line| !(line.starts_with("![") && line.contains("http://ortalyq.kz/")))
+            .collect::<String>()
+            .replace("\n\n\n", "\n\n");
+        assert_eq!(imported_body, body(&committed), "body of {}", rel.display());
         let (a, b) = (front_matter(&imported), front_matter(&committed));
         for (key, value) in &a {
             if EDITORIAL_FIELDS.contains(&key.as_str()) {

@@ -3,6 +3,7 @@
 
 pub mod cache;
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -102,11 +103,11 @@ impl Drop for Staging {
     }
 }
 
-/// Copies the theme's `static/`, then the site's `static/` over it, into the output root.
-/// Returns the number of files copied.
-pub fn copy_static(root: &Path, theme: &str, staging: &Staging) -> Result<usize, Diagnostics> {
+/// Static files by their path in the output (`style.css`), the site's `static/` replacing
+/// the theme's file of the same name, with the file each comes from.
+pub fn discover_static(root: &Path, theme: &str) -> Result<BTreeMap<String, PathBuf>, Diagnostics> {
     let mut diags = Diagnostics::new();
-    let mut count = 0;
+    let mut files = BTreeMap::new();
     for dir in [
         root.join("themes").join(theme).join("static"),
         root.join("static"),
@@ -120,33 +121,39 @@ pub fn copy_static(root: &Path, theme: &str, staging: &Staging) -> Result<usize,
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
         for entry in walker {
-            let entry = match entry {
-                Ok(e) => e,
+            match entry {
+                Ok(e) if e.file_type().is_file() => {
+                    files.insert(site_relative(&dir, e.path()), e.path().to_path_buf());
+                }
+                Ok(_) => {}
                 Err(e) => {
                     let file = e
                         .path()
                         .map_or_else(|| site_relative(root, &dir), |p| site_relative(root, p));
                     diags.push(Diagnostic::error(file, format!("cannot read: {e}")));
-                    continue;
                 }
-            };
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let rel = site_relative(&dir, entry.path());
-            let dest = staging.dir().join(&rel);
-            let result = dest
-                .parent()
-                .map_or(Ok(()), fs::create_dir_all)
-                .and_then(|()| fs::copy(entry.path(), &dest).map(|_| ()));
-            match result {
-                Ok(()) => count += 1,
-                Err(e) => diags.push(Diagnostic::error(
-                    site_relative(root, entry.path()),
-                    format!("cannot copy to the output: {e}"),
-                )),
             }
         }
     }
-    diags.into_result(count)
+    diags.into_result(files)
+}
+
+/// Copies the static files into the output root. Returns the number of files copied.
+pub fn copy_static(root: &Path, theme: &str, staging: &Staging) -> Result<usize, Diagnostics> {
+    let files = discover_static(root, theme)?;
+    let mut diags = Diagnostics::new();
+    for (rel, source) in &files {
+        let dest = staging.dir().join(rel);
+        let result = dest
+            .parent()
+            .map_or(Ok(()), fs::create_dir_all)
+            .and_then(|()| fs::copy(source, &dest).map(|_| ()));
+        if let Err(e) = result {
+            diags.push(Diagnostic::error(
+                site_relative(root, source),
+                format!("cannot copy to the output: {e}"),
+            ));
+        }
+    }
+    diags.into_result(files.len())
 }

@@ -29,7 +29,7 @@ use views::*;
 
 /// The template each kind of HTML output is rendered with; `None` for the XML and text
 /// outputs, which are written without templates.
-fn template_name(kind: &OutputKind) -> Option<&'static str> {
+pub fn template_name(kind: &OutputKind) -> Option<&'static str> {
     Some(match kind {
         OutputKind::Chooser => "chooser.html",
         OutputKind::NotFound => "404.html",
@@ -192,6 +192,11 @@ impl Renderer {
         strings
             .and_then(|s| s.lookup(&key, None, self.env.locales.get(lang)))
             .unwrap_or_else(|| self.ui(of, "language_name"))
+    }
+
+    /// The site-relative file of the template an output is rendered with.
+    pub fn template_file(&self, kind: &OutputKind) -> Option<String> {
+        self.template_files.get(template_name(kind)?).cloned()
     }
 
     /// Whether the templates include `name` (optional ones such as `search.html`).

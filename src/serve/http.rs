@@ -11,6 +11,7 @@ use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 pub const EVENTS_PATH: &str = "/_qostil/events";
 pub const SCRIPT_PATH: &str = "/_qostil/livereload.js";
+pub const DESK_PATH: &str = "/_qostil/translations/";
 const SCRIPT: &str = include_str!("livereload.js");
 
 /// Delivers each rebuild event to every connected browser.
@@ -50,6 +51,8 @@ pub struct HttpContext {
     /// The folder served: the last good output.
     pub dir: PathBuf,
     pub events: Arc<Broadcaster>,
+    /// The translation desk page of the last good site.
+    pub desk: Arc<Mutex<String>>,
 }
 
 /// Decodes and checks a request path: `None` for anything that could leave the output
@@ -213,6 +216,16 @@ pub fn handle(request: Request, ctx: &HttpContext) {
     };
     if path == EVENTS_PATH {
         stream_events(request, &ctx.events);
+        return;
+    }
+    if path == DESK_PATH || path == DESK_PATH.trim_end_matches('/') {
+        let page = ctx.desk.lock().map(|d| d.clone()).unwrap_or_default();
+        respond_bytes(
+            request,
+            200,
+            "text/html; charset=utf-8",
+            inject(page.as_bytes(), false),
+        );
         return;
     }
     if path == SCRIPT_PATH {

@@ -88,7 +88,16 @@ pub fn serve(
     };
     let watcher = watch::SourceWatcher::new(&options.root)
         .map_err(|e| Diagnostic::global(format!("cannot watch {}: {e}", options.root.display())))?;
-    let http_thread = spawn_http(Arc::clone(&server), output, Arc::clone(&events));
+    let desk = Arc::new(std::sync::Mutex::new(String::new()));
+    update_desk(&desk, state.as_ref());
+    let http_thread = spawn_http(
+        Arc::clone(&server),
+        HttpContext {
+            dir: output,
+            events: Arc::clone(&events),
+            desk: Arc::clone(&desk),
+        },
+    );
     report.line(&format!("serving {base_url}/ — press Ctrl-C to stop"));
 
     while !stop.load(Ordering::SeqCst) {
@@ -112,6 +121,7 @@ pub fn serve(
         let elapsed = started.elapsed();
         match result {
             Ok(rebuild) => {
+                update_desk(&desk, state.as_ref());
                 events.set_error(None);
                 announce(&events, &rebuild);
                 report.line(&format!(
@@ -201,13 +211,20 @@ fn announce(events: &Broadcaster, rebuild: &Rebuild) {
     events.send("reload", &serde_json::json!({ "paths": paths }).to_string());
 }
 
-fn spawn_http(
-    server: Arc<tiny_http::Server>,
-    dir: PathBuf,
-    events: Arc<Broadcaster>,
-) -> std::thread::JoinHandle<()> {
+/// Refreshes the translation desk page from the last good site.
+fn update_desk(desk: &std::sync::Mutex<String>, state: Option<&State>) {
+    let html = match state {
+        Some(s) => crate::check::desk::desk_html(&crate::check::desk::translation_desk(&s.site)),
+        None => crate::check::desk::desk_html(&Default::default()),
+    };
+    if let Ok(mut d) = desk.lock() {
+        *d = html;
+    }
+}
+
+fn spawn_http(server: Arc<tiny_http::Server>, ctx: HttpContext) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
-        let ctx = Arc::new(HttpContext { dir, events });
+        let ctx = Arc::new(ctx);
         for request in server.incoming_requests() {
             let ctx = Arc::clone(&ctx);
             // One thread per request: event streams stay open, pages are quick.
