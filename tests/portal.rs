@@ -250,3 +250,14 @@ fn feeds_and_sitemap_are_well_formed_xml() {
     assert!(sitemap.contains("hreflang=\"x-default\""));
     assert!(read(&out.join("robots.txt")).contains("Sitemap: https://example.kz/sitemap.xml"));
 }
+
+#[test]
+fn the_portal_passes_check_strict() {
+    let report = qostil::check::check_site(&repo());
+    assert_eq!(report.pages, 12);
+    assert!(
+        report.diagnostics.is_empty(),
+        "{}",
+        qostil::check::report_text(&report, true)
+    );
+}

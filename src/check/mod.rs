@@ -200,6 +200,7 @@ fn check_links(root: &Path, site: &Site, renderer: &Renderer) -> Diagnostics {
                 Err(d) => return (i, vec![d], targets),
             };
             let first_body_line = page.doc.body_line;
+
             for link in markdown_links(&body) {
                 let Some(target) = resolve(&link.dest, &page.url, base_url, base_path) else {
                     continue;
@@ -225,6 +226,16 @@ fn check_links(root: &Path, site: &Site, renderer: &Renderer) -> Diagnostics {
         diags.0.extend(found);
         body_targets.insert(site.pages[i].url.as_str(), targets);
     }
+    // Front-matter images are reported with their page (`missing-image`), not again on
+    // every list that shows the card.
+    let images: BTreeSet<String> = site
+        .pages
+        .iter()
+        .filter_map(|p| {
+            let image = p.doc.meta.image.as_ref()?;
+            resolve(&image.src, &p.url, base_url, base_path).map(|t| t.path)
+        })
+        .collect();
     // Links the templates produced, reported once per template and link.
     let mut reported: BTreeSet<(String, String)> = BTreeSet::new();
     for output in &site.outputs {
@@ -236,7 +247,8 @@ fn check_links(root: &Path, site: &Site, renderer: &Renderer) -> Diagnostics {
             let Some(target) = resolve(link, &output.url, base_url, base_path) else {
                 continue;
             };
-            if from_body.is_some_and(|b| b.contains(&target.path)) {
+            if from_body.is_some_and(|b| b.contains(&target.path)) || images.contains(&target.path)
+            {
                 continue;
             }
             if let Err(problem) = exists(&target) {

@@ -16,6 +16,7 @@
 mod harness;
 
 mod cache;
+mod check;
 mod cli;
 mod content;
 mod errors;
