@@ -268,6 +268,35 @@ step_html() {
   else
     say "xmllint (well-formedness) on ${#xml_files[@]} .xml files"
     xmllint --noout "${xml_files[@]}" || die "xmllint found malformed XML (listed above)"
+    validate_feeds_and_sitemaps "${xml_files[@]}"
+  fi
+}
+
+# Atom feeds against the RELAX NG schema (after RFC 4287), sitemaps against the sitemaps.org
+# schemas (a sitemap index when the site has more than 50,000 URLs).
+validate_feeds_and_sitemaps() {
+  local schemas="$ROOT/tests/schemas" feeds=() urlsets=() indexes=() f
+  for f in "$@"; do
+    case "$(basename "$f")" in
+      atom.xml) feeds+=("$f") ;;
+      sitemap.xml | sitemap-*.xml)
+        if grep -q '<sitemapindex' "$f"; then indexes+=("$f"); else urlsets+=("$f"); fi ;;
+    esac
+  done
+  [[ ${#feeds[@]} -gt 0 && ${#urlsets[@]} -gt 0 ]] || die "no Atom feeds or sitemaps among the built files"
+  say "xmllint: ${#feeds[@]} Atom feeds against tests/schemas/atom.rng"
+  xmllint --noout --relaxng "$schemas/atom.rng" "${feeds[@]}" 2>&1 | grep -v ' validates$' || true
+  xmllint --noout --relaxng "$schemas/atom.rng" "${feeds[@]}" >/dev/null 2>&1 ||
+    die "an Atom feed does not match the Atom schema (listed above)"
+  say "xmllint: ${#urlsets[@]} sitemaps against tests/schemas/sitemap.xsd"
+  xmllint --noout --schema "$schemas/sitemap.xsd" "${urlsets[@]}" >/dev/null 2>&1 || {
+    xmllint --noout --schema "$schemas/sitemap.xsd" "${urlsets[@]}" 2>&1 | grep -v ' validates$' | head -20
+    die "a sitemap does not match the sitemap schema"
+  }
+  if [[ ${#indexes[@]} -gt 0 ]]; then
+    say "xmllint: ${#indexes[@]} sitemap indexes against tests/schemas/siteindex.xsd"
+    xmllint --noout --schema "$schemas/siteindex.xsd" "${indexes[@]}" >/dev/null 2>&1 ||
+      die "a sitemap index does not match the sitemap index schema"
   fi
 }
 
@@ -279,7 +308,7 @@ step_browser() {
   (
     cd "$BROWSER_DIR"
     QOSTIL_SITE_DIR="$OUT/portal" QOSTIL_SCREENSHOT_DIR="$SCREENSHOT_DIR" QOSTIL_CHROMIUM="$CHROMIUM" \
-      node --test --test-reporter=spec --test-timeout=900000 server.test.mjs site.test.mjs </dev/null
+      node --test --test-reporter=spec --test-timeout=900000 ./*.test.mjs </dev/null
   ) || die "the browser tests failed (see above)"
   say "screenshots in $SCREENSHOT_DIR"
 }
