@@ -232,6 +232,10 @@ fn render_all(
     staging: &Staging,
     cache: &BuildCache,
 ) -> Result<Written, Diagnostics> {
+    let paths: Vec<String> = site.outputs.iter().map(|o| o.file_path()).collect();
+    staging
+        .prepare_folders(paths.iter().map(String::as_str))
+        .map_err(|e| Diagnostic::global(format!("cannot create the output folders: {e}")))?;
     let results: Vec<Result<OutputResult, Diagnostic>> = site
         .outputs
         .par_iter()
