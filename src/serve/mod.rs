@@ -100,8 +100,16 @@ pub fn serve(
     );
     report.line(&format!("serving {base_url}/ — press Ctrl-C to stop"));
 
+    let mut search_stale = false;
     while !stop.load(Ordering::SeqCst) {
         let Some(mut batch) = watcher.next_batch(Duration::from_millis(200)) else {
+            // The search index follows the content, but only once the editor pauses: it
+            // reads every page, and a preview must not wait for it.
+            if std::mem::take(&mut search_stale) {
+                if let Some(Err(diags)) = state.as_ref().map(State::refresh_search) {
+                    report.line(diags.to_string().trim_end());
+                }
+            }
             continue;
         };
         let started = Instant::now();
@@ -124,6 +132,7 @@ pub fn serve(
                 update_desk(&desk, state.as_ref());
                 events.set_error(None);
                 announce(&events, &rebuild);
+                search_stale |= !rebuild.changed.is_empty();
                 report.line(&format!(
                     "{names}: {} re-rendered ({} checked), {} files changed in {} ms",
                     rebuild.rendered,
