@@ -199,6 +199,11 @@ impl Renderer {
         self.template_files.get(template_name(kind)?).cloned()
     }
 
+    /// The hash of a template and the templates it uses (see `fingerprint`).
+    pub fn template_hash(&self, name: &str) -> Option<u64> {
+        self.template_hashes.get(name).copied()
+    }
+
     /// Whether the templates include `name` (optional ones such as `search.html`).
     pub fn has_template(&self, name: &str) -> bool {
         self.template_files.contains_key(name)

@@ -9,6 +9,7 @@ pub mod normalize;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -35,11 +36,27 @@ const SNIPPET_TEXT: usize = 2000;
 /// One indexed document, after tokenizing.
 struct Indexed {
     /// Stem → weighted term frequency.
-    tf: HashMap<String, u32>,
-    /// Form → stem, for forms that differ from their stem.
-    forms: HashMap<String, String>,
+    tf: HashMap<Arc<str>, u32>,
     length: u32,
     text: String,
+}
+
+/// A worker's memory of the stems it computed: a language has far fewer distinct words than
+/// words, and stemming is the costly part of indexing.
+#[derive(Default)]
+struct StemMemo {
+    stems: HashMap<String, Arc<str>>,
+}
+
+impl StemMemo {
+    fn stem(&mut self, token: &str, normalizer: &Normalizer) -> Arc<str> {
+        if let Some(stem) = self.stems.get(token) {
+            return Arc::clone(stem);
+        }
+        let stem: Arc<str> = normalizer.stem(token).into();
+        self.stems.insert(token.to_string(), Arc::clone(&stem));
+        stem
+    }
 }
 
 /// The file name of a shard: the stem's first two letters as hex code points (`043c-0430`),
@@ -57,21 +74,17 @@ fn index_document(
     root: &Path,
     id: PageId,
     normalizer: &Normalizer,
+    memo: &mut StemMemo,
 ) -> Result<Indexed, Diagnostic> {
     let page = site.page(id);
     let body = read_body(root, &page.doc)?;
     let text = markdown::plain_text(&body);
-    let mut tf: HashMap<String, u32> = HashMap::new();
-    let mut forms = HashMap::new();
+    let mut tf: HashMap<Arc<str>, u32> = HashMap::new();
     let mut length = 0;
     let mut add = |text: &str, weight: u32| {
         for token in tokens(text) {
-            let stem = normalizer.stem(&token);
-            *tf.entry(stem.clone()).or_insert(0) += weight;
+            *tf.entry(memo.stem(&token, normalizer)).or_insert(0) += weight;
             length += weight;
-            if stem != token {
-                forms.insert(token, stem);
-            }
         }
     };
     add(page.title(), TITLE_WEIGHT);
@@ -84,14 +97,31 @@ fn index_document(
     let text = text.chars().take(SNIPPET_TEXT).collect();
     Ok(Indexed {
         tf,
-        forms,
         length: length.max(1),
         text,
     })
 }
 
-/// One shard under construction: stem → flat [doc, weight, …] postings, and form → stem.
-type Shard = (BTreeMap<String, Vec<u32>>, BTreeMap<String, String>);
+/// One shard: stem → delta-encoded [doc, weight, …] postings, and form → stem.
+#[derive(Serialize, Default)]
+struct Shard<'a> {
+    stems: BTreeMap<&'a str, Vec<u32>>,
+    forms: BTreeMap<&'a str, &'a str>,
+}
+
+/// Hands a worker's stem memo back when rayon drops the worker's state.
+struct MemoGuard<'a> {
+    memo: StemMemo,
+    into: &'a std::sync::Mutex<Vec<StemMemo>>,
+}
+
+impl Drop for MemoGuard<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut all) = self.into.lock() {
+            all.push(std::mem::take(&mut self.memo));
+        }
+    }
+}
 
 /// A document's row in the metadata chunks.
 #[derive(Serialize)]
@@ -116,54 +146,69 @@ pub fn build_index(
         })
         .collect();
     let normalizer = Normalizer::new(lang);
+    // Each worker keeps its stem memo; the memos together list every form the documents
+    // use, which the index ships so the browser can look complete words up.
+    let memos: std::sync::Mutex<Vec<StemMemo>> = std::sync::Mutex::new(Vec::new());
     let indexed: Vec<Indexed> = ids
         .par_iter()
-        .map(|id| index_document(site, root, *id, &normalizer))
+        .map_init(
+            || MemoGuard {
+                memo: StemMemo::default(),
+                into: &memos,
+            },
+            |guard, id| index_document(site, root, *id, &normalizer, &mut guard.memo),
+        )
         .collect::<Result<_, _>>()?;
+    let memos = memos.into_inner().unwrap_or_default();
     let count = indexed.len().max(1) as f64;
     let average = indexed.iter().map(|d| f64::from(d.length)).sum::<f64>() / count;
 
-    // stem → (doc, weight); forms per shard. BTreeMaps keep the files deterministic.
-    let mut shards: BTreeMap<String, Shard> = BTreeMap::new();
+    // stem → flat [doc, weight, …], documents in order, so the ids ascend.
+    let mut postings: HashMap<Arc<str>, Vec<u32>> = HashMap::new();
     for (doc, d) in indexed.iter().enumerate() {
         let norm = 1.0 - B + B * f64::from(d.length) / average.max(1.0);
-        let mut stems: Vec<(&String, &u32)> = d.tf.iter().collect();
-        stems.sort();
-        for (stem, &tf) in stems {
+        for (stem, &tf) in &d.tf {
             let tf = f64::from(tf);
             let weight = (tf * (K1 + 1.0) / (tf + K1 * norm) * 100.0).round() as u32;
-            let (postings, _) = shards.entry(shard_key(stem)).or_default();
             postings
-                .entry(stem.clone())
+                .entry(Arc::clone(stem))
                 .or_default()
                 .extend([doc as u32, weight.max(1)]);
         }
-        for (form, stem) in &d.forms {
-            let (_, forms) = shards.entry(shard_key(form)).or_default();
-            forms.insert(form.clone(), stem.clone());
+    }
+    // Group into shards; BTreeMaps keep the files deterministic.
+    let mut shards: BTreeMap<String, Shard<'_>> = BTreeMap::new();
+    for (stem, flat) in &postings {
+        let mut encoded = Vec::with_capacity(flat.len());
+        let mut previous = 0;
+        for pair in flat.chunks(2) {
+            encoded.push(pair[0] - previous);
+            encoded.push(pair[1]);
+            previous = pair[0];
+        }
+        shards
+            .entry(shard_key(stem))
+            .or_default()
+            .stems
+            .insert(stem, encoded);
+    }
+    for memo in &memos {
+        for (form, stem) in &memo.stems {
+            if form.as_str() != &**stem {
+                shards
+                    .entry(shard_key(form))
+                    .or_default()
+                    .forms
+                    .insert(form, stem);
+            }
         }
     }
     let base = format!("{lang}/search/");
     let mut files = Vec::new();
-    for (key, (postings, forms)) in &shards {
-        // Postings as flat [doc, weight, doc, weight…] with doc ids delta-encoded.
-        let encoded: BTreeMap<&String, Vec<u32>> = postings
-            .iter()
-            .map(|(stem, flat)| {
-                let mut out = Vec::with_capacity(flat.len());
-                let mut previous = 0;
-                for pair in flat.chunks(2) {
-                    out.push(pair[0] - previous);
-                    out.push(pair[1]);
-                    previous = pair[0];
-                }
-                (stem, out)
-            })
-            .collect();
-        let shard = json!({ "stems": encoded, "forms": forms });
+    for (key, shard) in &shards {
         files.push((
             format!("{base}s/{key}.json"),
-            shard.to_string().into_bytes(),
+            serde_json::to_vec(shard).unwrap_or_default(),
         ));
     }
     let urls = crate::render::views::Urls {

@@ -257,9 +257,20 @@ impl State {
         if renderer.has_template("search.html") != self.renderer.has_template("search.html") {
             return self.rebuild_everything();
         }
+        // Only outputs whose template, or a template it uses, changed can change.
+        let affected: Vec<usize> = self
+            .site
+            .outputs
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| {
+                crate::render::template_name(&o.kind)
+                    .is_some_and(|t| self.renderer.template_hash(t) != renderer.template_hash(t))
+            })
+            .map(|(i, _)| i)
+            .collect();
         let old = std::mem::replace(&mut self.renderer, renderer);
-        let all: Vec<usize> = (0..self.site.outputs.len()).collect();
-        self.refresh(&all).inspect_err(|_| self.renderer = old)
+        self.refresh(&affected).inspect_err(|_| self.renderer = old)
     }
 
     /// site.yaml, vocabularies or UI strings changed: load and assemble again, then
