@@ -101,13 +101,18 @@ pub fn serve(
     report.line(&format!("serving {base_url}/ — press Ctrl-C to stop"));
 
     let mut search_stale = false;
+    let mut search: Option<std::thread::JoinHandle<Result<usize, Diagnostics>>> = None;
     while !stop.load(Ordering::SeqCst) {
         let Some(mut batch) = watcher.next_batch(Duration::from_millis(200)) else {
             // The search index follows the content, but only once the editor pauses: it
             // reads every page, and a preview must not wait for it.
-            if std::mem::take(&mut search_stale) {
-                if let Some(Err(diags)) = state.as_ref().map(State::refresh_search) {
+            let running = search.as_ref().is_some_and(|h| !h.is_finished());
+            if !running {
+                if let Some(Err(diags)) = search.take().and_then(|h| h.join().ok()) {
                     report.line(diags.to_string().trim_end());
+                }
+                if std::mem::take(&mut search_stale) {
+                    search = state.as_ref().and_then(State::refresh_search);
                 }
             }
             continue;
@@ -154,6 +159,9 @@ pub fn serve(
                 report.line(diags.to_string().trim_end());
             }
         }
+    }
+    if let Some(handle) = search {
+        let _ = handle.join();
     }
     server.unblock();
     let _ = http_thread.join();

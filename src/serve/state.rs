@@ -462,36 +462,17 @@ impl State {
         Ok(rebuild)
     }
 
-    /// Writes the search indexes again (after content changed). Files of the old index that
-    /// the new one lacks are removed.
-    pub fn refresh_search(&self) -> Result<usize, Diagnostics> {
+    /// Starts writing the search indexes again (after content changed) on a thread of its
+    /// own, from a copy of the site, so that edits keep being previewed meanwhile. `None`
+    /// when the theme has no search.
+    pub fn refresh_search(&self) -> Option<std::thread::JoinHandle<Result<usize, Diagnostics>>> {
         if !self.renderer.has_template("search.html") {
-            return Ok(0);
+            return None;
         }
+        let site = self.site.clone();
+        let root = self.options.root.clone();
         let out = self.output_dir();
-        let mut written = 0;
-        for &lang in &self.site.config.languages {
-            let files = crate::search::build_index(&self.site, &self.options.root, lang)?;
-            let keep: BTreeSet<PathBuf> = files.iter().map(|(p, _)| out.join(p)).collect();
-            for (path, bytes) in &files {
-                let target = out.join(path);
-                if std::fs::read(&target).is_ok_and(|old| old == *bytes) {
-                    continue;
-                }
-                write_replacing(&target, bytes)
-                    .map_err(|e| Diagnostic::global(format!("cannot write {path}: {e}")))?;
-                written += 1;
-            }
-            for part in ["s", "d", "t"] {
-                let dir = out.join(lang.code()).join("search").join(part);
-                for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-                    if !keep.contains(&entry.path()) {
-                        let _ = std::fs::remove_file(entry.path());
-                    }
-                }
-            }
-        }
-        Ok(written)
+        Some(std::thread::spawn(move || write_search(&site, &root, &out)))
     }
 
     /// Every output file of the site (for tests and the translation desk).
@@ -503,6 +484,34 @@ impl State {
             .map(|(i, o)| (o.file_path(), i))
             .collect()
     }
+}
+
+/// Writes the search indexes of every language into `out`; files of the old index that the
+/// new one lacks are removed.
+fn write_search(site: &Site, root: &Path, out: &Path) -> Result<usize, Diagnostics> {
+    let mut written = 0;
+    for &lang in &site.config.languages {
+        let files = crate::search::build_index(site, root, lang)?;
+        let keep: BTreeSet<PathBuf> = files.iter().map(|(p, _)| out.join(p)).collect();
+        for (path, bytes) in &files {
+            let target = out.join(path);
+            if std::fs::read(&target).is_ok_and(|old| old == *bytes) {
+                continue;
+            }
+            write_replacing(&target, bytes)
+                .map_err(|e| Diagnostic::global(format!("cannot write {path}: {e}")))?;
+            written += 1;
+        }
+        for part in ["s", "d", "t"] {
+            let dir = out.join(lang.code()).join("search").join(part);
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                if !keep.contains(&entry.path()) {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
+    }
+    Ok(written)
 }
 
 /// A re-rendered output: its file, fingerprint and text.

@@ -107,7 +107,7 @@ pub struct NavItem {
     pub weight: i64,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Site {
     pub config: Config,
     pub pages: Vec<Page>,
