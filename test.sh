@@ -310,6 +310,10 @@ step_browser() {
     QOSTIL_SITE_DIR="$OUT/portal" QOSTIL_SCREENSHOT_DIR="$SCREENSHOT_DIR" QOSTIL_CHROMIUM="$CHROMIUM" \
       node --test --test-reporter=spec --test-timeout=900000 ./*.test.mjs </dev/null
   ) || die "the browser tests failed (see above)"
+  # The search code's stemmers against the Rust ones and the pinned word lists, and its
+  # engine against the built portal's index.
+  QOSTIL_SITE_DIR="$OUT/portal" node --test --test-reporter=spec tests/search/ </dev/null ||
+    die "the search tests failed (see above)"
   say "screenshots in $SCREENSHOT_DIR"
 }
 

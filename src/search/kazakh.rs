@@ -50,7 +50,8 @@ fn strip_layer(rules: &Rules, word: &[char], layer: &Layer) -> Option<usize> {
         .map(|s| s.chars().count())
         .zip(layer.suffixes.iter())
         .filter(|(len, suffix)| {
-            if word.len() < rules.min_stem + len
+            if *len == 0
+                || word.len() < rules.min_stem + len
                 || !word[word.len() - len..].iter().copied().eq(suffix.chars())
             {
                 return false;

@@ -1,0 +1,1038 @@
+/* qostil · portal theme · search.js
+ *
+ * The browser side of qostil's static search (docs/search.md). No dependencies, no build
+ * step; a classic script loaded with `defer` by templates/search.html, which passes the
+ * index URL, the stemmer URL, the language and every UI string as data-* attributes of the
+ * <script> element.
+ *
+ * Parts:
+ *   1. Normalisation, the same as src/search/normalize.rs: tokens, the Kazakh stemmer
+ *      (generic, driven by kk-stemmer.json, mirrors src/search/kazakh.rs) and a port of the
+ *      Snowball Russian stemmer as rust-stemmers 1.2 implements it.
+ *   2. The engine: loads meta.json, shards, document and text chunks (each once), scores
+ *      with the index's BM25 weights.
+ *   3. Snippets with <mark>ed matches, built as DOM nodes (never innerHTML).
+ *   4. The search page: input → debounce → search → results; ?q= in the URL; keyboard.
+ *
+ * Parts 1–3 are pure and also load in Node (`module.exports`), where tests/search/ checks
+ * the stemmers word for word against the Rust side.
+ */
+(function (global) {
+  'use strict';
+
+  // -------------------------------------------------------------------------------------
+  // 1. Normalisation
+
+  // Rust splits on `!char::is_alphanumeric()`, which is Alphabetic || Numeric (Nd, Nl, No):
+  // exactly \p{Alphabetic} and \p{N}. (\p{L} alone would keep splitting at combining marks
+  // that are Alphabetic, which Rust keeps inside a word.)
+  var SPLIT = /[^\p{Alphabetic}\p{N}]+/u;
+  var WORD = /[\p{Alphabetic}\p{N}]+/gu;
+  var ASCII_DIGITS = /^[0-9]+$/;
+
+  /** Lower-case, ё → е: the normal form of one word (before stemming). */
+  function fold(word) {
+    return word.toLowerCase().replace(/ё/g, 'е');
+  }
+
+  /** True when a folded word is kept as a token: more than one character, or a number. */
+  function keep(t) {
+    return t.length > 2 || Array.from(t).length > 1 || ASCII_DIGITS.test(t);
+  }
+
+  /** The tokens of a text, as src/search/normalize.rs `tokens()` gives them. */
+  function tokens(text) {
+    var out = [];
+    var parts = String(text).split(SPLIT);
+    for (var i = 0; i < parts.length; i++) {
+      if (!parts[i]) continue;
+      var t = fold(parts[i]);
+      if (keep(t)) out.push(t);
+    }
+    return out;
+  }
+
+  /** A shard's file name: the first two characters as 4-digit hex code points. */
+  function shardKey(s) {
+    var parts = [];
+    for (var ch of s) {
+      parts.push(ch.codePointAt(0).toString(16).padStart(4, '0'));
+      if (parts.length === 2) break;
+    }
+    return parts.join('-');
+  }
+
+  // --- Kazakh: qostil's light stemmer, generic over kk-stemmer.json ----------------------
+  //
+  // A line-by-line mirror of src/search/kazakh.rs. Words are arrays of code points, as the
+  // Rust side's Vec<char>.
+
+  /** Builds the Kazakh stem function from the parsed kk-stemmer.json. */
+  function kazakhStemmer(rules) {
+    var minStem = rules.min_stem;
+    var vowels = new Set(Array.from(rules.vowels));
+    var protectedWords = new Set(rules.protected);
+    var alternations = new Map(Object.keys(rules.alternations).map(function (k) {
+      return [k, rules.alternations[k]];
+    }));
+    var layers = rules.layers.map(function (l) {
+      return {
+        name: l.name,
+        suffixes: l.suffixes.map(function (s) {
+          return { text: s, chars: Array.from(s) };
+        }),
+        afterVowel: new Set(l.after_vowel || []),
+        afterConsonant: new Set(l.after_consonant || []),
+      };
+    });
+    var plurals = layers.filter(function (l) {
+      return l.name === 'plural';
+    });
+
+    function hasVowel(chars, end) {
+      for (var i = 0; i < end; i++) if (vowels.has(chars[i])) return true;
+      return false;
+    }
+
+    // The longest suffix of `layer` that leaves a stem of at least min_stem letters with a
+    // vowel in it (strip_layer). `word` is a char array; only word[0..end) counts.
+    function stripLayer(word, end, layer) {
+      var best = -1;
+      for (var s = 0; s < layer.suffixes.length; s++) {
+        var suffix = layer.suffixes[s];
+        var len = suffix.chars.length;
+        if (end < minStem + len) continue;
+        var stemEnd = end - len;
+        var same = true;
+        for (var i = 0; i < len; i++) {
+          if (word[stemEnd + i] !== suffix.chars[i]) {
+            same = false;
+            break;
+          }
+        }
+        if (!same) continue;
+        var beforeIsVowel = stemEnd > 0 && vowels.has(word[stemEnd - 1]);
+        var vowelOk = beforeIsVowel || !layer.afterVowel.has(suffix.text);
+        var consonantOk = !beforeIsVowel || !layer.afterConsonant.has(suffix.text);
+        if (hasVowel(word, stemEnd) && vowelOk && consonantOk && len > best) best = len;
+      }
+      return best < 0 ? null : best;
+    }
+
+    return function stemKazakh(word) {
+      var chars = Array.from(word);
+      var caseStripped = false;
+      var lastStripped = null;
+      for (var l = 0; l < layers.length; l++) {
+        var layer = layers[l];
+        if (protectedWords.has(chars.join(''))) return chars.join('');
+        var len = stripLayer(chars, chars.length, layer);
+        if (len === null || len === 0) continue;
+        var stemEnd = chars.length - len;
+        // A possessive that is a bare vowel (ы, і) is only a suffix when a case ending
+        // followed it, a plural precedes it, or the stem shows the voicing a suffix causes.
+        if (layer.name === 'possessive' && len === 1 && !caseStripped) {
+          var voiced = stemEnd > 0 && alternations.has(chars[stemEnd - 1]);
+          var plural = plurals.some(function (p) {
+            return stripLayer(chars, stemEnd, p) !== null;
+          });
+          if (!voiced && !plural) continue;
+        }
+        lastStripped = chars[stemEnd];
+        chars.length = stemEnd;
+        if (layer.name === 'case') caseStripped = true;
+      }
+      if (lastStripped !== null && vowels.has(lastStripped) && chars.length > 0) {
+        var hard = alternations.get(chars[chars.length - 1]);
+        if (hard !== undefined) chars[chars.length - 1] = hard;
+      }
+      return chars.join('');
+    };
+  }
+
+  // --- Russian: Snowball, as generated into rust-stemmers 1.2 (russian.rs) ----------------
+  //
+  // Each table maps a suffix to its among-variable; like Snowball's find_among_b, only the
+  // longest matching suffix counts (there are no among-routines in this stemmer), and every
+  // test stays inside RV (the part after the first vowel).
+
+  function amongTable(groups) {
+    var map = new Map();
+    var maxLen = 0;
+    Object.keys(groups).forEach(function (v) {
+      groups[v].forEach(function (s) {
+        map.set(s, Number(v));
+        if (s.length > maxLen) maxLen = s.length;
+      });
+    });
+    return { map: map, maxLen: maxLen };
+  }
+
+  var RU_PERFECTIVE_GERUND = amongTable({
+    1: ['в', 'вши', 'вшись'],
+    2: ['ив', 'ыв', 'ивши', 'ывши', 'ившись', 'ывшись'],
+  });
+  var RU_ADJECTIVE = amongTable({
+    1: ['ая', 'ее', 'ей', 'ем', 'ею', 'ие', 'ий', 'им', 'их', 'ое', 'ой', 'ом', 'ою', 'ую',
+      'ые', 'ый', 'ым', 'ых', 'юю', 'яя', 'его', 'ему', 'ими', 'ого', 'ому', 'ыми'],
+  });
+  var RU_PARTICIPLE = amongTable({
+    1: ['щ', 'вш', 'ем', 'нн', 'ющ'],
+    2: ['ивш', 'ующ', 'ывш'],
+  });
+  var RU_REFLEXIVE = amongTable({ 1: ['сь', 'ся'] });
+  var RU_VERB = amongTable({
+    1: ['й', 'л', 'н', 'ем', 'ет', 'ла', 'ли', 'ло', 'на', 'но', 'ны', 'ть', 'ют', 'ете',
+      'ешь', 'йте', 'нно'],
+    2: ['ю', 'ей', 'ен', 'ил', 'им', 'ит', 'уй', 'ую', 'ыл', 'ым', 'ыт', 'ят', 'ена', 'ено',
+      'ены', 'ила', 'или', 'ило', 'ите', 'ить', 'ишь', 'ует', 'уют', 'ыла', 'ыли', 'ыло',
+      'ыть', 'ейте', 'уйте'],
+  });
+  var RU_NOUN = amongTable({
+    1: ['а', 'е', 'и', 'й', 'о', 'у', 'ы', 'ь', 'ю', 'я', 'ам', 'ах', 'ев', 'еи', 'ей', 'ем',
+      'ие', 'ии', 'ий', 'ию', 'ия', 'ов', 'ой', 'ом', 'ье', 'ью', 'ья', 'ям', 'ях', 'ами',
+      'ией', 'ием', 'иям', 'иях', 'ями', 'иями'],
+  });
+  var RU_DERIVATIONAL = amongTable({ 1: ['ост', 'ость'] });
+  var RU_TIDY_UP = amongTable({ 1: ['ейш', 'ейше'], 2: ['н'], 3: ['ь'] });
+
+  // The vowel grouping `v` (аеиоуыэюя), as code points; ё is not in it.
+  var RU_VOWEL_CODES = new Set(Array.from('аеиоуыэюя').map(function (c) {
+    return c.charCodeAt(0);
+  }));
+
+  function ruVowelAt(word, i) {
+    return RU_VOWEL_CODES.has(word.charCodeAt(i));
+  }
+
+  /** The Snowball Russian stem of one lower-case word. */
+  function stemRussian(word) {
+    var n = word.length;
+    // mark_regions: pV after the first vowel; p2 = R2 (R1 of R1). Code units stand in for
+    // characters: surrogate halves are non-vowels like the astral characters they form, and
+    // every suffix compared is Cyrillic, so the result is the same.
+    var pV = n;
+    var p2 = n;
+    var i = 0;
+    while (i < n && !ruVowelAt(word, i)) i++;
+    if (i < n) {
+      pV = i + 1;
+      i = pV;
+      while (i < n && ruVowelAt(word, i)) i++;
+      if (i < n) {
+        i++;
+        while (i < n && !ruVowelAt(word, i)) i++;
+        if (i < n) {
+          i++;
+          while (i < n && ruVowelAt(word, i)) i++;
+          if (i < n) p2 = i + 1;
+        }
+      }
+    }
+    var head = word.slice(0, pV);
+    var rv = word.slice(pV); // backwards mode with limit_backward = pV
+    var r2 = p2 - pV;
+
+    function longest(table) {
+      for (var len = Math.min(table.maxLen, rv.length); len > 0; len--) {
+        var v = table.map.get(rv.slice(rv.length - len));
+        if (v !== undefined) return { len: len, v: v };
+      }
+      return null;
+    }
+    function afterAOrYa(start) {
+      if (start < 1) return false;
+      var c = rv[start - 1];
+      return c === 'а' || c === 'я';
+    }
+    // Group 1 endings must follow а or я (which stays); group 2 endings go on their own.
+    function groupedDelete(table) {
+      var m = longest(table);
+      if (!m) return false;
+      var start = rv.length - m.len;
+      if (m.v === 1 && !afterAOrYa(start)) return false;
+      rv = rv.slice(0, start);
+      return true;
+    }
+    function plainDelete(table) {
+      var m = longest(table);
+      if (!m) return false;
+      rv = rv.slice(0, rv.length - m.len);
+      return true;
+    }
+    function adjectival() {
+      if (!plainDelete(RU_ADJECTIVE)) return false;
+      groupedDelete(RU_PARTICIPLE); // try
+      return true;
+    }
+
+    // Step 1: perfective gerund, or (reflexive?) then adjectival | verb | noun.
+    if (!groupedDelete(RU_PERFECTIVE_GERUND)) {
+      plainDelete(RU_REFLEXIVE);
+      if (!adjectival()) {
+        if (!groupedDelete(RU_VERB)) plainDelete(RU_NOUN);
+      }
+    }
+    // Step 2: и.
+    if (rv.length > 0 && rv[rv.length - 1] === 'и') rv = rv.slice(0, -1);
+    // Step 3: derivational ость/ост in R2.
+    var d = longest(RU_DERIVATIONAL);
+    if (d && rv.length - d.len >= r2) rv = rv.slice(0, rv.length - d.len);
+    // Step 4: tidy up: superlative ейш(е) then нн → н; нн → н; ь.
+    var t = longest(RU_TIDY_UP);
+    if (t) {
+      if (t.v === 1) {
+        rv = rv.slice(0, rv.length - t.len);
+        if (rv.endsWith('нн')) rv = rv.slice(0, -1);
+      } else if (t.v === 2) {
+        if (rv.endsWith('нн')) rv = rv.slice(0, -1);
+      } else {
+        rv = rv.slice(0, -1);
+      }
+    }
+    return head + rv;
+  }
+
+  // -------------------------------------------------------------------------------------
+  // 2. The engine
+
+  /** A query's terms: [{text, prefix}]. The last word is a prefix while it is being typed,
+   * that is when nothing but letters or digits follows it; a prefix needs two characters. */
+  function parseQuery(query) {
+    var parts = String(query).split(SPLIT);
+    // Splitting a text that ends in a letter or digit leaves that word as the last part.
+    var typing = parts.length > 0 && parts[parts.length - 1] !== '';
+    var terms = [];
+    var seen = new Set();
+    parts.forEach(function (part, i) {
+      if (!part) return;
+      var w = fold(part);
+      var prefix = typing && i === parts.length - 1;
+      if (!keep(w) || (prefix && Array.from(w).length < 2)) return;
+      var id = (prefix ? '*' : '=') + w;
+      if (seen.has(id)) return;
+      seen.add(id);
+      terms.push({ text: w, prefix: prefix });
+    });
+    // A word typed twice, once complete: the prefix covers it.
+    return terms.filter(function (t) {
+      return t.prefix || !seen.has('*' + t.text);
+    });
+  }
+
+  /** The first index of a sorted array whose item is not below `s`. */
+  function lowerBound(arr, s) {
+    var lo = 0;
+    var hi = arr.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >>> 1;
+      if (arr[mid] < s) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** How much a stem found by prefix counts, against one the query word stems to. */
+  var PREFIX_FACTOR = 0.9;
+  /** Results shown. */
+  var TOP = 20;
+
+  /**
+   * The search engine over one language's index.
+   * options: {indexUrl, stemmerUrl (null: Russian), lang, fetchJson(url) → Promise}
+   */
+  function createEngine(options) {
+    var base = options.indexUrl.replace(/\/?$/, '/');
+    var fetchJson = options.fetchJson;
+    var meta = null;
+    var shardSet = null;
+    var stemWord = null;
+    var loading = null;
+    var shards = new Map(); // key → Promise<shard>
+    var ready = new Map(); // key → shard, once loaded
+    var docChunks = new Map();
+    var textChunks = new Map();
+    var stemCache = new Map();
+    var scratch = null; // run()'s arrays, reused: {total, count, best, touched}
+
+    function load() {
+      if (!loading) {
+        var wantsKazakh = Boolean(options.stemmerUrl);
+        loading = Promise.all([
+          fetchJson(base + 'meta.json'),
+          wantsKazakh ? fetchJson(options.stemmerUrl) : Promise.resolve(null),
+        ]).then(function (got) {
+          meta = got[0];
+          shardSet = new Set(meta.shards);
+          if (wantsKazakh) stemWord = kazakhStemmer(got[1]);
+          else if (meta.stemmer === 'snowball-ru') stemWord = stemRussian;
+          else stemWord = function (w) {
+            return w;
+          };
+          return meta;
+        });
+        loading.catch(function () {
+          loading = null; // a later query tries again
+        });
+      }
+      return loading;
+    }
+
+    function stem(word) {
+      var s = stemCache.get(word);
+      if (s === undefined) {
+        if (stemCache.size > 50000) stemCache.clear();
+        s = stemWord(word);
+        stemCache.set(word, s);
+      }
+      return s;
+    }
+
+    function prepareShard(raw) {
+      var stems = raw.stems || {};
+      var forms = raw.forms || {};
+      return {
+        stems: stems,
+        forms: forms,
+        stemKeys: Object.keys(stems).sort(),
+        formKeys: Object.keys(forms).sort(),
+        decoded: new Map(),
+      };
+    }
+
+    /** Loads a shard once; a key the index does not list is an empty shard (no request). */
+    function shard(key) {
+      var p = shards.get(key);
+      if (!p) {
+        if (!shardSet.has(key)) {
+          p = Promise.resolve(prepareShard({}));
+        } else {
+          p = fetchJson(base + 's/' + key + '.json').then(prepareShard);
+          p.catch(function () {
+            shards.delete(key);
+          });
+        }
+        shards.set(key, p);
+        p.then(function (s) {
+          ready.set(key, s);
+        }, function () {});
+      }
+      return p;
+    }
+
+    /** The postings of a stem, decoded once: {docs: Int32Array, weights: Float64Array, idf}. */
+    function postings(s) {
+      var sh = ready.get(shardKey(s));
+      if (!sh) return null;
+      var hit = sh.decoded.get(s);
+      if (hit !== undefined) return hit;
+      var flat = Object.prototype.hasOwnProperty.call(sh.stems, s) ? sh.stems[s] : null;
+      if (!flat) {
+        sh.decoded.set(s, null);
+        return null;
+      }
+      var count = flat.length >> 1;
+      var docs = new Int32Array(count);
+      var weights = new Float64Array(count);
+      var doc = 0;
+      for (var i = 0; i < count; i++) {
+        doc += flat[2 * i];
+        docs[i] = doc;
+        weights[i] = flat[2 * i + 1];
+      }
+      var N = meta.docs;
+      var idf = Math.log(1 + (N - count + 0.5) / (count + 0.5));
+      var p = { docs: docs, weights: weights, idf: idf };
+      sh.decoded.set(s, p);
+      return p;
+    }
+
+    function own(obj, key) {
+      return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+    }
+
+    /** The stem of a complete word: from the shard's forms map, else the stemmer. */
+    function exactStem(term) {
+      var sh = ready.get(shardKey(term.text));
+      var viaForms = sh ? own(sh.forms, term.text) : undefined;
+      return viaForms !== undefined ? viaForms : stem(term.text);
+    }
+
+    /** Stems a term stands for: Map stem → factor (1 for its own stem, PREFIX_FACTOR for
+     * the stems and forms of its shard that start with it, while it is being typed). */
+    function candidates(term) {
+      var out = new Map();
+      out.set(exactStem(term), 1);
+      if (!term.prefix) return out;
+      var sh = ready.get(shardKey(term.text));
+      if (!sh) return out;
+      var p = term.text;
+      var i;
+      for (i = lowerBound(sh.stemKeys, p); i < sh.stemKeys.length; i++) {
+        var s = sh.stemKeys[i];
+        if (!s.startsWith(p)) break;
+        if (!out.has(s)) out.set(s, PREFIX_FACTOR);
+      }
+      for (i = lowerBound(sh.formKeys, p); i < sh.formKeys.length; i++) {
+        var f = sh.formKeys[i];
+        if (!f.startsWith(p)) break;
+        var fs = sh.forms[f];
+        if (!out.has(fs)) out.set(fs, PREFIX_FACTOR);
+      }
+      return out;
+    }
+
+    /** Loads every shard the terms need (the word's own, then its stems' when a stem's
+     * first two letters differ from the word's, as for Russian ее → е). */
+    function prepare(terms) {
+      return load().then(function () {
+        return Promise.all(terms.map(function (t) {
+          return shard(shardKey(t.text));
+        }));
+      }).then(function () {
+        var more = new Set();
+        terms.forEach(function (t) {
+          candidates(t).forEach(function (_, s) {
+            var k = shardKey(s);
+            if (!ready.has(k)) more.add(k);
+          });
+        });
+        return Promise.all(Array.from(more, shard));
+      }).then(function () {
+        // Decode the postings now, with the loading, so that run() only adds up.
+        terms.forEach(function (t) {
+          candidates(t).forEach(function (_, s) {
+            postings(s);
+          });
+        });
+      });
+    }
+
+    /**
+     * Scores the documents, synchronously (after prepare()). Every term must match
+     * (AND); a document's score is the sum over terms of idf × weight (× PREFIX_FACTOR for
+     * a prefix match), a term counting its best-matching stem.
+     * Returns {total, hits: [{doc, score}] (best first, at most TOP), stems: Set, prefixes}.
+     */
+    function run(terms) {
+      var N = meta ? meta.docs : 0;
+      var matchStems = new Set();
+      var prefixes = [];
+      if (!terms.length || !N) return { total: 0, hits: [], stems: matchStems, prefixes: prefixes };
+      if (!scratch || scratch.total.length !== N) {
+        scratch = {
+          total: new Float64Array(N),
+          count: new Uint16Array(N),
+          best: new Float64Array(N),
+          touched: new Int32Array(N),
+        };
+      } else {
+        scratch.total.fill(0);
+        scratch.count.fill(0);
+      }
+      var total = scratch.total;
+      var count = scratch.count;
+      var best = scratch.best; // all zero between terms and runs
+      var touched = scratch.touched;
+      for (var t = 0; t < terms.length; t++) {
+        var nTouched = 0;
+        var cands = candidates(terms[t]);
+        if (terms[t].prefix) prefixes.push(terms[t].text);
+        cands.forEach(function (factor, s) {
+          var p = postings(s);
+          if (!p) return;
+          matchStems.add(s);
+          var scale = p.idf * factor;
+          var docs = p.docs;
+          var weights = p.weights;
+          for (var i = 0; i < docs.length; i++) {
+            var d = docs[i];
+            var v = weights[i] * scale;
+            if (best[d] === 0) touched[nTouched++] = d;
+            if (v > best[d]) best[d] = v;
+          }
+        });
+        for (var j = 0; j < nTouched; j++) {
+          var doc = touched[j];
+          total[doc] += best[doc];
+          count[doc] += 1;
+          best[doc] = 0;
+        }
+        if (nTouched === 0) return { total: 0, hits: [], stems: matchStems, prefixes: prefixes };
+      }
+      // The best TOP of the documents every term matched, kept sorted (score ↓, doc ↑).
+      var need = terms.length;
+      var hits = [];
+      var matched = 0;
+      for (var k = 0; k < N; k++) {
+        if (count[k] !== need) continue;
+        matched++;
+        var score = total[k];
+        if (hits.length === TOP && score <= hits[TOP - 1].score) continue;
+        var at = hits.length;
+        while (at > 0 && hits[at - 1].score < score) at--;
+        hits.splice(at, 0, { doc: k, score: score });
+        if (hits.length > TOP) hits.pop();
+      }
+      return { total: matched, hits: hits, stems: matchStems, prefixes: prefixes };
+    }
+
+    function chunk(cache, dir, n) {
+      var p = cache.get(n);
+      if (!p) {
+        p = fetchJson(base + dir + '/' + n + '.json');
+        cache.set(n, p);
+        p.catch(function () {
+          cache.delete(n);
+        });
+      }
+      return p;
+    }
+
+    /** The rows of documents: [{doc, url, title, date, summary, text}]. */
+    function documents(docs) {
+      return Promise.all(docs.map(function (doc) {
+        var perDoc = meta.docs_per_chunk;
+        var perText = meta.texts_per_chunk;
+        return Promise.all([
+          chunk(docChunks, 'd', Math.floor(doc / perDoc)),
+          chunk(textChunks, 't', Math.floor(doc / perText)),
+        ]).then(function (got) {
+          var row = got[0][doc % perDoc] || {};
+          return {
+            doc: doc,
+            url: row.url,
+            title: row.title || '',
+            date: row.date || null,
+            summary: row.summary || '',
+            text: got[1][doc % perText] || '',
+          };
+        });
+      }));
+    }
+
+    /** prepare + run + documents: {total, hits, stems, prefixes, rows, ms}. */
+    function search(query) {
+      var terms = parseQuery(query);
+      return prepare(terms).then(function () {
+        var t0 = now();
+        var result = run(terms);
+        result.ms = now() - t0;
+        return documents(result.hits.map(function (h) {
+          return h.doc;
+        })).then(function (rows) {
+          result.rows = rows;
+          return result;
+        });
+      });
+    }
+
+    return {
+      load: load,
+      prepare: prepare,
+      run: run,
+      documents: documents,
+      search: search,
+      stem: function (w) {
+        return stem(w);
+      },
+      get meta() {
+        return meta;
+      },
+    };
+  }
+
+  function now() {
+    return typeof performance !== 'undefined' ? performance.now() : Date.now();
+  }
+
+  // -------------------------------------------------------------------------------------
+  // 3. Snippets
+
+  /** A matcher for words of a text: true when a word's stem was matched, or the word
+   * starts with a prefix being typed. `stem` stems a folded word. Answers are remembered. */
+  function matcher(stems, prefixes, stem) {
+    var known = new Map();
+    return function (word) {
+      var f = fold(word);
+      var hit = known.get(f);
+      if (hit !== undefined) return hit;
+      hit = false;
+      if (keep(f)) {
+        for (var i = 0; i < prefixes.length && !hit; i++) hit = f.startsWith(prefixes[i]);
+        if (!hit) hit = stems.has(stem(f));
+      }
+      known.set(f, hit);
+      return hit;
+    };
+  }
+
+  /** Words of a text with their positions: [{start, end}]. */
+  function words(text) {
+    var out = [];
+    WORD.lastIndex = 0;
+    var m;
+    while ((m = WORD.exec(text)) !== null) out.push({ start: m.index, end: m.index + m[0].length });
+    return out;
+  }
+
+  /**
+   * A snippet of about `size` words around the first match, as parts
+   * [{text, mark: bool}]; null when the text has no match (unless `always`).
+   * Only the words up to the first match and those shown are tested.
+   */
+  function snippet(text, isMatch, size, always) {
+    var ws = words(text);
+    var first = -1;
+    for (var i = 0; i < ws.length; i++) {
+      ws[i].hit = isMatch(text.slice(ws[i].start, ws[i].end));
+      if (ws[i].hit) {
+        first = i;
+        break;
+      }
+    }
+    if (first < 0 && !always) return null;
+    if (!ws.length) return [];
+    var from = Math.max(0, (first < 0 ? 0 : first) - Math.floor(size / 3));
+    var to = Math.min(ws.length, from + size);
+    from = Math.max(0, to - size);
+    var parts = [];
+    function gap(s) {
+      return s.replace(/\s+/g, ' ');
+    }
+    var pos = from === 0 ? 0 : ws[from].start;
+    if (from > 0) parts.push({ text: '… ', mark: false });
+    for (var w = from; w < to; w++) {
+      var word = text.slice(ws[w].start, ws[w].end);
+      if (ws[w].hit === undefined) ws[w].hit = isMatch(word);
+      if (ws[w].start > pos) parts.push({ text: gap(text.slice(pos, ws[w].start)), mark: false });
+      parts.push({ text: word, mark: ws[w].hit });
+      pos = ws[w].end;
+    }
+    if (to < ws.length) {
+      parts.push({ text: ' …', mark: false });
+    } else if (pos < text.length) {
+      parts.push({ text: gap(text.slice(pos)).replace(/\s+$/, ''), mark: false });
+    }
+    if (parts.length && !parts[0].mark) parts[0].text = parts[0].text.replace(/^\s+/, '');
+    // Merge neighbours of the same kind.
+    var merged = [];
+    parts.forEach(function (p) {
+      if (!p.text) return;
+      var last = merged[merged.length - 1];
+      if (last && last.mark === p.mark) last.text += p.text;
+      else merged.push({ text: p.text, mark: p.mark });
+    });
+    return merged;
+  }
+
+  /** Appends parts to a DOM node: text nodes and <mark> elements (no HTML parsing). */
+  function appendParts(doc, node, parts) {
+    parts.forEach(function (p) {
+      if (p.mark) {
+        var mark = doc.createElement('mark');
+        mark.textContent = p.text;
+        node.appendChild(mark);
+      } else {
+        node.appendChild(doc.createTextNode(p.text));
+      }
+    });
+  }
+
+  /**
+   * A date of the index (`YYYY-MM-DD` or RFC 3339) as a long date in `locale`.
+   * `months`, when given, holds the site's own long date of the 28th of every month of the
+   * year 2000 (the template's `date` filter, CLDR data); the year and day are put in. The
+   * site's dates look the same everywhere then, also in browsers that claim a locale but
+   * lack its data (Chromium formats kk as "2025 M11 3"). Otherwise Intl formats the date.
+   */
+  function formatDate(iso, locale, months) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || '');
+    if (!m) return null;
+    var year = Number(m[1]);
+    var month = Number(m[2]);
+    var day = Number(m[3]);
+    var pattern = months && months.length === 12 ? months[month - 1] : '';
+    if (pattern && pattern.split('2000').length === 2) {
+      var rest = pattern.replace('2000', '\uE000');
+      if (rest.split('28').length === 2) {
+        return rest.replace('28', String(day)).replace('\uE000', String(year));
+      }
+    }
+    var date = new Date(Date.UTC(year, month - 1, day));
+    try {
+      return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(date);
+    } catch (e) {
+      return m[1] + '-' + m[2] + '-' + m[3];
+    }
+  }
+
+  // -------------------------------------------------------------------------------------
+  // 4. The search page
+
+  var LOCALES = { kk: 'kk-KZ', ru: 'ru-RU' };
+  var DEBOUNCE_MS = 100;
+  var SNIPPET_WORDS = 30;
+
+  function fetchJsonBrowser(url) {
+    return fetch(url, { credentials: 'same-origin' }).then(function (r) {
+      if (!r.ok) throw new Error(url + ': HTTP ' + r.status);
+      return r.json();
+    });
+  }
+
+  function initPage(doc, script, api) {
+    var form = doc.getElementById('search-form');
+    var input = doc.getElementById('search-input');
+    var status = doc.getElementById('search-status');
+    var list = doc.getElementById('search-results');
+    var help = doc.getElementById('search-help');
+    if (!form || !input || !status || !list) return;
+    var data = script.dataset;
+    var lang = data.lang || doc.documentElement.lang || 'kk';
+    var locale = LOCALES[lang] || lang;
+    var months = data.months ? data.months.split('|') : null;
+    var plural;
+    try {
+      plural = new Intl.PluralRules(locale);
+    } catch (e) {
+      plural = { select: function (n) {
+        return n === 1 ? 'one' : 'other';
+      } };
+    }
+    var engine = createEngine({
+      indexUrl: data.index,
+      stemmerUrl: data.stemmer || null,
+      lang: lang,
+      fetchJson: fetchJsonBrowser,
+    });
+    api.engine = engine;
+    if (help) help.hidden = false;
+
+    function countText(n) {
+      var cat = plural.select(n);
+      var form = data['count' + cat.charAt(0).toUpperCase() + cat.slice(1)] || data.countOther || '{count}';
+      return form.replace('{count}', String(n));
+    }
+
+    var lastStatus = null;
+    function setStatus(text, kind) {
+      if (text === lastStatus) return;
+      lastStatus = text;
+      status.textContent = text;
+      status.dataset.state = kind || '';
+    }
+
+    function clearResults() {
+      list.replaceChildren();
+      list.hidden = true;
+    }
+
+    function updateUrl(q) {
+      var url = new URL(global.location.href);
+      if (q) url.searchParams.set('q', q);
+      else url.searchParams.delete('q');
+      if (url.href !== global.location.href) global.history.replaceState(global.history.state, '', url.href);
+    }
+
+    function render(result) {
+      var isMatch = matcher(result.stems, result.prefixes, engine.stem);
+      var items = result.rows.map(function (row, i) {
+        var li = doc.createElement('li');
+        li.className = 'search-result';
+        var h = doc.createElement('h2');
+        h.className = 'search-result__title';
+        var a = doc.createElement('a');
+        a.href = row.url;
+        a.className = 'search-result__link';
+        a.id = 'search-result-' + i;
+        appendParts(doc, a, snippet(row.title, isMatch, 1e6, true));
+        if (!a.textContent) a.textContent = row.url;
+        h.appendChild(a);
+        li.appendChild(h);
+        var when = formatDate(row.date, locale, months);
+        if (when) {
+          var meta = doc.createElement('p');
+          meta.className = 'search-result__meta';
+          var time = doc.createElement('time');
+          time.dateTime = row.date;
+          time.textContent = when;
+          meta.appendChild(time);
+          li.appendChild(meta);
+        }
+        var parts = snippet(row.text, isMatch, SNIPPET_WORDS, false) ||
+          (row.summary ? snippet(row.summary, isMatch, SNIPPET_WORDS, true) : null) ||
+          snippet(row.text, isMatch, SNIPPET_WORDS, true);
+        if (parts && parts.length) {
+          var p = doc.createElement('p');
+          p.className = 'search-result__snippet';
+          appendParts(doc, p, parts);
+          li.appendChild(p);
+        }
+        return li;
+      });
+      list.replaceChildren.apply(list, items);
+      list.hidden = items.length === 0;
+      if (result.total === 0) {
+        setStatus(data.none || '', 'none');
+      } else {
+        var text = countText(result.total);
+        if (result.total > result.rows.length && data.shown) {
+          text += ' ' + data.shown.replace('{count}', String(result.rows.length));
+        }
+        setStatus(text, 'count');
+      }
+    }
+
+    var seq = 0;
+    var timer = 0;
+    function run(q) {
+      clearTimeout(timer);
+      var started = now();
+      var mine = ++seq;
+      updateUrl(q);
+      var terms = parseQuery(q);
+      if (!terms.length) {
+        clearResults();
+        setStatus(q.trim() ? data.short || '' : '', 'idle');
+        api.rendered = { query: q, total: 0, ms: 0, wall: 0 };
+        return Promise.resolve();
+      }
+      var slow = setTimeout(function () {
+        if (mine === seq) setStatus(data.loading || '', 'loading');
+      }, 300);
+      return engine.prepare(terms).then(function () {
+        if (mine !== seq) return null;
+        var t0 = now();
+        var result = engine.run(terms);
+        var ms = now() - t0;
+        return engine.documents(result.hits.map(function (h) {
+          return h.doc;
+        })).then(function (rows) {
+          if (mine !== seq) return;
+          result.rows = rows;
+          render(result);
+          // ms: run() alone; wall: from the search's start (after the debounce) to the
+          // rendered list, fetching included.
+          api.rendered = { query: q, total: result.total, ms: ms, wall: now() - started };
+          api.timings.push(api.rendered);
+          if (api.timings.length > 500) api.timings.shift();
+        });
+      }).catch(function (err) {
+        if (global.console) global.console.error('search:', err);
+        if (mine === seq) {
+          clearResults();
+          setStatus(data.error || '', 'error');
+        }
+      }).then(function () {
+        clearTimeout(slow);
+        if (mine === seq) api.searched += 1;
+      });
+    }
+    api.run = run;
+
+    input.addEventListener('input', function () {
+      clearTimeout(timer);
+      var q = input.value;
+      timer = setTimeout(function () {
+        run(q);
+      }, DEBOUNCE_MS);
+    });
+
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      run(input.value);
+    });
+
+    function links() {
+      return Array.prototype.slice.call(list.querySelectorAll('.search-result__link'));
+    }
+
+    input.addEventListener('keydown', function (event) {
+      if (event.isComposing) return;
+      if (event.key === 'ArrowDown') {
+        var first = links()[0];
+        if (first) {
+          event.preventDefault();
+          first.focus();
+        }
+      } else if (event.key === 'Escape') {
+        if (input.value) {
+          event.preventDefault();
+          input.value = '';
+          run('');
+        }
+      }
+    });
+
+    list.addEventListener('keydown', function (event) {
+      var all = links();
+      var at = all.indexOf(doc.activeElement);
+      if (at < 0) return;
+      if (event.key === 'ArrowDown') {
+        event.preventDefault();
+        if (at + 1 < all.length) all[at + 1].focus();
+      } else if (event.key === 'ArrowUp') {
+        event.preventDefault();
+        if (at > 0) all[at - 1].focus();
+        else input.focus();
+      } else if (event.key === 'Home' || event.key === 'End') {
+        event.preventDefault();
+        all[event.key === 'Home' ? 0 : all.length - 1].focus();
+      } else if (event.key === 'Escape') {
+        event.preventDefault();
+        input.focus();
+      } else if (event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey && event.key !== ' ') {
+        // Typing goes on in the input (the character lands there).
+        input.focus();
+      }
+    });
+
+    // Start loading right away; a query in the URL runs at once.
+    engine.load().catch(function () {});
+    var initial = new URL(global.location.href).searchParams.get('q') || '';
+    if (initial) {
+      input.value = initial;
+      run(initial);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Exports: Node (tests) and the browser.
+
+  var api = {
+    tokens: tokens,
+    fold: fold,
+    shardKey: shardKey,
+    kazakhStemmer: kazakhStemmer,
+    stemRussian: stemRussian,
+    parseQuery: parseQuery,
+    createEngine: createEngine,
+    snippet: snippet,
+    matcher: matcher,
+    formatDate: formatDate,
+    PREFIX_FACTOR: PREFIX_FACTOR,
+    TOP: TOP,
+    // The page's record, for tests and curious readers: per search shown, {query, total, ms
+    // (run() alone), wall (with fetching and rendering)}; the number of searches finished;
+    // the last one shown.
+    timings: [],
+    searched: 0,
+    rendered: null,
+  };
+
+  if (typeof module === 'object' && module && module.exports) {
+    module.exports = api;
+  }
+  if (typeof document !== 'undefined' && typeof window !== 'undefined') {
+    global.QostilSearch = api;
+    var script = document.currentScript || document.querySelector('script[data-index]');
+    if (script) {
+      var start = function () {
+        initPage(document, script, api);
+      };
+      if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+      else start();
+    }
+  }
+})(typeof globalThis !== 'undefined' ? globalThis : this);
