@@ -137,6 +137,14 @@ pub fn serve(
                 update_desk(&desk, state.as_ref());
                 events.set_error(None);
                 announce(&events, &rebuild);
+                if !rebuild.deferred.is_empty() {
+                    if let Some(Err(diags)) = state
+                        .as_mut()
+                        .map(|s| s.refresh_deferred(&rebuild.deferred))
+                    {
+                        report.line(diags.to_string().trim_end());
+                    }
+                }
                 search_stale |= !rebuild.changed.is_empty();
                 report.line(&format!(
                     "{names}: {} re-rendered ({} checked), {} files changed in {} ms",

@@ -29,6 +29,9 @@ pub struct Rebuild {
     pub css_only: bool,
     /// Static files changed (served from disk, nothing to render).
     pub static_changed: bool,
+    /// Outputs no open page shows (feeds): refreshed after the browser was told to reload,
+    /// by `refresh_deferred`.
+    pub deferred: Vec<usize>,
 }
 
 /// How a changed file relates to the site.
@@ -388,9 +391,15 @@ impl State {
             .into_iter()
             .map(|(id, doc)| (id, std::mem::replace(&mut self.site.pages[id.0].doc, doc)))
             .collect();
-        let affected: Vec<usize> = affected.into_iter().filter(|i| *i != usize::MAX).collect();
-        match self.refresh(&affected) {
-            Ok(r) => Ok(r),
+        let (feeds, pages): (Vec<usize>, Vec<usize>) = affected
+            .into_iter()
+            .filter(|i| *i != usize::MAX)
+            .partition(|i| matches!(self.site.outputs[*i].kind, OutputKind::Feed { .. }));
+        match self.refresh(&pages) {
+            Ok(mut r) => {
+                r.deferred = feeds;
+                Ok(r)
+            }
             Err(e) => {
                 for (id, doc) in previous {
                     self.site.pages[id.0].doc = doc;
@@ -398,6 +407,16 @@ impl State {
                 Err(e)
             }
         }
+    }
+
+    /// Refreshes outputs a rebuild deferred (see `Rebuild::deferred`).
+    pub fn refresh_deferred(&mut self, outputs: &[usize]) -> Result<Rebuild, Diagnostics> {
+        let outputs: Vec<usize> = outputs
+            .iter()
+            .copied()
+            .filter(|i| *i < self.site.outputs.len())
+            .collect();
+        self.refresh(&outputs)
     }
 
     /// Whether a document with this source took part in the site (a page, or a section's
@@ -472,7 +491,13 @@ impl State {
         let site = self.site.clone();
         let root = self.options.root.clone();
         let out = self.output_dir();
-        Some(std::thread::spawn(move || write_search(&site, &root, &out)))
+        Some(std::thread::spawn(move || {
+            // One core at most: the other stays free for the next edit's preview.
+            match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+                Ok(pool) => pool.install(|| write_search(&site, &root, &out)),
+                Err(_) => write_search(&site, &root, &out),
+            }
+        }))
     }
 
     /// Every output file of the site (for tests and the translation desk).
