@@ -171,7 +171,11 @@ fn main() {
         }
     };
     eprintln!("serve ready in {:.1} s", started.elapsed().as_secs_f64());
-    std::thread::spawn(move || for _ in lines {});
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            eprintln!("serve: {line}");
+        }
+    });
     let events = subscribe(port);
     std::thread::sleep(Duration::from_millis(500));
 

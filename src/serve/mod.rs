@@ -134,7 +134,6 @@ pub fn serve(
         let elapsed = started.elapsed();
         match result {
             Ok(rebuild) => {
-                update_desk(&desk, state.as_ref());
                 events.set_error(None);
                 announce(&events, &rebuild);
                 if !rebuild.deferred.is_empty() {
@@ -146,6 +145,8 @@ pub fn serve(
                     }
                 }
                 search_stale |= !rebuild.changed.is_empty();
+                // After the browser was told: the desk reads every translation group.
+                update_desk(&desk, state.as_ref());
                 report.line(&format!(
                     "{names}: {} re-rendered ({} checked), {} files changed in {} ms",
                     rebuild.rendered,
