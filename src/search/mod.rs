@@ -28,10 +28,10 @@ const B: f64 = 0.75;
 const TITLE_WEIGHT: u32 = 3;
 const TERM_WEIGHT: u32 = 2;
 /// Documents per metadata chunk, and per snippet-text chunk.
-const DOCS_PER_CHUNK: usize = 100;
-const TEXTS_PER_CHUNK: usize = 10;
+const DOCS_PER_CHUNK: usize = 25;
+const TEXTS_PER_CHUNK: usize = 5;
 /// Snippet text kept per document, in characters.
-const SNIPPET_TEXT: usize = 2000;
+const SNIPPET_TEXT: usize = 1200;
 
 /// One indexed document, after tokenizing.
 struct Indexed {
