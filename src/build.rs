@@ -121,12 +121,6 @@ pub fn build(options: &BuildOptions, locales: &Arc<Locales>) -> Result<Built, Di
     };
     drop_search_without_template(&mut site, &renderer);
 
-    let staging = Staging::begin(&target).map_err(|e| {
-        Diagnostic::global(format!(
-            "cannot create a staging folder beside {}: {e}",
-            target.display()
-        ))
-    })?;
     if options.clean {
         BuildCache::remove(root, &target).map_err(|e| {
             Diagnostic::global(format!(
@@ -136,15 +130,36 @@ pub fn build(options: &BuildOptions, locales: &Arc<Locales>) -> Result<Built, Di
         })?;
     }
     let cache = BuildCache::load(root, &target);
+    // With a cache of the last build into this folder, change that output in place once
+    // the build succeeded; otherwise build a whole new tree and swap it in.
+    let begin = if cache.entries.is_empty() {
+        Staging::begin(&target)
+    } else {
+        Staging::begin_patch(&target)
+    };
+    let staging = begin.map_err(|e| {
+        Diagnostic::global(format!(
+            "cannot create a staging folder beside {}: {e}",
+            target.display()
+        ))
+    })?;
+
     let static_files = copy_static(root, &site.config.theme, &staging)?;
     let written = render_all(&site, &renderer, &staging, &cache)?;
     let search_files = if renderer.has_template("search.html") {
         write_search_indexes(&site, root, &staging)?
     } else {
-        0
+        Vec::new()
     };
+    let expected: std::collections::BTreeSet<String> = site
+        .outputs
+        .iter()
+        .map(|o| o.file_path())
+        .chain(static_files.iter().cloned())
+        .chain(search_files.iter().cloned())
+        .collect();
     staging
-        .commit()
+        .commit(&expected)
         .map_err(|e| Diagnostic::global(format!("cannot replace {}: {e}", target.display())))?;
     // The output is complete without the cache; a failure here only costs the next build time.
     let _ = BuildCache::save(root, &target, &written.fingerprints);
@@ -155,10 +170,10 @@ pub fn build(options: &BuildOptions, locales: &Arc<Locales>) -> Result<Built, Di
     }
     let report = BuildReport {
         pages,
-        files: static_files + site.outputs.len() + search_files,
+        files: expected.len(),
         rendered: written.rendered,
         reused: site.outputs.len() - written.rendered,
-        static_files,
+        static_files: static_files.len(),
         warnings: crate::content::unconfigured_languages(root, &site.config),
         output: target,
         elapsed: started.elapsed(),
@@ -184,30 +199,26 @@ pub fn write_search_indexes(
     site: &Site,
     root: &Path,
     staging: &Staging,
-) -> Result<usize, Diagnostics> {
-    let results: Vec<Result<usize, Diagnostic>> = site
-        .config
-        .languages
-        .par_iter()
-        .map(|lang| {
-            let files = crate::search::build_index(site, root, *lang)?;
-            for (path, bytes) in &files {
-                staging
-                    .write(path, bytes)
-                    .map_err(|e| Diagnostic::global(format!("cannot write {path}: {e}")))?;
-            }
-            Ok(files.len())
-        })
-        .collect();
+) -> Result<Vec<String>, Diagnostics> {
+    // One language at a time: an index holds every document's terms while it is built.
     let mut diags = Diagnostics::new();
-    let mut count = 0;
-    for r in results {
-        match r {
-            Ok(n) => count += n,
-            Err(d) => diags.push(d),
+    let mut paths = Vec::new();
+    for lang in &site.config.languages {
+        let files = match crate::search::build_index(site, root, *lang) {
+            Ok(f) => f,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        for (path, bytes) in files {
+            if let Err(e) = staging.write_if_changed(&path, &bytes) {
+                diags.push(Diagnostic::global(format!("cannot write {path}: {e}")));
+            }
+            paths.push(path);
         }
     }
-    diags.into_result(count)
+    diags.into_result(paths)
 }
 
 /// One output's result: its file, fingerprint, and whether it was rendered (or reused).
@@ -256,7 +267,7 @@ fn render_all(
                 (Some(text), _) => text,
             };
             staging
-                .write(&path, text.as_bytes())
+                .write_if_changed(&path, text.as_bytes())
                 .map_err(|e| Diagnostic::global(format!("cannot write {path}: {e}")))?;
             Ok(OutputResult {
                 path,

@@ -18,6 +18,9 @@ pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
     committed: bool,
+    /// Patch mode: the staging folder holds only the files that changed, and `commit`
+    /// moves them into the target and removes what the site no longer has.
+    patch: bool,
 }
 
 fn sibling(target: &Path, tag: &str) -> PathBuf {
@@ -41,7 +44,24 @@ impl Staging {
             dir,
             target: target.to_path_buf(),
             committed: false,
+            patch: false,
         })
+    }
+
+    /// A staging folder for a build that changes the previous output in place once it has
+    /// succeeded: a rebuild after a small edit then costs little more than the edit.
+    pub fn begin_patch(target: &Path) -> io::Result<Staging> {
+        let mut staging = Staging::begin(target)?;
+        staging.patch = target.is_dir();
+        Ok(staging)
+    }
+
+    /// Writes `bytes` at `rel` unless, in patch mode, the previous output already has them.
+    pub fn write_if_changed(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        if self.patch && fs::read(self.target.join(rel)).is_ok_and(|old| old == bytes) {
+            return Ok(());
+        }
+        self.write(rel, bytes)
     }
 
     pub fn dir(&self) -> &Path {
@@ -66,6 +86,10 @@ impl Staging {
     /// Creates the folders of the given files up front, each once, so that writing a file
     /// costs one system call instead of a folder check per file.
     pub fn prepare_folders<'a>(&self, files: impl Iterator<Item = &'a str>) -> io::Result<()> {
+        if self.patch {
+            // A patch holds few files; their folders are made as they are written.
+            return Ok(());
+        }
         let mut folders: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
         for file in files {
             let mut rest = file;
@@ -94,13 +118,70 @@ impl Staging {
         if cache::FileStamp::of(&from) != Some(expected) {
             return false;
         }
+        if self.patch {
+            // The file stays where it is.
+            return true;
+        }
         let parent_ok = to.parent().is_none_or(|p| fs::create_dir_all(p).is_ok());
         parent_ok && (fs::hard_link(&from, &to).is_ok() || fs::copy(&from, &to).is_ok())
     }
 
+    /// Makes the staged output the target. `expected` lists every file of the new output
+    /// (patch mode removes the others).
+    pub fn commit(self, expected: &std::collections::BTreeSet<String>) -> io::Result<()> {
+        if self.patch {
+            self.commit_patch(expected)
+        } else {
+            self.commit_swap()
+        }
+    }
+
+    /// Moves the changed files into the target, then removes the files the site no longer
+    /// has and the folders that leaves empty.
+    fn commit_patch(mut self, expected: &std::collections::BTreeSet<String>) -> io::Result<()> {
+        for entry in WalkDir::new(&self.dir).into_iter().filter_map(Result::ok) {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = site_relative(&self.dir, entry.path());
+            let to = self.target.join(&rel);
+            if let Some(parent) = to.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            fs::rename(entry.path(), &to)?;
+        }
+        let mut emptied = std::collections::BTreeSet::new();
+        for entry in WalkDir::new(&self.target)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            if entry.file_type().is_dir() {
+                continue;
+            }
+            let rel = site_relative(&self.target, entry.path());
+            if !expected.contains(&rel) {
+                fs::remove_file(entry.path())?;
+                if let Some(parent) = entry.path().parent() {
+                    emptied.insert(parent.to_path_buf());
+                }
+            }
+        }
+        // Deepest first; a folder that still has files stays.
+        for dir in emptied.iter().rev() {
+            let mut dir = dir.clone();
+            while dir != self.target && fs::remove_dir(&dir).is_ok() {
+                if !dir.pop() {
+                    break;
+                }
+            }
+        }
+        self.committed = true;
+        fs::remove_dir_all(&self.dir)
+    }
+
     /// Replaces the target with the staged output: the old target is moved aside, the new
     /// one renamed into place, the old one removed.
-    pub fn commit(mut self) -> io::Result<()> {
+    fn commit_swap(mut self) -> io::Result<()> {
         let old = sibling(&self.target, "old");
         if old.exists() {
             fs::remove_dir_all(&old)?;
@@ -185,16 +266,17 @@ pub fn discover_static(root: &Path, theme: &str) -> Result<BTreeMap<String, Path
     diags.into_result(files)
 }
 
-/// Copies the static files into the output root. Returns the number of files copied.
-pub fn copy_static(root: &Path, theme: &str, staging: &Staging) -> Result<usize, Diagnostics> {
+/// Copies the static files into the output root (in patch mode, those that changed).
+/// Returns their paths in the output.
+pub fn copy_static(
+    root: &Path,
+    theme: &str,
+    staging: &Staging,
+) -> Result<Vec<String>, Diagnostics> {
     let files = discover_static(root, theme)?;
     let mut diags = Diagnostics::new();
     for (rel, source) in &files {
-        let dest = staging.dir().join(rel);
-        let result = dest
-            .parent()
-            .map_or(Ok(()), fs::create_dir_all)
-            .and_then(|()| fs::copy(source, &dest).map(|_| ()));
+        let result = fs::read(source).and_then(|bytes| staging.write_if_changed(rel, &bytes));
         if let Err(e) = result {
             diags.push(Diagnostic::error(
                 site_relative(root, source),
@@ -202,5 +284,5 @@ pub fn copy_static(root: &Path, theme: &str, staging: &Staging) -> Result<usize,
             ));
         }
     }
-    diags.into_result(files.len())
+    diags.into_result(files.into_keys().collect())
 }
