@@ -44,6 +44,25 @@ pub struct Prepared<'s> {
 }
 
 impl Renderer {
+    /// Every language of the site with its own name, home, title and description.
+    fn language_views<'c>(
+        &self,
+        config: &'c crate::config::Config,
+        urls: &Urls<'_>,
+    ) -> Vec<LanguageView<'c>> {
+        config
+            .languages
+            .iter()
+            .map(|&l| LanguageView {
+                code: l,
+                name: self.ui(l, "language_name"),
+                home_url: urls.link(&format!("/{l}/")),
+                title: config.title(l),
+                description: config.description(l),
+            })
+            .collect()
+    }
+
     /// Builds the context of a templated output.
     pub fn prepare<'s>(&self, site: &'s Site, output: &Output) -> Result<Prepared<'s>, Diagnostic> {
         let lang = output_lang(site, &output.kind);
@@ -71,17 +90,7 @@ impl Renderer {
         };
         let mut ctx = ContextMap::default();
         ctx.insert("lang", &lang);
-        let languages: Vec<LanguageView<'_>> = config
-            .languages
-            .iter()
-            .map(|&l| LanguageView {
-                code: l,
-                name: self.ui(l, "language_name"),
-                home_url: urls.link(&format!("/{l}/")),
-                title: config.title(l),
-                description: config.description(l),
-            })
-            .collect();
+        let languages = self.language_views(config, &urls);
         ctx.insert(
             "site",
             &SiteView {
@@ -154,18 +163,7 @@ impl Renderer {
         let with_site = |t: &str| format!("{t} — {site_title}");
         let (title, description) = match &output.kind {
             OutputKind::Chooser | OutputKind::NotFound => {
-                let chooser: Vec<LanguageView<'_>> = config
-                    .languages
-                    .iter()
-                    .map(|&l| LanguageView {
-                        code: l,
-                        name: self.ui(l, "language_name"),
-                        home_url: urls.link(&format!("/{l}/")),
-                        title: config.title(l),
-                        description: config.description(l),
-                    })
-                    .collect();
-                ctx.insert("chooser", &chooser);
+                ctx.insert("chooser", &self.language_views(config, &urls));
                 let titles: Vec<&str> = config.languages.iter().map(|l| config.title(*l)).collect();
                 (titles.join(" · "), config.description(lang).to_string())
             }
