@@ -199,21 +199,16 @@ impl Renderer {
                     key: "section",
                     doc,
                 });
-                let cards: Vec<CardView<'_>> =
-                    page_slice(&section.pages, *page_no, section.paginate_by)
-                        .iter()
-                        .map(|id| card_view(site, *id, &urls))
-                        .collect();
-                ctx.insert("pages", &cards);
-                ctx.insert(
-                    "pagination",
-                    &pagination_view(
-                        &section.url,
-                        *page_no,
-                        section.pages.len(),
-                        section.paginate_by,
-                        &urls,
-                    ),
+                insert_list_page(
+                    ctx,
+                    site,
+                    &ListPage {
+                        pages: &section.pages,
+                        url: &section.url,
+                        page_no: *page_no,
+                        per_page: section.paginate_by,
+                    },
+                    &urls,
                 );
                 let view = section_view(section, String::new(), &urls);
                 let description = if view.description.is_empty() {
@@ -254,15 +249,16 @@ impl Renderer {
             } => {
                 let t = &site.taxonomies[*taxonomy];
                 let term = &t.terms[term.0];
-                let per_page = config.paginate_by;
-                let cards: Vec<CardView<'_>> = page_slice(&term.pages, *page_no, per_page)
-                    .iter()
-                    .map(|id| card_view(site, *id, &urls))
-                    .collect();
-                ctx.insert("pages", &cards);
-                ctx.insert(
-                    "pagination",
-                    &pagination_view(&term.url, *page_no, term.pages.len(), per_page, &urls),
+                insert_list_page(
+                    ctx,
+                    site,
+                    &ListPage {
+                        pages: &term.pages,
+                        url: &term.url,
+                        page_no: *page_no,
+                        per_page: config.paginate_by,
+                    },
+                    &urls,
                 );
                 ctx.insert(
                     "taxonomy",
@@ -354,6 +350,31 @@ impl Renderer {
             extra: &meta.extra,
         }
     }
+}
+
+/// One page of a paginated list (a section's or a term's).
+struct ListPage<'a> {
+    pages: &'a [PageId],
+    url: &'a str,
+    page_no: usize,
+    per_page: usize,
+}
+
+/// The cards of one list page and its pagination.
+fn insert_list_page(ctx: &mut ContextMap, site: &Site, list: &ListPage<'_>, urls: &Urls<'_>) {
+    let cards: Vec<CardView<'_>> = page_slice(list.pages, list.page_no, list.per_page)
+        .iter()
+        .map(|id| card_view(site, *id, urls))
+        .collect();
+    ctx.insert("pages", &cards);
+    let pagination = pagination_view(
+        list.url,
+        list.page_no,
+        list.pages.len(),
+        list.per_page,
+        urls,
+    );
+    ctx.insert("pagination", &pagination);
 }
 
 pub(super) fn term_view<'a>(term: &'a Term, urls: &Urls<'_>) -> TermView<'a> {
