@@ -270,6 +270,40 @@ fn a_title_edit_updates_the_lists() {
     assert!(list.contains("ЖАҢА Абай облысының"));
 }
 
+/// Concatenated text of the files in one language's search-index folder (`d`, `t` or `s`).
+fn search_files_text(server: &Server, lang: &str, part: &str) -> String {
+    let dir = server.path(&format!(".qostil/serve/{lang}/search/{part}"));
+    let mut text = String::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        text.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
+    }
+    text
+}
+
+#[test]
+fn the_search_index_follows_an_edit_once_the_editor_pauses() {
+    let server = Server::start();
+    let events = server.events();
+    assert!(!search_files_text(&server, "kk", "d").contains("Іздеуге жаңа"));
+    edit(&server.path(ARTICLE), |t| {
+        t.replacen(
+            "title: Абай облысының",
+            "title: Іздеуге жаңа Абай облысының",
+            1,
+        )
+    });
+    events.expect("reload");
+    // The index is refreshed in the background after the rebuild; give it time.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !search_files_text(&server, "kk", "d").contains("Іздеуге жаңа") {
+        assert!(
+            Instant::now() < deadline,
+            "the Kazakh search index never showed the new title"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn a_broken_edit_shows_the_error_and_keeps_the_last_good_site() {
     let server = Server::start();

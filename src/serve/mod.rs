@@ -100,7 +100,7 @@ pub fn serve(
     );
     report.line(&format!("serving {base_url}/ — press Ctrl-C to stop"));
 
-    let mut search_stale = false;
+    let mut search_stale = std::collections::BTreeSet::new();
     let mut search: Option<std::thread::JoinHandle<Result<usize, Diagnostics>>> = None;
     while !stop.load(Ordering::SeqCst) {
         let Some(mut batch) = watcher.next_batch(Duration::from_millis(200)) else {
@@ -111,8 +111,9 @@ pub fn serve(
                 if let Some(Err(diags)) = search.take().and_then(|h| h.join().ok()) {
                     report.line(diags.to_string().trim_end());
                 }
-                if std::mem::take(&mut search_stale) {
-                    search = state.as_ref().and_then(State::refresh_search);
+                if !search_stale.is_empty() {
+                    let langs = std::mem::take(&mut search_stale);
+                    search = state.as_ref().and_then(|s| s.refresh_search(langs));
                 }
             }
             continue;
@@ -144,7 +145,7 @@ pub fn serve(
                         report.line(diags.to_string().trim_end());
                     }
                 }
-                search_stale |= !rebuild.changed.is_empty();
+                search_stale.extend(rebuild.search_stale.iter().copied());
                 // After the browser was told: the desk reads every translation group.
                 update_desk(&desk, state.as_ref());
                 report.line(&format!(

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use crate::build::{build, load_site, BuildOptions};
 use crate::content::{load_file, Document};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::lang::Locales;
+use crate::lang::{Lang, Locales};
 use crate::render::{xml, Renderer};
 use crate::site::{OutputKind, PageId, PageKind, Site};
 
@@ -32,6 +32,8 @@ pub struct Rebuild {
     /// Outputs no open page shows (feeds): refreshed after the browser was told to reload,
     /// by `refresh_deferred`.
     pub deferred: Vec<usize>,
+    /// Languages whose search index no longer matches the content.
+    pub search_stale: BTreeSet<Lang>,
 }
 
 /// How a changed file relates to the site.
@@ -129,7 +131,7 @@ impl State {
     /// Builds the site into the serve folder and keeps what incremental rebuilds need.
     pub fn new(options: BuildOptions) -> Result<State, Diagnostics> {
         let locales = Arc::new(Locales::new().map_err(Diagnostic::global)?);
-        let built = build(&options, &locales)?;
+        let built = build(&options, &locales, &crate::progress::Silent)?;
         let (dependents, page_output) = dependents_of(&built.site);
         Ok(State {
             options,
@@ -304,6 +306,7 @@ impl State {
         let all: Vec<usize> = (0..self.site.outputs.len()).collect();
         match self.refresh(&all) {
             Ok(mut rebuild) => {
+                rebuild.search_stale = self.site.config.languages.iter().copied().collect();
                 let new_files: BTreeSet<String> =
                     self.site.outputs.iter().map(|o| o.file_path()).collect();
                 let out = self.output_dir();
@@ -395,9 +398,12 @@ impl State {
             .into_iter()
             .filter(|i| *i != usize::MAX)
             .partition(|i| matches!(self.site.outputs[*i].kind, OutputKind::Feed { .. }));
+        let langs = previous.iter().map(|(id, _)| self.site.page(*id).lang());
+        let search_stale = langs.collect();
         match self.refresh(&pages) {
             Ok(mut r) => {
                 r.deferred = feeds;
+                r.search_stale = search_stale;
                 Ok(r)
             }
             Err(e) => {
@@ -481,21 +487,29 @@ impl State {
         Ok(rebuild)
     }
 
-    /// Starts writing the search indexes again (after content changed) on a thread of its
-    /// own, from a copy of the site, so that edits keep being previewed meanwhile. `None`
-    /// when the theme has no search.
-    pub fn refresh_search(&self) -> Option<std::thread::JoinHandle<Result<usize, Diagnostics>>> {
-        if !self.renderer.has_template("search.html") {
+    /// Starts writing the search indexes of `langs` again (after their content changed) on
+    /// a thread of its own, from a copy of the site, so that edits keep being previewed
+    /// meanwhile. `None` when the theme has no search.
+    pub fn refresh_search(
+        &self,
+        langs: BTreeSet<Lang>,
+    ) -> Option<std::thread::JoinHandle<Result<usize, Diagnostics>>> {
+        if !self.renderer.has_template("search.html") || langs.is_empty() {
             return None;
         }
         let site = self.site.clone();
         let root = self.options.root.clone();
         let out = self.output_dir();
         Some(std::thread::spawn(move || {
-            // One core at most: the other stays free for the next edit's preview.
-            match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
-                Ok(pool) => pool.install(|| write_search(&site, &root, &out)),
-                Err(_) => write_search(&site, &root, &out),
+            run_in_background();
+            // One core at most, and only when the preview does not need it.
+            match rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .start_handler(|_| run_in_background())
+                .build()
+            {
+                Ok(pool) => pool.install(|| write_search(&site, &root, &out, &langs)),
+                Err(_) => write_search(&site, &root, &out, &langs),
             }
         }))
     }
@@ -511,11 +525,31 @@ impl State {
     }
 }
 
-/// Writes the search indexes of every language into `out`; files of the old index that the
-/// new one lacks are removed.
-fn write_search(site: &Site, root: &Path, out: &Path) -> Result<usize, Diagnostics> {
+/// Lowers the calling thread's priority so that it runs only on a core nothing else wants:
+/// the search index is rebuilt while the editor works, and a save must be previewed at once
+/// even on a two-core machine. Best effort: where the scheduler refuses, it runs as before.
+fn run_in_background() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain system calls on the calling thread (pid 0 = this thread on Linux), with a
+    // valid, initialised parameter; they touch no memory of ours beyond reading `param`.
+    unsafe {
+        let param = libc::sched_param { sched_priority: 0 };
+        if libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) != 0 {
+            libc::setpriority(libc::PRIO_PROCESS, 0, 19);
+        }
+    }
+}
+
+/// Writes the search indexes of `langs` into `out`; files of the old index that the new one
+/// lacks are removed.
+fn write_search(
+    site: &Site,
+    root: &Path,
+    out: &Path,
+    langs: &BTreeSet<Lang>,
+) -> Result<usize, Diagnostics> {
     let mut written = 0;
-    for &lang in &site.config.languages {
+    for &lang in langs {
         let files = crate::search::build_index(site, root, lang)?;
         let keep: BTreeSet<PathBuf> = files.iter().map(|(p, _)| out.join(p)).collect();
         for (path, bytes) in &files {
