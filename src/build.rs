@@ -13,6 +13,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::{Lang, Locales};
 use crate::output::cache::BuildCache;
 use crate::output::{copy_static, Staging};
+use crate::progress::{Progress, Silent};
 use crate::render::Renderer;
 use crate::site::{assemble_site, OutputKind, Site};
 
@@ -84,16 +85,26 @@ pub struct Built {
 /// Builds the site into the output folder. On any error nothing in the output folder changes
 /// and every error found is returned.
 pub fn build_site(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
-    build(
-        options,
-        &Arc::new(Locales::new().map_err(Diagnostic::global)?),
-    )
-    .map(|b| b.report)
+    build_site_with_progress(options, &Silent)
+}
+
+/// `build_site`, telling `progress` how far it got.
+pub fn build_site_with_progress(
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<BuildReport, Diagnostics> {
+    let locales = Arc::new(Locales::new().map_err(Diagnostic::global)?);
+    build(options, &locales, progress).map(|b| b.report)
 }
 
 /// `build_site`, keeping what an incremental rebuild needs.
-pub fn build(options: &BuildOptions, locales: &Arc<Locales>) -> Result<Built, Diagnostics> {
+pub fn build(
+    options: &BuildOptions,
+    locales: &Arc<Locales>,
+    progress: &dyn Progress,
+) -> Result<Built, Diagnostics> {
     let started = Instant::now();
+    progress.stage("loading", 0);
     let root = options.root.as_path();
     let target = options
         .output
@@ -129,6 +140,7 @@ pub fn build(options: &BuildOptions, locales: &Arc<Locales>) -> Result<Built, Di
             ))
         })?;
     }
+    progress.stage("cache", 0);
     let cache = BuildCache::load(root, &target);
     // With a cache of the last build into this folder, change that output in place once
     // the build succeeded; otherwise build a whole new tree and swap it in.
@@ -144,10 +156,13 @@ pub fn build(options: &BuildOptions, locales: &Arc<Locales>) -> Result<Built, Di
         ))
     })?;
 
+    progress.stage("static files", 0);
     let static_files = copy_static(root, &site.config.theme, &staging)?;
-    let written = render_all(&site, &renderer, &staging, &cache)?;
+    progress.stage("rendering", site.outputs.len() as u64);
+    let written = render_all(&site, &renderer, &staging, &cache, progress)?;
     let search_files = if renderer.has_template("search.html") {
-        write_search_indexes(&site, root, &staging)?
+        progress.stage("search index", site.config.languages.len() as u64);
+        write_search_indexes(&site, root, &staging, progress)?
     } else {
         Vec::new()
     };
@@ -158,10 +173,12 @@ pub fn build(options: &BuildOptions, locales: &Arc<Locales>) -> Result<Built, Di
         .chain(static_files.iter().cloned())
         .chain(search_files.iter().cloned())
         .collect();
+    progress.stage("writing", 0);
     staging
         .commit(&expected)
         .map_err(|e| Diagnostic::global(format!("cannot replace {}: {e}", target.display())))?;
     // The output is complete without the cache; a failure here only costs the next build time.
+    progress.stage("saving cache", 0);
     let _ = BuildCache::save(root, &target, &written.fingerprints);
 
     let mut pages = BTreeMap::new();
@@ -199,6 +216,7 @@ pub fn write_search_indexes(
     site: &Site,
     root: &Path,
     staging: &Staging,
+    progress: &dyn Progress,
 ) -> Result<Vec<String>, Diagnostics> {
     // One language at a time: an index holds every document's terms while it is built.
     let mut diags = Diagnostics::new();
@@ -217,6 +235,7 @@ pub fn write_search_indexes(
             }
             paths.push(path);
         }
+        progress.advance(1);
     }
     diags.into_result(paths)
 }
@@ -242,6 +261,7 @@ fn render_all(
     renderer: &Renderer,
     staging: &Staging,
     cache: &BuildCache,
+    progress: &dyn Progress,
 ) -> Result<Written, Diagnostics> {
     let paths: Vec<String> = site.outputs.iter().map(|o| o.file_path()).collect();
     staging
@@ -251,6 +271,7 @@ fn render_all(
         .outputs
         .par_iter()
         .map(|output| {
+            progress.advance(1);
             let path = output.file_path();
             let previous = cache.entries.get(&path).copied();
             let (fingerprint, text) =

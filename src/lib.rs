@@ -20,11 +20,12 @@ pub mod import;
 pub mod lang;
 pub mod new;
 pub mod output;
+pub mod progress;
 pub mod render;
 pub mod search;
 pub mod serve;
 pub mod site;
 pub mod yaml;
 
-pub use build::{build_site, BuildOptions, BuildReport};
+pub use build::{build_site, build_site_with_progress, BuildOptions, BuildReport};
 pub use diag::{Diagnostic, Diagnostics, Severity};

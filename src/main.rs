@@ -9,7 +9,64 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 
 use qostil::import::{import_dir, ImportOptions, ImportReport};
-use qostil::{build_site, BuildOptions, Diagnostics};
+use qostil::{build_site_with_progress, BuildOptions, Diagnostics};
+
+/// A progress bar on standard error while a build runs, when that is a terminal; nothing
+/// otherwise (CI logs and pipes get only the summary line).
+struct TerminalProgress {
+    bar: indicatif::ProgressBar,
+    /// With `QOSTIL_TIMINGS` set: when each stage began, printed at the end (for profiling).
+    timings: Option<std::sync::Mutex<Vec<(String, std::time::Instant)>>>,
+}
+
+impl TerminalProgress {
+    fn new() -> TerminalProgress {
+        use std::io::IsTerminal;
+        let bar = if std::io::stderr().is_terminal() {
+            indicatif::ProgressBar::new(0)
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        let style = indicatif::ProgressStyle::with_template(
+            "{prefix:>12} [{bar:30}] {pos}/{len} {elapsed}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> ");
+        bar.set_style(style);
+        let timings = std::env::var_os("QOSTIL_TIMINGS").map(|_| Default::default());
+        TerminalProgress { bar, timings }
+    }
+
+    fn clear(&self) {
+        self.bar.finish_and_clear();
+        let Some(stages) = self.timings.as_ref().and_then(|t| t.lock().ok()) else {
+            return;
+        };
+        let now = std::time::Instant::now();
+        for (i, (name, began)) in stages.iter().enumerate() {
+            let ended = stages.get(i + 1).map_or(now, |(_, t)| *t);
+            eprintln!(
+                "{name:>14} {:>7.1} ms",
+                (ended - *began).as_secs_f64() * 1000.0
+            );
+        }
+    }
+}
+
+impl qostil::progress::Progress for TerminalProgress {
+    fn stage(&self, name: &str, steps: u64) {
+        if let Some(mut stages) = self.timings.as_ref().and_then(|t| t.lock().ok()) {
+            stages.push((name.to_string(), std::time::Instant::now()));
+        }
+        self.bar.set_prefix(name.to_string());
+        self.bar.set_length(steps);
+        self.bar.set_position(0);
+    }
+
+    fn advance(&self, steps: u64) {
+        self.bar.inc(steps);
+    }
+}
 
 /// Most errors printed for one build; the rest are counted.
 const MAX_PRINTED_ERRORS: usize = 50;
@@ -215,7 +272,10 @@ fn main() -> ExitCode {
                 drafts,
                 clean,
             };
-            match build_site(&options) {
+            let progress = TerminalProgress::new();
+            let result = build_site_with_progress(&options, &progress);
+            progress.clear();
+            match result {
                 Ok(report) => {
                     for warning in report.warnings.iter() {
                         eprintln!("{warning}");
