@@ -11,7 +11,7 @@ use crate::config::{load_config, Config};
 use crate::content::load_documents;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::{Lang, Locales};
-use crate::output::cache::BuildCache;
+use crate::output::cache::{BuildCache, Saved};
 use crate::output::{copy_static, Staging};
 use crate::progress::{Progress, Silent};
 use crate::render::Renderer;
@@ -162,7 +162,7 @@ pub fn build(
     let written = render_all(&site, &renderer, &staging, &cache, progress)?;
     let search_files = if renderer.has_template("search.html") {
         progress.stage("search index", site.config.languages.len() as u64);
-        write_search_indexes(&site, root, &staging, progress)?
+        write_search_indexes(&site, root, &staging, &cache, progress)?
     } else {
         Vec::new()
     };
@@ -171,7 +171,7 @@ pub fn build(
         .iter()
         .map(|o| o.file_path())
         .chain(static_files.iter().cloned())
-        .chain(search_files.iter().cloned())
+        .chain(search_files.iter().map(|s| s.path.clone()))
         .collect();
     progress.stage("writing", 0);
     staging
@@ -179,7 +179,14 @@ pub fn build(
         .map_err(|e| Diagnostic::global(format!("cannot replace {}: {e}", target.display())))?;
     // The output is complete without the cache; a failure here only costs the next build time.
     progress.stage("saving cache", 0);
-    let _ = BuildCache::save(root, &target, &written.fingerprints);
+    let fingerprints: HashMap<String, u64> = written
+        .saved
+        .iter()
+        .map(|s| (s.path.clone(), s.fingerprint))
+        .collect();
+    let mut saved = written.saved;
+    saved.extend(search_files);
+    let _ = BuildCache::save(root, &target, &saved);
 
     let mut pages = BTreeMap::new();
     for page in &site.pages {
@@ -199,7 +206,7 @@ pub fn build(
         report,
         site,
         renderer,
-        fingerprints: written.fingerprints.into_iter().collect(),
+        fingerprints,
     })
 }
 
@@ -211,51 +218,115 @@ pub fn drop_search_without_template(site: &mut Site, renderer: &Renderer) {
     }
 }
 
-/// Writes every language's search index into the output; returns the number of files.
+/// Writes every language's search index into the output, or keeps the previous build's
+/// when that language's documents did not change; returns the files, keyed for the cache.
 pub fn write_search_indexes(
     site: &Site,
     root: &Path,
     staging: &Staging,
+    cache: &BuildCache,
     progress: &dyn Progress,
-) -> Result<Vec<String>, Diagnostics> {
+) -> Result<Vec<Saved>, Diagnostics> {
     // One language at a time: an index holds every document's terms while it is built.
     let mut diags = Diagnostics::new();
-    let mut paths = Vec::new();
-    for lang in &site.config.languages {
-        let files = match crate::search::build_index(site, root, *lang) {
-            Ok(f) => f,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
+    let mut saved = Vec::new();
+    for &lang in &site.config.languages {
+        let key = search_input_key(site, lang);
+        let paths = match reuse_search_index(cache, staging, lang, key) {
+            Some(paths) => paths,
+            None => match write_search_index(site, root, staging, lang) {
+                Ok(paths) => paths,
+                Err(d) => {
+                    diags.extend(d);
+                    continue;
+                }
+            },
         };
-        for (path, bytes) in files {
-            if let Err(e) = staging.write_if_changed(&path, &bytes) {
-                diags.push(Diagnostic::global(format!("cannot write {path}: {e}")));
-            }
-            paths.push(path);
-        }
+        saved.extend(paths.into_iter().map(|path| Saved {
+            path,
+            fingerprint: key,
+            quick: 0,
+        }));
         progress.advance(1);
+    }
+    diags.into_result(saved)
+}
+
+/// Builds one language's index and writes its files; returns their paths.
+fn write_search_index(
+    site: &Site,
+    root: &Path,
+    staging: &Staging,
+    lang: Lang,
+) -> Result<Vec<String>, Diagnostics> {
+    let files = crate::search::build_index(site, root, lang)?;
+    let mut diags = Diagnostics::new();
+    let mut paths = Vec::with_capacity(files.len());
+    for (path, bytes) in files {
+        if let Err(e) = staging.write_if_changed(&path, &bytes) {
+            diags.push(Diagnostic::global(format!("cannot write {path}: {e}")));
+        }
+        paths.push(path);
     }
     diags.into_result(paths)
 }
 
-/// One output's result: its file, fingerprint, and whether it was rendered (or reused).
+/// A hash of everything a language's search index is made of: qostil's version (the index
+/// format and the stemmers), the site's URLs, and the indexed documents' files in order.
+fn search_input_key(site: &Site, lang: Lang) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    hasher.update(crate::search::kazakh::RULES_JSON.as_bytes());
+    for part in [&site.config.base_url, &site.config.base_path] {
+        hasher.update(part.as_bytes());
+        hasher.update(b"\n");
+    }
+    hasher.update(lang.code().as_bytes());
+    for page in site.pages.iter().filter(|p| p.lang() == lang) {
+        hasher.update(page.url.as_bytes());
+        hasher.update(&page.doc.content_hash.to_le_bytes());
+        hasher.update(&[u8::from(page.doc.meta.draft)]);
+    }
+    hasher.digest()
+}
+
+/// The previous build's index files of `lang`, when they were made from the same inputs and
+/// every one is still as that build left it.
+fn reuse_search_index(
+    cache: &BuildCache,
+    staging: &Staging,
+    lang: Lang,
+    key: u64,
+) -> Option<Vec<String>> {
+    let prefix = format!("{lang}/search/");
+    // The search page beside the index is an output of its own, rendered with the others.
+    let page = format!("{prefix}index.html");
+    let files: Vec<(&String, &crate::output::cache::Entry)> = cache
+        .entries
+        .iter()
+        .filter(|(path, _)| path.starts_with(&prefix) && **path != page)
+        .collect();
+    let same_inputs = !files.is_empty() && files.iter().all(|(_, e)| e.fingerprint == key);
+    let intact = same_inputs && files.iter().all(|(p, e)| staging.reuse(p, e.stamp));
+    intact.then(|| files.into_iter().map(|(p, _)| p.clone()).collect())
+}
+
+/// One output's result: its file, keys, and whether it was rendered (or reused).
 struct OutputResult {
-    path: String,
-    fingerprint: Option<u64>,
+    saved: Option<Saved>,
     rendered: bool,
 }
 
 /// What `render_all` did.
 struct Written {
     rendered: usize,
-    fingerprints: Vec<(String, u64)>,
+    /// Outputs with a fingerprint, for the build cache.
+    saved: Vec<Saved>,
 }
 
 /// Renders every output in parallel and writes each to the staging folder as soon as it is
-/// rendered, so no more than one page per thread is held in memory. Outputs whose
-/// fingerprint matches the cache are hard-linked from the previous build instead.
+/// rendered, so no more than one page per thread is held in memory. Outputs whose inputs
+/// did not change (same quick key, else same fingerprint) are reused from the previous build.
 fn render_all(
     site: &Site,
     renderer: &Renderer,
@@ -267,48 +338,25 @@ fn render_all(
     staging
         .prepare_folders(paths.iter().map(String::as_str))
         .map_err(|e| Diagnostic::global(format!("cannot create the output folders: {e}")))?;
+    let site_key = crate::render::site_key(site);
     let results: Vec<Result<OutputResult, Diagnostic>> = site
         .outputs
         .par_iter()
         .map(|output| {
             progress.advance(1);
-            let path = output.file_path();
-            let previous = cache.entries.get(&path).copied();
-            let (fingerprint, text) =
-                renderer.render_changed(site, output, previous.map(|e| e.fingerprint))?;
-            let text = match (text, previous) {
-                (None, Some(entry)) if staging.reuse(&path, entry.stamp) => {
-                    return Ok(OutputResult {
-                        path,
-                        fingerprint,
-                        rendered: false,
-                    })
-                }
-                (None, _) => renderer.render(site, output)?,
-                (Some(text), _) => text,
-            };
-            staging
-                .write_if_changed(&path, text.as_bytes())
-                .map_err(|e| Diagnostic::global(format!("cannot write {path}: {e}")))?;
-            Ok(OutputResult {
-                path,
-                fingerprint,
-                rendered: true,
-            })
+            render_one(site, renderer, staging, cache, site_key, output)
         })
         .collect();
     let mut errors = Vec::new();
     let mut written = Written {
         rendered: 0,
-        fingerprints: Vec::with_capacity(results.len()),
+        saved: Vec::with_capacity(results.len()),
     };
     for result in results {
         match result {
             Ok(r) => {
                 written.rendered += usize::from(r.rendered);
-                if let Some(f) = r.fingerprint {
-                    written.fingerprints.push((r.path, f));
-                }
+                written.saved.extend(r.saved);
             }
             Err(d) => errors.push(d),
         }
@@ -317,6 +365,54 @@ fn render_all(
     // A template bug fails every page that uses it: report it once per template and message.
     diags.sort();
     Diagnostics(dedup_by_template(diags.0)).into_result(written)
+}
+
+/// One output: reused when its quick key or its fingerprint matches the previous build's and
+/// the file is as that build left it; otherwise rendered and written.
+fn render_one(
+    site: &Site,
+    renderer: &Renderer,
+    staging: &Staging,
+    cache: &BuildCache,
+    site_key: u64,
+    output: &crate::site::Output,
+) -> Result<OutputResult, Diagnostic> {
+    let path = output.file_path();
+    let previous = cache.entries.get(&path).copied();
+    let quick = renderer.quick_key(site, site_key, output);
+    let reused = |fingerprint: u64, path: String| OutputResult {
+        saved: Some(Saved {
+            path,
+            fingerprint,
+            quick: quick.unwrap_or(0),
+        }),
+        rendered: false,
+    };
+    if let (Some(q), Some(entry)) = (quick, previous) {
+        if entry.quick == q && staging.reuse(&path, entry.stamp) {
+            return Ok(reused(entry.fingerprint, path));
+        }
+    }
+    let (fingerprint, text) =
+        renderer.render_changed(site, output, previous.map(|e| e.fingerprint))?;
+    let text = match (text, previous, fingerprint) {
+        (None, Some(entry), Some(f)) if staging.reuse(&path, entry.stamp) => {
+            return Ok(reused(f, path))
+        }
+        (None, _, _) => renderer.render(site, output)?,
+        (Some(text), _, _) => text,
+    };
+    staging
+        .write_if_changed(&path, text.as_bytes())
+        .map_err(|e| Diagnostic::global(format!("cannot write {path}: {e}")))?;
+    Ok(OutputResult {
+        saved: fingerprint.map(|f| Saved {
+            path,
+            fingerprint: f,
+            quick: quick.unwrap_or(0),
+        }),
+        rendered: true,
+    })
 }
 
 /// Keeps the first error of each (file, cause) pair: a broken template would otherwise be

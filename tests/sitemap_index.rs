@@ -27,6 +27,7 @@ fn article(lang: Lang, n: usize) -> Document {
         summary: String::new(),
         body_offset: 0,
         content_hash: 0,
+        meta_hash: 0,
         body_line: 1,
     }
 }

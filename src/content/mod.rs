@@ -36,6 +36,9 @@ pub struct Document {
     pub body_offset: usize,
     /// Hash of the whole file: outputs that show this document change when it changes.
     pub content_hash: u64,
+    /// Hash of the front matter alone: with the summary, all that other pages can show of
+    /// this document (see `render::fingerprint::site_key`).
+    pub meta_hash: u64,
     /// 1-based line of the file where the body starts (for positions inside the body).
     pub body_line: usize,
 }
@@ -266,6 +269,7 @@ fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, 
         summary,
         body_offset: split.body_offset,
         content_hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
+        meta_hash: xxhash_rust::xxh3::xxh3_64(&text.as_bytes()[..split.body_offset]),
         body_line: text[..split.body_offset].matches('\n').count() + 1,
     })
 }

@@ -9,12 +9,14 @@ use std::path::{Path, PathBuf};
 
 /// The folder the cache lives in, at the site root.
 pub const CACHE_DIR: &str = ".qostil";
-const HEADER: &str = "qostil build cache 2";
+const HEADER: &str = "qostil build cache 3";
 
 /// What the cache knows of one output file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Entry {
     pub fingerprint: u64,
+    /// The output's quick key (`Renderer::quick_key`), 0 if it has none.
+    pub quick: u64,
     /// The file as the build left it: a file edited since then is not reused.
     pub stamp: FileStamp,
 }
@@ -39,6 +41,14 @@ impl FileStamp {
             modified_ns,
         })
     }
+}
+
+/// What a build records of one file it left in the output.
+#[derive(Debug, Clone)]
+pub struct Saved {
+    pub path: String,
+    pub fingerprint: u64,
+    pub quick: u64,
 }
 
 #[derive(Debug, Default)]
@@ -76,9 +86,10 @@ impl BuildCache {
         }
         let mut entries = HashMap::new();
         for line in lines {
-            let mut parts = line.splitn(4, ' ');
+            let mut parts = line.splitn(5, ' ');
             let parsed = (|| {
                 let fingerprint = u64::from_str_radix(parts.next()?, 16).ok()?;
+                let quick = u64::from_str_radix(parts.next()?, 16).ok()?;
                 let len = parts.next()?.parse().ok()?;
                 let modified_ns = parts.next()?.parse().ok()?;
                 let path = parts.next()?.to_string();
@@ -86,6 +97,7 @@ impl BuildCache {
                     path,
                     Entry {
                         fingerprint,
+                        quick,
                         stamp: FileStamp { len, modified_ns },
                     },
                 ))
@@ -100,7 +112,7 @@ impl BuildCache {
 
     /// Writes the fingerprints of a successful build, with each file's stamp as it is now in
     /// `target` (written beside, then renamed, so a crash leaves the old cache or none).
-    pub fn save(root: &Path, target: &Path, entries: &[(String, u64)]) -> io::Result<()> {
+    pub fn save(root: &Path, target: &Path, entries: &[Saved]) -> io::Result<()> {
         let dir = root.join(CACHE_DIR);
         fs::create_dir_all(&dir)?;
         let path = cache_path(root, target);
@@ -112,12 +124,12 @@ impl BuildCache {
             env!("CARGO_PKG_VERSION"),
             absolute(target)
         )?;
-        for (path, fingerprint) in entries {
-            if let Some(stamp) = FileStamp::of(&target.join(path)) {
+        for saved in entries {
+            if let Some(stamp) = FileStamp::of(&target.join(&saved.path)) {
                 writeln!(
                     out,
-                    "{fingerprint:016x} {} {} {path}",
-                    stamp.len, stamp.modified_ns
+                    "{:016x} {:016x} {} {} {}",
+                    saved.fingerprint, saved.quick, stamp.len, stamp.modified_ns, saved.path
                 )?;
             }
         }
@@ -144,10 +156,15 @@ mod tests {
         let target = root.path().join("public");
         fs::create_dir(&target).unwrap();
         fs::write(target.join("kk.html"), "x").unwrap();
-        let entries = vec![("kk.html".to_string(), 42u64)];
+        let entries = vec![Saved {
+            path: "kk.html".to_string(),
+            fingerprint: 42,
+            quick: 7,
+        }];
         BuildCache::save(root.path(), &target, &entries).unwrap();
         let loaded = BuildCache::load(root.path(), &target);
         assert_eq!(loaded.entries["kk.html"].fingerprint, 42);
+        assert_eq!(loaded.entries["kk.html"].quick, 7);
         assert_eq!(loaded.entries["kk.html"].stamp.len, 1);
         let other = root.path().join("other");
         fs::create_dir(&other).unwrap();

@@ -79,7 +79,49 @@ pub fn template_hashes(sources: &BTreeMap<String, String>) -> BTreeMap<String, u
     hashes
 }
 
+/// A hash of everything in the site that one page can show of another: every page's source,
+/// front matter and summary, and every section's own `_index.md` whole. Only page bodies are
+/// left out, and a page's body appears on its own page alone (feeds are fingerprinted from
+/// their entries' files). So while this key stays the same, an output whose template and
+/// configuration did not change can only change if it is the page of an edited body — which
+/// lets a rebuild skip preparing and fingerprinting every other output (see `quick_key`).
+pub fn site_key(site: &Site) -> u64 {
+    let mut hasher = Xxh3::new();
+    hasher.write_usize(site.pages.len());
+    for page in &site.pages {
+        hasher.update(page.doc.source.as_bytes());
+        hasher.write_u64(page.doc.meta_hash);
+        hasher.update(page.doc.summary.as_bytes());
+        hasher.write_u8(0xff);
+    }
+    hasher.write_usize(site.sections.len());
+    for section in &site.sections {
+        if let Some(index) = &section.index {
+            hasher.update(index.source.as_bytes());
+            hasher.write_u64(index.content_hash);
+        }
+        hasher.write_u8(0xfe);
+    }
+    hasher.digest()
+}
+
 impl Renderer {
+    /// A cheap stand-in for an output's fingerprint, computed without preparing its
+    /// context: equal keys mean equal inputs (see `site_key`). `None` for outputs that are
+    /// always checked by their fingerprint (feeds) or always written (sitemaps, robots.txt).
+    pub fn quick_key(&self, site: &Site, site_key: u64, output: &Output) -> Option<u64> {
+        let template = super::template_name(&output.kind)?;
+        let mut hasher = Xxh3::new();
+        hasher.write_u64(self.global_hash);
+        hasher.write_u64(self.template_hashes.get(template).copied().unwrap_or(0));
+        hasher.write_u64(site_key);
+        hasher.update(output.file_path().as_bytes());
+        if let OutputKind::Page(id) = &output.kind {
+            hasher.write_u64(site.page(*id).doc.content_hash);
+        }
+        Some(hasher.digest())
+    }
+
     /// The fingerprint of a templated output from its prepared context.
     pub fn fingerprint_prepared(&self, prepared: &Prepared<'_>) -> u64 {
         let mut hasher = Xxh3::new();

@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use tera::{Context, Tera};
 
+pub use fingerprint::site_key;
 pub use functions::TemplateEnv;
 pub use templates::error_chain;
 

@@ -246,3 +246,85 @@ fn tampered_output_file_is_not_reused() {
         std::fs::write(s.out_path("/kk/news/festival/"), "tampered").unwrap();
     });
 }
+
+/// Modification times of the files under an output folder.
+fn mtimes(dir: &std::path::Path) -> Vec<(std::path::PathBuf, std::time::SystemTime)> {
+    let mut all: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().to_path_buf(),
+                e.metadata().unwrap().modified().unwrap(),
+            )
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+#[test]
+fn body_edit_renders_only_its_page_and_keeps_the_other_languages_search_index() {
+    let site = SiteTest::new("basic");
+    site.build_ok(&[]);
+    let ru_index = mtimes(&site.out_path("ru/search"));
+    let kk_index = mtimes(&site.out_path("kk/search"));
+    assert!(!ru_index.is_empty());
+    site.replace("content/kk/news/obzor.md", "Соңы.", "Соңы, qostilzzz.");
+    let run = site.build_ok(&[]);
+    // The page, its feeds, the sitemap and robots.txt: nothing that shows no body.
+    let rendered: usize = run
+        .stdout
+        .split(" rendered")
+        .next()
+        .and_then(|s| s.rsplit('(').next())
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no rendered count in {}", run.stdout));
+    assert!(rendered <= 6, "{}", run.stdout);
+    assert_eq!(mtimes(&site.out_path("ru/search")), ru_index);
+    assert_ne!(mtimes(&site.out_path("kk/search")), kk_index);
+    let shards = std::fs::read_dir(site.out_path("kk/search/s")).unwrap();
+    assert!(shards.flatten().any(|e| std::fs::read_to_string(e.path())
+        .unwrap()
+        .contains("\"qostilzzz\"")));
+}
+
+#[test]
+fn tampered_search_index_is_not_reused() {
+    incremental_matches_clean(&[], |s| {
+        std::fs::write(s.out_path("ru/search/meta.json"), "{}").unwrap();
+    });
+}
+
+#[test]
+fn an_unchanged_languages_search_index_is_reused_not_rebuilt() {
+    let site = SiteTest::new("basic");
+    site.build_ok(&[]);
+    // Alter a Russian index file behind the cache's back, keeping its size and time: only a
+    // build that reuses the index instead of making it again leaves the alteration.
+    let meta = site.out_path("ru/search/meta.json");
+    let stamp = std::fs::metadata(&meta).unwrap().modified().unwrap();
+    let original = std::fs::read_to_string(&meta).unwrap();
+    let altered = original.replacen("\"ru\"", "\"xx\"", 1);
+    assert_ne!(altered, original);
+    std::fs::write(&meta, &altered).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&meta)
+        .unwrap()
+        .set_modified(stamp)
+        .unwrap();
+    site.replace("content/kk/news/obzor.md", "Соңы.", "Соңы, жаңартылды.");
+    site.build_ok(&[]);
+    assert_eq!(std::fs::read_to_string(&meta).unwrap(), altered);
+    // A Russian edit makes the Russian index again.
+    site.replace(
+        "content/ru/news/festival.md",
+        "title: \"Фестиваль «Город рабочих профессий»\"",
+        "title: \"Новый заголовок\"",
+    );
+    site.build_ok(&[]);
+    let rebuilt = std::fs::read_to_string(&meta).unwrap();
+    assert!(rebuilt.contains("\"lang\":\"ru\""), "{rebuilt}");
+}
