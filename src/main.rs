@@ -11,6 +11,9 @@ use clap::{Parser, Subcommand};
 use qostil::import::{import_dir, ImportOptions, ImportReport};
 use qostil::{build_site_with_progress, BuildOptions, Diagnostics};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A progress bar on standard error while a build runs, when that is a terminal; nothing
 /// otherwise (CI logs and pipes get only the summary line).
 struct TerminalProgress {
