@@ -11,7 +11,7 @@ use crate::config::{load_config, Config};
 use crate::content::load_documents;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::{Lang, Locales};
-use crate::output::cache::{BuildCache, Saved};
+use crate::output::cache::{BuildCache, FileStamp, Saved};
 use crate::output::{copy_static, Staging};
 use crate::progress::{Progress, Silent};
 use crate::render::Renderer;
@@ -116,6 +116,7 @@ pub fn build(
     let (site, renderer) = rayon::join(
         || {
             let docs = load_documents(root, &config)?;
+            progress.stage("assembling", 0);
             assemble_site(config.clone(), docs, locales, options.drafts)
         },
         || Renderer::new(root, &config, Arc::clone(locales)),
@@ -232,20 +233,21 @@ pub fn write_search_indexes(
     let mut saved = Vec::new();
     for &lang in &site.config.languages {
         let key = search_input_key(site, lang);
-        let paths = match reuse_search_index(cache, staging, lang, key) {
-            Some(paths) => paths,
+        let files = match reuse_search_index(cache, staging, lang, key) {
+            Some(files) => files,
             None => match write_search_index(site, root, staging, lang) {
-                Ok(paths) => paths,
+                Ok(paths) => paths.into_iter().map(|p| (p, None)).collect(),
                 Err(d) => {
                     diags.extend(d);
                     continue;
                 }
             },
         };
-        saved.extend(paths.into_iter().map(|path| Saved {
+        saved.extend(files.into_iter().map(|(path, stamp)| Saved {
             path,
             fingerprint: key,
             quick: 0,
+            stamp,
         }));
         progress.advance(1);
     }
@@ -290,14 +292,14 @@ fn search_input_key(site: &Site, lang: Lang) -> u64 {
     hasher.digest()
 }
 
-/// The previous build's index files of `lang`, when they were made from the same inputs and
-/// every one is still as that build left it.
+/// The previous build's index files of `lang` with their stamps, when they were made from
+/// the same inputs and every one is still as that build left it.
 fn reuse_search_index(
     cache: &BuildCache,
     staging: &Staging,
     lang: Lang,
     key: u64,
-) -> Option<Vec<String>> {
+) -> Option<Vec<(String, Option<FileStamp>)>> {
     let prefix = format!("{lang}/search/");
     // The search page beside the index is an output of its own, rendered with the others.
     let page = format!("{prefix}index.html");
@@ -308,7 +310,12 @@ fn reuse_search_index(
         .collect();
     let same_inputs = !files.is_empty() && files.iter().all(|(_, e)| e.fingerprint == key);
     let intact = same_inputs && files.iter().all(|(p, e)| staging.reuse(p, e.stamp));
-    intact.then(|| files.into_iter().map(|(p, _)| p.clone()).collect())
+    intact.then(|| {
+        files
+            .into_iter()
+            .map(|(p, e)| (p.clone(), Some(e.stamp)))
+            .collect()
+    })
 }
 
 /// One output's result: its file, keys, and whether it was rendered (or reused).
@@ -380,24 +387,25 @@ fn render_one(
     let path = output.file_path();
     let previous = cache.entries.get(&path).copied();
     let quick = renderer.quick_key(site, site_key, output);
-    let reused = |fingerprint: u64, path: String| OutputResult {
+    let reused = |fingerprint: u64, path: String, stamp| OutputResult {
         saved: Some(Saved {
             path,
             fingerprint,
             quick: quick.unwrap_or(0),
+            stamp: Some(stamp),
         }),
         rendered: false,
     };
     if let (Some(q), Some(entry)) = (quick, previous) {
         if entry.quick == q && staging.reuse(&path, entry.stamp) {
-            return Ok(reused(entry.fingerprint, path));
+            return Ok(reused(entry.fingerprint, path, entry.stamp));
         }
     }
     let (fingerprint, text) =
         renderer.render_changed(site, output, previous.map(|e| e.fingerprint))?;
     let text = match (text, previous, fingerprint) {
         (None, Some(entry), Some(f)) if staging.reuse(&path, entry.stamp) => {
-            return Ok(reused(f, path))
+            return Ok(reused(f, path, entry.stamp))
         }
         (None, _, _) => renderer.render(site, output)?,
         (Some(text), _, _) => text,
@@ -410,6 +418,7 @@ fn render_one(
             path,
             fingerprint: f,
             quick: quick.unwrap_or(0),
+            stamp: None,
         }),
         rendered: true,
     })

@@ -49,6 +49,8 @@ pub struct Saved {
     pub path: String,
     pub fingerprint: u64,
     pub quick: u64,
+    /// The file's stamp when the build knows it (a reused file), else it is read at saving.
+    pub stamp: Option<FileStamp>,
 }
 
 #[derive(Debug, Default)]
@@ -125,7 +127,10 @@ impl BuildCache {
             absolute(target)
         )?;
         for saved in entries {
-            if let Some(stamp) = FileStamp::of(&target.join(&saved.path)) {
+            let stamp = saved
+                .stamp
+                .or_else(|| FileStamp::of(&target.join(&saved.path)));
+            if let Some(stamp) = stamp {
                 writeln!(
                     out,
                     "{:016x} {:016x} {} {} {}",
@@ -160,6 +165,7 @@ mod tests {
             path: "kk.html".to_string(),
             fingerprint: 42,
             quick: 7,
+            stamp: None,
         }];
         BuildCache::save(root.path(), &target, &entries).unwrap();
         let loaded = BuildCache::load(root.path(), &target);
