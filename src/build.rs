@@ -407,11 +407,11 @@ fn render_one(
         (None, Some(entry), Some(f)) if staging.reuse(&path, entry.stamp) => {
             return Ok(reused(f, path, entry.stamp))
         }
-        (None, _, _) => renderer.render(site, output)?,
+        (None, _, _) => renderer.render_bytes(site, output)?,
         (Some(text), _, _) => text,
     };
     staging
-        .write_if_changed(&path, text.as_bytes())
+        .write_if_changed(&path, &text)
         .map_err(|e| Diagnostic::global(format!("cannot write {path}: {e}")))?;
     Ok(OutputResult {
         saved: fingerprint.map(|f| Saved {

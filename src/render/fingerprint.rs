@@ -159,17 +159,17 @@ impl Renderer {
         site: &Site,
         output: &Output,
         previous: Option<u64>,
-    ) -> Result<(Option<u64>, Option<String>), crate::diag::Diagnostic> {
+    ) -> Result<(Option<u64>, Option<Vec<u8>>), crate::diag::Diagnostic> {
         match &output.kind {
             OutputKind::Sitemap | OutputKind::SitemapPart(_) | OutputKind::Robots => {
-                Ok((None, Some(self.render(site, output)?)))
+                Ok((None, Some(self.render_bytes(site, output)?)))
             }
             OutputKind::Feed { .. } => {
                 let fingerprint = self.fingerprint_feed(site, output);
                 if previous == Some(fingerprint) {
                     return Ok((Some(fingerprint), None));
                 }
-                Ok((Some(fingerprint), Some(self.render(site, output)?)))
+                Ok((Some(fingerprint), Some(self.render_bytes(site, output)?)))
             }
             _ => {
                 let prepared = self.prepare(site, output)?;

@@ -222,32 +222,43 @@ impl Renderer {
         Ok(self.urls().prefix_root_links(markdown::render_html(&body)))
     }
 
-    /// Renders one output to a string.
+    /// Renders one output to text (for `check`, which reads the HTML).
     pub fn render(&self, site: &Site, output: &Output) -> Result<String, Diagnostic> {
+        let bytes = self.render_bytes(site, output)?;
+        // Tera and the XML writers only produce UTF-8.
+        Ok(String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
+
+    /// Renders one output to the bytes of its file.
+    pub fn render_bytes(&self, site: &Site, output: &Output) -> Result<Vec<u8>, Diagnostic> {
         let urls = Urls {
             base_url: &site.config.base_url,
             base_path: &site.config.base_path,
         };
         match &output.kind {
-            OutputKind::Feed { .. } => self.render_feed(site, output, &urls),
-            OutputKind::Sitemap => Ok(xml::sitemap(site, &urls)),
-            OutputKind::SitemapPart(n) => Ok(xml::sitemap_part(site, &urls, *n)),
-            OutputKind::Robots => Ok(xml::robots(&urls)),
+            OutputKind::Feed { .. } => self
+                .render_feed(site, output, &urls)
+                .map(String::into_bytes),
+            OutputKind::Sitemap => Ok(xml::sitemap(site, &urls).into_bytes()),
+            OutputKind::SitemapPart(n) => Ok(xml::sitemap_part(site, &urls, *n).into_bytes()),
+            OutputKind::Robots => Ok(xml::robots(&urls).into_bytes()),
             _ => self.render_template(site, output),
         }
     }
 
-    fn render_template(&self, site: &Site, output: &Output) -> Result<String, Diagnostic> {
+    fn render_template(&self, site: &Site, output: &Output) -> Result<Vec<u8>, Diagnostic> {
         let prepared = self.prepare(site, output)?;
         self.render_prepared(prepared, output)
     }
 
-    /// Renders a prepared context: the body's HTML goes in, then Tera runs.
+    /// Renders a prepared context: the body's HTML goes in, then Tera runs. The page goes
+    /// straight into bytes: `Tera::render` would check the whole page is UTF-8 once more.
     pub fn render_prepared(
         &self,
         prepared: context::Prepared<'_>,
         output: &Output,
-    ) -> Result<String, Diagnostic> {
+    ) -> Result<Vec<u8>, Diagnostic> {
         let context::Prepared {
             template,
             lang,
@@ -266,11 +277,14 @@ impl Renderer {
             .teras
             .get(&lang)
             .ok_or_else(|| Diagnostic::global(format!("language {lang} is not configured")))?;
-        // Templates that start with `{% extends %}` leave a blank line before the doctype.
-        tera.render(template, &ctx)
-            .map(|html| match html.trim_start() {
-                trimmed if trimmed.len() == html.len() => html,
-                trimmed => trimmed.to_string(),
+        let mut html = Vec::with_capacity(32 * 1024);
+        tera.render_to(template, &ctx, &mut html)
+            .map(|()| {
+                // Templates that start with `{% extends %}` leave a blank line before the
+                // doctype.
+                let blank = html.iter().take_while(|b| b.is_ascii_whitespace()).count();
+                html.drain(..blank);
+                html
             })
             .map_err(|e| {
                 let file = self

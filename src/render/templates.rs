@@ -189,10 +189,24 @@ fn truncate(
     if text.chars().count() <= length {
         return Ok(value.clone());
     }
-    Ok(match text.grapheme_indices(true).nth(length) {
-        Some((cut, _)) => tera::Value::String(format!("{}{end}", &text[..cut])),
+    // In a text of characters that never join their neighbours, a character is a grapheme.
+    let cut = if text.chars().all(is_lone_grapheme) {
+        text.char_indices().nth(length).map(|(i, _)| i)
+    } else {
+        text.grapheme_indices(true).nth(length).map(|(i, _)| i)
+    };
+    Ok(match cut {
+        Some(cut) => tera::Value::String(format!("{}{end}", &text[..cut])),
         None => value.clone(),
     })
+}
+
+/// Characters that are a grapheme of their own whatever surrounds them: printable ASCII,
+/// Latin-1 letters and signs, Cyrillic letters (not its combining marks), dashes and quotes.
+/// (`\r` is not: `\r\n` is one grapheme.)
+fn is_lone_grapheme(c: char) -> bool {
+    matches!(c, ' '..='~' | '\n' | '\t' | '\u{00A0}'..='\u{00FF}' | '\u{0400}'..='\u{0482}'
+        | '\u{048A}'..='\u{04FF}' | '\u{2010}'..='\u{201F}' | '\u{2026}')
 }
 
 /// A template error with the position Tera's parser reports (`--> 3:7`).
@@ -253,9 +267,13 @@ mod escape_tests {
             "қысқа",
             "Жұмысшы мамандықтар жылы: е\u{301}ңбек 🇰🇿 адамдары",
             "abcdef",
+            "a\r\nb\r\nc\r\nd",
+            "«Жұмысшы» — мамандықтар… Ә, ғ, қ, ң, ө, ұ, ү, һ, і. Ёж – «ёлка»",
+            "ab\u{0483}cd\u{0489}ef",
+            "xy\u{200D}z\u{0301}w",
         ];
         for text in texts {
-            for length in [0usize, 1, 3, 5, 6, 7, 40] {
+            for length in [0usize, 1, 2, 3, 5, 6, 7, 10, 20, 40] {
                 let template = format!("{{{{ t | truncate(length={length}) }}}}|{{{{ t | truncate(length={length}, end=\"..\") }}}}");
                 let mut ours = tera::Tera::default();
                 ours.register_filter("truncate", super::truncate);

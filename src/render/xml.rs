@@ -28,8 +28,19 @@ pub fn escape(text: &str) -> String {
 
 /// Makes the root-relative links of rendered HTML absolute, as feed readers need.
 pub fn absolutize_links(html: &str, origin: &str) -> String {
-    html.replace("href=\"/", &format!("href=\"{origin}/"))
-        .replace("src=\"/", &format!("src=\"{origin}/"))
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    // One pass over `="/`: the attribute name before it decides.
+    while let Some(i) = rest.find("=\"/") {
+        let (head, tail) = rest.split_at(i + 2);
+        out.push_str(head);
+        if head.ends_with("href=\"") || head.ends_with("src=\"") {
+            out.push_str(origin);
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// One feed entry, prepared by the renderer.
@@ -223,6 +234,16 @@ pub fn feed_pages(site: &Site, kind: &OutputKind) -> Vec<PageId> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn absolutizes_root_relative_href_and_src_only() {
+        let html = r#"<a href="/kk/x/">a</a><img src="/i.png"><a href="https://e.kz/">b</a><p data-x="/y">"#;
+        assert_eq!(
+            absolutize_links(html, "https://site.kz"),
+            r#"<a href="https://site.kz/kk/x/">a</a><img src="https://site.kz/i.png"><a href="https://e.kz/">b</a><p data-x="/y">"#
+        );
+        assert_eq!(absolutize_links("", "https://site.kz"), "");
+    }
 
     #[test]
     fn escapes_markup_and_drops_control_characters() {

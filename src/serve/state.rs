@@ -473,9 +473,9 @@ impl State {
         };
         for (path, fingerprint, text) in rendered {
             let target = out.join(&path);
-            let unchanged = std::fs::read(&target).is_ok_and(|old| old == text.as_bytes());
+            let unchanged = std::fs::read(&target).is_ok_and(|old| old == text);
             if !unchanged {
-                write_replacing(&target, text.as_bytes())
+                write_replacing(&target, &text)
                     .map_err(|e| Diagnostic::global(format!("cannot write {path}: {e}")))?;
                 rebuild.changed.push(path.clone());
             }
@@ -574,7 +574,7 @@ fn write_search(
 }
 
 /// A re-rendered output: its file, fingerprint and text.
-type Rendered = (String, Option<u64>, String);
+type Rendered = (String, Option<u64>, Vec<u8>);
 
 /// Writes beside the target and renames, so a reader never sees half a file.
 fn write_replacing(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
