@@ -403,6 +403,7 @@
           meta.shards.forEach(function (k, i) {
             shardBytes.set(k, (meta.shard_bytes || [])[i] || 0);
           });
+          warmUp();
           if (wantsKazakh) stemWord = kazakhStemmer(got[1]);
           else if (meta.stemmer === 'snowball-ru') stemWord = stemRussian;
           else stemWord = function (w) {
@@ -744,6 +745,31 @@
       if (hits.length > TOP) hits.pop();
     }
     return { matched: matched, hits: hits };
+  }
+
+  /**
+   * Runs the scoring loops on made-up postings, once meta.json is in. The first
+   * search would otherwise run them in the JavaScript engine's interpreter: 5–15 ms, on a
+   * busy machine up to 57, at 10,000 documents, against well under 1 ms once they are
+   * compiled. Here that happens while the page loads, before anyone types.
+   */
+  function warmUp() {
+    var n = 2048;
+    var docs = new Int32Array(n);
+    var weights = new Float64Array(n);
+    for (var i = 0; i < n; i++) {
+      docs[i] = i;
+      weights[i] = 1 + (i % 7);
+    }
+    var best = new Float64Array(n);
+    var total = new Float64Array(n);
+    var count = new Uint16Array(n);
+    var touched = new Int32Array(n);
+    for (var round = 1; round <= 40; round++) {
+      var nTouched = bestOfStem(docs, weights, 1.5, best, touched, 0);
+      addTerm(touched, nTouched, best, total, count);
+      topHits(count, total, round);
+    }
   }
 
   // -------------------------------------------------------------------------------------
