@@ -25,14 +25,17 @@
 
   // Rust splits on `!char::is_alphanumeric()`, which is Alphabetic || Numeric (Nd, Nl, No):
   // exactly \p{Alphabetic} and \p{N}. (\p{L} alone would keep splitting at combining marks
-  // that are Alphabetic, which Rust keeps inside a word.)
-  var SPLIT = /[^\p{Alphabetic}\p{N}]+/u;
-  var WORD = /[\p{Alphabetic}\p{N}]+/gu;
+  // that are Alphabetic, which Rust keeps inside a word.) U+0301 (the stress mark) and U+00AD
+  // (soft hyphen) do not split a word either; fold() removes them (normalize.rs INVISIBLE).
+  var SPLIT = /[^\p{Alphabetic}\p{N}\u0301\u00AD]+/u;
+  var WORD = /[\p{Alphabetic}\p{N}\u0301\u00AD]+/gu;
+  var INVISIBLE = /[\u0301\u00AD]/g;
   var ASCII_DIGITS = /^[0-9]+$/;
 
-  /** Lower-case, ё → е: the normal form of one word (before stemming). */
+  /** Without stress marks and soft hyphens, lower-case, ё → е: the normal form of one word
+   * (before stemming). */
   function fold(word) {
-    return word.toLowerCase().replace(/ё/g, 'е');
+    return word.replace(INVISIBLE, '').toLowerCase().replace(/ё/g, 'е');
   }
 
   /** True when a folded word is kept as a token: more than one character, or a number. */
