@@ -103,7 +103,10 @@
     var alternations = new Map(Object.keys(rules.alternations).map(function (k) {
       return [k, rules.alternations[k]];
     }));
+    var keptAfter = new Set(Array.from(rules.bare_vowel_kept_after || ''));
+    var alternationAfterVowel = rules.alternation_after_vowel === true;
     var layers = rules.layers.map(function (l) {
+      var notAfter = l.not_after || {};
       return {
         name: l.name,
         suffixes: l.suffixes.map(function (s) {
@@ -111,6 +114,9 @@
         }),
         afterVowel: new Set(l.after_vowel || []),
         afterConsonant: new Set(l.after_consonant || []),
+        notAfter: new Map(Object.keys(notAfter).map(function (k) {
+          return [k, new Set(Array.from(notAfter[k]))];
+        })),
       };
     });
     var plurals = layers.filter(function (l) {
@@ -122,14 +128,21 @@
       return false;
     }
 
-    // The longest suffix of `layer` that leaves a stem of at least min_stem letters with a
-    // vowel in it (strip_layer). `word` is a char array; only word[0..end) counts.
+    function isProtected(chars, end) {
+      return protectedWords.has(chars.slice(0, end).join(''));
+    }
+
+    // The suffix of `layer` to strip (strip_layer): among those that leave a stem of at
+    // least min_stem letters with a vowel in it (and meet the suffix's own conditions), the
+    // longest that leaves a protected word, else the longest: {len, leavesProtected} or
+    // null. `word` is a char array; only word[0..end) counts.
     function stripLayer(word, end, layer) {
       var best = -1;
+      var bestProtected = -1;
       for (var s = 0; s < layer.suffixes.length; s++) {
         var suffix = layer.suffixes[s];
         var len = suffix.chars.length;
-        if (end < minStem + len) continue;
+        if (len === 0 || end < minStem + len) continue;
         var stemEnd = end - len;
         var same = true;
         for (var i = 0; i < len; i++) {
@@ -139,12 +152,33 @@
           }
         }
         if (!same) continue;
-        var beforeIsVowel = stemEnd > 0 && vowels.has(word[stemEnd - 1]);
+        var before = stemEnd > 0 ? word[stemEnd - 1] : null;
+        var beforeIsVowel = before !== null && vowels.has(before);
         var vowelOk = beforeIsVowel || !layer.afterVowel.has(suffix.text);
         var consonantOk = !beforeIsVowel || !layer.afterConsonant.has(suffix.text);
-        if (hasVowel(word, stemEnd) && vowelOk && consonantOk && len > best) best = len;
+        var never = layer.notAfter.get(suffix.text);
+        var letterOk = !never || before === null || !never.has(before);
+        if (!(hasVowel(word, stemEnd) && vowelOk && consonantOk && letterOk)) continue;
+        if (len > best) best = len;
+        if (len > bestProtected && isProtected(word, stemEnd)) bestProtected = len;
       }
-      return best < 0 ? null : best;
+      if (bestProtected >= 0) return { len: bestProtected, leavesProtected: true };
+      return best < 0 ? null : { len: best, leavesProtected: false };
+    }
+
+    // Whether word[0..end) ends in a letter a suffix voices, where voicing can happen
+    // (ends_voiced).
+    function endsVoiced(chars, end) {
+      if (end < 1 || !alternations.has(chars[end - 1])) return false;
+      return !alternationAfterVowel || (end >= 2 && vowels.has(chars[end - 2]));
+    }
+
+    // Whether a bare possessive vowel after chars[0..end) is a suffix (bare_vowel_is_suffix).
+    function bareVowelIsSuffix(chars, end, caseStripped) {
+      if (end > 0 && keptAfter.has(chars[end - 1])) return false;
+      return caseStripped || endsVoiced(chars, end) || plurals.some(function (p) {
+        return stripLayer(chars, end, p) !== null;
+      });
     }
 
     return function stemKazakh(word) {
@@ -153,26 +187,21 @@
       var lastStripped = null;
       for (var l = 0; l < layers.length; l++) {
         var layer = layers[l];
-        if (protectedWords.has(chars.join(''))) return chars.join('');
-        var len = stripLayer(chars, chars.length, layer);
-        if (len === null || len === 0) continue;
-        var stemEnd = chars.length - len;
-        // A possessive that is a bare vowel (ы, і) is only a suffix when a case ending
-        // followed it, a plural precedes it, or the stem shows the voicing a suffix causes.
-        if (layer.name === 'possessive' && len === 1 && !caseStripped) {
-          var voiced = stemEnd > 0 && alternations.has(chars[stemEnd - 1]);
-          var plural = plurals.some(function (p) {
-            return stripLayer(chars, stemEnd, p) !== null;
-          });
-          if (!voiced && !plural) continue;
+        if (isProtected(chars, chars.length)) return chars.join('');
+        var strip = stripLayer(chars, chars.length, layer);
+        if (strip === null) continue;
+        var stemEnd = chars.length - strip.len;
+        // A protected word is never cut further, nor its consonants changed.
+        if (strip.leavesProtected) return chars.slice(0, stemEnd).join('');
+        if (layer.name === 'possessive' && strip.len === 1 && !bareVowelIsSuffix(chars, stemEnd, caseStripped)) {
+          continue;
         }
         lastStripped = chars[stemEnd];
         chars.length = stemEnd;
         if (layer.name === 'case') caseStripped = true;
       }
-      if (lastStripped !== null && vowels.has(lastStripped) && chars.length > 0) {
-        var hard = alternations.get(chars[chars.length - 1]);
-        if (hard !== undefined) chars[chars.length - 1] = hard;
+      if (lastStripped !== null && vowels.has(lastStripped) && endsVoiced(chars, chars.length)) {
+        chars[chars.length - 1] = alternations.get(chars[chars.length - 1]);
       }
       return chars.join('');
     };
