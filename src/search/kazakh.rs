@@ -2,6 +2,7 @@
 //! and undoes the voicing of the stem's last consonant (мамандығы → мамандық). Its tables
 //! live in `kk-stemmer.json`, which the browser's search code reads too.
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -19,6 +20,9 @@ struct Layer {
     /// Suffixes that only follow a consonant (possessive -ы after жұмыс-).
     #[serde(default)]
     after_consonant: Vec<String>,
+    /// Suffix → letters it never follows (accusative -сын not after ы/і: жұмыс-ын).
+    #[serde(default)]
+    not_after: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -27,7 +31,15 @@ struct Rules {
     vowels: String,
     protected: Vec<String>,
     layers: Vec<Layer>,
-    alternations: std::collections::BTreeMap<char, char>,
+    alternations: BTreeMap<char, char>,
+    /// A bare possessive vowel (ы, і) is never stripped after these letters: it ends the
+    /// agent suffix -шы/-ші (жұмысшы, жұмысшының).
+    #[serde(default)]
+    bare_vowel_kept_after: String,
+    /// Voicing is undone only where a vowel precedes the voiced consonant (кітаб-ы, not
+    /// the -гі of бүгін-гі).
+    #[serde(default)]
+    alternation_after_vowel: bool,
 }
 
 fn rules() -> Option<&'static Rules> {
@@ -41,29 +53,76 @@ fn has_vowel(rules: &Rules, chars: &[char]) -> bool {
     chars.iter().any(|c| rules.vowels.contains(*c))
 }
 
-/// The longest suffix of `layer` that leaves a stem of at least `min_stem` letters with a
-/// vowel in it.
-fn strip_layer(rules: &Rules, word: &[char], layer: &Layer) -> Option<usize> {
-    layer
+fn is_vowel(rules: &Rules, c: Option<&char>) -> bool {
+    c.is_some_and(|c| rules.vowels.contains(*c))
+}
+
+fn is_protected(rules: &Rules, chars: &[char]) -> bool {
+    rules
+        .protected
+        .iter()
+        .any(|p| p.chars().eq(chars.iter().copied()))
+}
+
+/// A suffix a layer can strip: its length, and whether what is left is a protected word.
+struct Strip {
+    len: usize,
+    leaves_protected: bool,
+}
+
+/// The suffix of `layer` to strip: among those that leave a stem of at least `min_stem`
+/// letters with a vowel in it (and meet the suffix's own conditions), the longest that
+/// leaves a protected word (қазақстан-да, not қазақста-нда), else the longest.
+fn strip_layer(rules: &Rules, word: &[char], layer: &Layer) -> Option<Strip> {
+    let fits = |len: usize, suffix: &String| {
+        if len == 0
+            || word.len() < rules.min_stem + len
+            || !word[word.len() - len..].iter().copied().eq(suffix.chars())
+        {
+            return false;
+        }
+        let stem = &word[..word.len() - len];
+        let before_is_vowel = is_vowel(rules, stem.last());
+        let vowel_ok = before_is_vowel || !layer.after_vowel.contains(suffix);
+        let consonant_ok = !before_is_vowel || !layer.after_consonant.contains(suffix);
+        let letter_ok = match (layer.not_after.get(suffix), stem.last()) {
+            (Some(letters), Some(c)) => !letters.contains(*c),
+            _ => true,
+        };
+        has_vowel(rules, stem) && vowel_ok && consonant_ok && letter_ok
+    };
+    let fitting: Vec<usize> = layer
         .suffixes
         .iter()
-        .map(|s| s.chars().count())
-        .zip(layer.suffixes.iter())
-        .filter(|(len, suffix)| {
-            if *len == 0
-                || word.len() < rules.min_stem + len
-                || !word[word.len() - len..].iter().copied().eq(suffix.chars())
-            {
-                return false;
-            }
-            let stem = &word[..word.len() - len];
-            let before_is_vowel = stem.last().is_some_and(|c| rules.vowels.contains(*c));
-            let vowel_ok = before_is_vowel || !layer.after_vowel.contains(suffix);
-            let consonant_ok = !before_is_vowel || !layer.after_consonant.contains(suffix);
-            has_vowel(rules, stem) && vowel_ok && consonant_ok
-        })
+        .map(|s| (s.chars().count(), s))
+        .filter(|(len, suffix)| fits(*len, suffix))
         .map(|(len, _)| len)
-        .max()
+        .collect();
+    let protected = fitting
+        .iter()
+        .copied()
+        .filter(|len| is_protected(rules, &word[..word.len() - len]))
+        .max();
+    match protected {
+        Some(len) => Some(Strip {
+            len,
+            leaves_protected: true,
+        }),
+        None => fitting.into_iter().max().map(|len| Strip {
+            len,
+            leaves_protected: false,
+        }),
+    }
+}
+
+/// Whether the stem's last letter is one a suffix voices (ғ, г, б), where voicing can
+/// happen: after a vowel, when the rules ask for that.
+fn ends_voiced(rules: &Rules, stem: &[char]) -> bool {
+    let Some((last, before)) = stem.split_last() else {
+        return false;
+    };
+    rules.alternations.contains_key(last)
+        && (!rules.alternation_after_vowel || is_vowel(rules, before.last()))
 }
 
 /// Stems one lower-case word. Words the rules cannot load for are returned unchanged.
@@ -75,33 +134,23 @@ pub fn stem(word: &str) -> String {
     let mut case_stripped = false;
     let mut last_stripped: Option<char> = None;
     for layer in &rules.layers {
-        if rules
-            .protected
-            .iter()
-            .any(|p| p.chars().eq(chars.iter().copied()))
-        {
+        if is_protected(rules, &chars) {
             return chars.into_iter().collect();
         }
-        let Some(len) = strip_layer(rules, &chars, layer) else {
+        let Some(strip) = strip_layer(rules, &chars, layer) else {
             continue;
         };
-        let stem_end = chars.len() - len;
-        // A possessive that is a bare vowel (ы, і) is only a suffix when a case ending
-        // followed it, a plural precedes it (мамандықтар-ы), or the stem shows the voicing a
-        // suffix causes (мамандығ-ы); otherwise it belongs to the word (жұмысшы).
-        if layer.name == "possessive" && len == 1 && !case_stripped {
-            let stem = &chars[..stem_end];
-            let voiced = stem
-                .last()
-                .is_some_and(|c| rules.alternations.contains_key(c));
-            let plural = rules
-                .layers
-                .iter()
-                .filter(|l| l.name == "plural")
-                .any(|l| strip_layer(rules, stem, l).is_some());
-            if !voiced && !plural {
-                continue;
-            }
+        let stem_end = chars.len() - strip.len;
+        if strip.leaves_protected {
+            // A protected word is never cut further, nor its consonants changed.
+            chars.truncate(stem_end);
+            return chars.into_iter().collect();
+        }
+        if layer.name == "possessive"
+            && strip.len == 1
+            && !bare_vowel_is_suffix(rules, &chars[..stem_end], case_stripped)
+        {
+            continue;
         }
         last_stripped = Some(chars[stem_end]);
         chars.truncate(stem_end);
@@ -110,7 +159,7 @@ pub fn stem(word: &str) -> String {
         }
     }
     let after_vowel = last_stripped.is_some_and(|c| rules.vowels.contains(c));
-    if after_vowel {
+    if after_vowel && ends_voiced(rules, &chars) {
         if let Some(last) = chars.last_mut() {
             if let Some(hard) = rules.alternations.get(last) {
                 *last = *hard;
@@ -118,6 +167,27 @@ pub fn stem(word: &str) -> String {
         }
     }
     chars.into_iter().collect()
+}
+
+/// Whether a possessive that is a bare vowel (ы, і) after `stem` is a suffix. Never after a
+/// letter of `bare_vowel_kept_after` (the -шы of жұмысшы); otherwise when a case ending
+/// followed it, a plural precedes it (мамандықтар-ы), or the stem shows the voicing a suffix
+/// causes (мамандығ-ы). Else it belongs to the word (алматы).
+fn bare_vowel_is_suffix(rules: &Rules, stem: &[char], case_stripped: bool) -> bool {
+    if stem
+        .last()
+        .is_some_and(|c| rules.bare_vowel_kept_after.contains(*c))
+    {
+        return false;
+    }
+    let plural = || {
+        rules
+            .layers
+            .iter()
+            .filter(|l| l.name == "plural")
+            .any(|l| strip_layer(rules, stem, l).is_some())
+    };
+    case_stripped || ends_voiced(rules, stem) || plural()
 }
 
 #[cfg(test)]
@@ -158,5 +228,36 @@ mod tests {
         assert_eq!(stem("астана"), "астана");
         assert_eq!(stem("астанада"), "астана");
         assert_eq!(stem("алматы"), "алматы");
+    }
+
+    #[test]
+    fn a_suffix_that_leaves_a_protected_word_wins() {
+        // -нда is longer than -да, but қазақста is no word.
+        assert_eq!(stem("қазақстанда"), "қазақстан");
+        assert_eq!(stem("қазақстан"), "қазақстан");
+        // -сы after a vowel would leave жұмы; -ы leaves the protected жұмыс.
+        assert_eq!(stem("жұмысы"), "жұмыс");
+        assert_eq!(stem("облысының"), "облыс");
+    }
+
+    #[test]
+    fn possessive_sy_with_accusative_n() {
+        assert_eq!(stem("ортасын"), "орта");
+        assert_eq!(stem("жүйесін"), "жүйе");
+        // Not after ы/і: жұмыс-ын, and басшы-сы-н stays as it was.
+        assert_eq!(stem("жұмысын"), "жұмыс");
+    }
+
+    #[test]
+    fn agent_suffix_vowel_stays_after_a_case_ending() {
+        assert_eq!(stem("жұмысшының"), "жұмысшы");
+        assert_eq!(stem("жазушының"), "жазушы");
+    }
+
+    #[test]
+    fn voicing_is_undone_only_after_a_vowel() {
+        assert_eq!(stem("бүгінгі"), "бүгінгі");
+        assert_eq!(stem("негізгі"), "негізгі");
+        assert_eq!(stem("мамандығы"), "мамандық");
     }
 }

@@ -1,13 +1,15 @@
 //! The static search index, one per language under `/<lang>/search/`: postings sharded by
-//! the first two letters of each stem (a query downloads only its shards), precomputed BM25
+//! the first letters of each stem (two, more where a shard would be too big; a query
+//! downloads only its shards, see `shards`), precomputed BM25
 //! weights with title and term matches counting more than body text, document metadata and
 //! snippet text in small chunks. `search.js` in the theme reads it; the format is in
 //! docs/search.md.
 
 pub mod kazakh;
 pub mod normalize;
+pub mod shards;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -30,6 +32,9 @@ const TERM_WEIGHT: u32 = 2;
 /// Documents per metadata chunk, and per snippet-text chunk.
 const DOCS_PER_CHUNK: usize = 25;
 const TEXTS_PER_CHUNK: usize = 5;
+/// `meta.json`'s `version`: 2 since shards split (a client of version 1 would look for a
+/// split word in its two-letter shard and not find it).
+const INDEX_VERSION: u32 = 2;
 /// Snippet text kept per document, in characters.
 const SNIPPET_TEXT: usize = 1200;
 
@@ -59,14 +64,19 @@ impl StemMemo {
     }
 }
 
-/// The file name of a shard: the stem's first two letters as hex code points (`043c-0430`),
-/// ASCII whatever the script.
-pub fn shard_key(stem: &str) -> String {
-    stem.chars()
-        .take(2)
-        .map(|c| format!("{:04x}", u32::from(c)))
-        .collect::<Vec<_>>()
-        .join("-")
+/// Doc and weight pairs with each document number replaced by its difference to the previous
+/// one (the first stays absolute).
+fn delta_encode(flat: &[u32]) -> Vec<u32> {
+    let mut encoded = Vec::with_capacity(flat.len());
+    let mut previous = 0;
+    for pair in flat.chunks(2) {
+        if let [doc, weight] = pair {
+            encoded.push(doc - previous);
+            encoded.push(*weight);
+            previous = *doc;
+        }
+    }
+    encoded
 }
 
 fn index_document(
@@ -100,13 +110,6 @@ fn index_document(
         length: length.max(1),
         text,
     })
-}
-
-/// One shard: stem → delta-encoded [doc, weight, …] postings, and form → stem.
-#[derive(Serialize, Default)]
-struct Shard<'a> {
-    stems: BTreeMap<&'a str, Vec<u32>>,
-    forms: BTreeMap<&'a str, &'a str>,
 }
 
 /// Hands a worker's stem memo back when rayon drops the worker's state.
@@ -176,40 +179,26 @@ pub fn build_index(
                 .extend([doc as u32, weight.max(1)]);
         }
     }
-    // Group into shards; BTreeMaps keep the files deterministic.
-    let mut shards: BTreeMap<String, Shard<'_>> = BTreeMap::new();
-    for (stem, flat) in &postings {
-        let mut encoded = Vec::with_capacity(flat.len());
-        let mut previous = 0;
-        for pair in flat.chunks(2) {
-            encoded.push(pair[0] - previous);
-            encoded.push(pair[1]);
-            previous = pair[0];
-        }
-        shards
-            .entry(shard_key(stem))
-            .or_default()
-            .stems
-            .insert(stem, encoded);
-    }
-    for memo in &memos {
-        for (form, stem) in &memo.stems {
-            if form.as_str() != &**stem {
-                shards
-                    .entry(shard_key(form))
-                    .or_default()
-                    .forms
-                    .insert(form, stem);
-            }
-        }
-    }
+    // Delta-encode each posting list; lay_out groups them (and the forms) into shards,
+    // BTreeMaps keeping the files deterministic.
+    let encoded = postings
+        .iter()
+        .map(|(stem, flat)| (&**stem, delta_encode(flat)));
+    let forms = memos.iter().flat_map(|memo| {
+        memo.stems
+            .iter()
+            .filter(|(form, stem)| form.as_str() != &***stem)
+            .map(|(form, stem)| (form.as_str(), &**stem))
+    });
+    let shard_files = shards::lay_out(encoded, forms, shards::SPLIT_BYTES);
     let base = format!("{lang}/search/");
     let mut files = Vec::new();
-    for (key, shard) in &shards {
-        files.push((
-            format!("{base}s/{key}.json"),
-            serde_json::to_vec(shard).unwrap_or_default(),
-        ));
+    let mut keys = Vec::with_capacity(shard_files.len());
+    let mut sizes = Vec::with_capacity(shard_files.len());
+    for (key, json) in shard_files {
+        sizes.push(json.len());
+        files.push((format!("{base}s/{key}.json"), json));
+        keys.push(key);
     }
     let urls = crate::render::views::Urls {
         base_url: &site.config.base_url,
@@ -241,13 +230,14 @@ pub fn build_index(
         ));
     }
     let meta = json!({
-        "version": 1,
+        "version": INDEX_VERSION,
         "lang": lang.code(),
         "stemmer": match lang { Lang::Kk => "kk", Lang::Ru => "snowball-ru" },
         "docs": ids.len(),
         "docs_per_chunk": DOCS_PER_CHUNK,
         "texts_per_chunk": TEXTS_PER_CHUNK,
-        "shards": shards.keys().collect::<Vec<_>>(),
+        "shards": keys,
+        "shard_bytes": sizes,
     });
     files.push((format!("{base}meta.json"), meta.to_string().into_bytes()));
     if lang == Lang::Kk {
@@ -257,15 +247,4 @@ pub fn build_index(
         ));
     }
     Ok(files)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shard_keys_are_ascii() {
-        assert_eq!(shard_key("мамандық"), "043c-0430");
-        assert_eq!(shard_key("a"), "0061");
-    }
 }

@@ -1,6 +1,6 @@
-//! Query and document normalisation, the same on both sides: lower-case, `ё` → `е`, split
-//! on anything that is not a letter or digit, then stem (Snowball for Russian, qostil's light
-//! stemmer for Kazakh).
+//! Query and document normalisation, the same on both sides: drop stress marks and soft
+//! hyphens, lower-case, `ё` → `е`, split on anything that is not a letter or digit, then stem
+//! (Snowball for Russian, qostil's light stemmer for Kazakh).
 
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -8,11 +8,22 @@ use crate::lang::Lang;
 
 use super::kazakh;
 
+/// Characters that are not there for search: U+0301 (combining acute, the stress mark of
+/// dictionaries and textbooks: `а́кция`) and U+00AD (soft hyphen, a hyphenation hint:
+/// `про\u{ad}фессия`). Neither splits a word; both are removed from it.
+const INVISIBLE: [char; 2] = ['\u{301}', '\u{ad}'];
+
 /// Lower-cased tokens of a text. Single letters are dropped; numbers are kept.
 pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !is_word_char(c))
+    text.split(|c: char| !is_word_char(c) && !INVISIBLE.contains(&c))
+        .map(|t| {
+            if t.contains(INVISIBLE) {
+                lower_folded(&t.replace(INVISIBLE, ""))
+            } else {
+                lower_folded(t)
+            }
+        })
         .filter(|t| !t.is_empty())
-        .map(lower_folded)
         .filter(|t| t.chars().count() > 1 || t.chars().all(|c| c.is_ascii_digit()))
 }
 
@@ -84,9 +95,9 @@ mod tests {
     #[test]
     fn fast_tokenizing_equals_the_unicode_definition() {
         let reference = |text: &str| -> Vec<String> {
-            text.split(|c: char| !c.is_alphanumeric())
+            text.split(|c: char| !c.is_alphanumeric() && !INVISIBLE.contains(&c))
+                .map(|t| t.replace(INVISIBLE, "").to_lowercase().replace('ё', "е"))
                 .filter(|t| !t.is_empty())
-                .map(|t| t.to_lowercase().replace('ё', "е"))
                 .filter(|t| t.chars().count() > 1 || t.chars().all(|c| c.is_ascii_digit()))
                 .collect()
         };
@@ -107,6 +118,13 @@ mod tests {
                 "{sample}"
             );
         }
+    }
+
+    #[test]
+    fn stress_marks_and_soft_hyphens_do_not_split_words() {
+        let t: Vec<String> =
+            tokens("А\u{301}кция про\u{ad}фес\u{ad}сия \u{ad} \u{301}а\u{301}").collect();
+        assert_eq!(t, ["акция", "профессия"]);
     }
 
     #[test]

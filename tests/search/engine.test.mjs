@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { ROOT, loadSearchJs } from './search-js.mjs';
+import { checkShardLayout } from './index-files.mjs';
 
 const SITE = path.resolve(process.env.QOSTIL_SITE_DIR || path.join(ROOT, 'public'));
 const HAS_INDEX = existsSync(path.join(SITE, 'kk/search/meta.json')) && existsSync(path.join(SITE, 'ru/search/meta.json'));
@@ -96,9 +97,13 @@ test('dates: CLDR long dates in kk and ru', () => {
 test('kk: «мамандық» finds the articles that have only inflected forms of it', { skip }, async () => {
   const { e, requested } = engine('kk');
   const meta = readJson('kk/search/meta.json');
-  // Documents with a form of мамандық (мамандығы, мамандықтары, …) but not the bare word.
-  const shard = readJson('kk/search/s/043c-0430.json');
-  const forms = new Set(Object.keys(shard.forms).filter((f) => shard.forms[f] === 'мамандық'));
+  // Documents with a form of мамандық (мамандығы, мамандықтары, …) but not the bare word,
+  // from every shard of words starting with ма (one, or several once split).
+  const forms = new Set();
+  for (const key of meta.shards.filter((k) => k.startsWith(S.shardKey('мамандық')))) {
+    const shard = readJson(`kk/search/s/${key}.json`);
+    for (const f of Object.keys(shard.forms)) if (shard.forms[f] === 'мамандық') forms.add(f);
+  }
   const inflectedOnly = allDocs('kk')
     .filter((d) => {
       const toks = S.tokens(d.text);
@@ -138,4 +143,109 @@ test('ru: «профессия» finds «профессий»; words must all ma
   assert.ok(typing.total >= done.total);
   const exact = new Map(done.hits.map((h) => [h.doc, h.score]));
   for (const h of typing.hits) if (exact.has(h.doc)) assert.ok(h.score >= exact.get(h.doc) - 1e-9);
+});
+
+test('shards: every stem and form of the index is in the shard search.js looks it up in', { skip }, () => {
+  for (const lang of ['kk', 'ru']) {
+    const { meta, words } = checkShardLayout(S, SITE, lang);
+    assert.equal(meta.version, 2);
+    assert.ok(words > 100, `${lang}: ${words} words`);
+  }
+});
+
+// A hand-made index with split shards (the portal's own is too small to split; split.test.mjs
+// checks a generated corpus that is not). Identity stemmer: a word's stem is itself unless
+// a shard's forms say otherwise.
+const SPLIT_SHARDS = {
+  // text of the key: [shard, size claimed in meta.shard_bytes]
+  пр: [{ stems: { пр: [0, 50] }, forms: {} }, 40],
+  пра: [{ stems: { прав: [1, 60] }, forms: { пра: 'пр' } }, 60000],
+  пре: [{ stems: { пред: [2, 40] }, forms: {} }, 60000],
+  при: [{ stems: { приз: [3, 40] }, forms: {} }, 60000],
+  про: [{ stems: { про: [4, 30] }, forms: {} }, 30],
+  проф: [{ stems: { профком: [5, 70] }, forms: {} }, 1000],
+  профе: [{ stems: { професс: [6, 80, 1, 60] }, forms: { профессия: 'професс', професси: 'професс' } }, 1000],
+  профи: [{ stems: { профиль: [4, 50] }, forms: {} }, 1000],
+  е: [{ stems: { е: [0, 10] }, forms: {} }, 20],
+};
+
+function splitEngine() {
+  const files = new Map();
+  const shards = [];
+  const sizes = [];
+  for (const [text, [shard, size]] of Object.entries(SPLIT_SHARDS)) {
+    const key = S.shardKey(text, Array.from(text).length);
+    files.set(`/xx/search/s/${key}.json`, shard);
+    shards.push(key);
+    sizes.push(size);
+  }
+  files.set('/xx/search/meta.json', { version: 2, lang: 'xx', stemmer: 'none', docs: 8, docs_per_chunk: 25, texts_per_chunk: 5, shards, shard_bytes: sizes });
+  files.set('/xx/search/d/0.json', Array.from({ length: 8 }, (_, i) => ({ url: `/xx/${i}/`, title: `${i}`, date: null, summary: '' })));
+  files.set('/xx/search/t/0.json', Array.from({ length: 5 }, () => ''));
+  files.set('/xx/search/t/1.json', Array.from({ length: 3 }, () => ''));
+  const requested = [];
+  const e = S.createEngine({
+    indexUrl: '/xx/search/',
+    stemmerUrl: null,
+    lang: 'xx',
+    fetchJson: async (url) => {
+      requested.push(url);
+      if (!files.has(url)) throw new Error(`404 ${url}`);
+      return structuredClone(files.get(url));
+    },
+  });
+  const shardsRequested = () => requested.filter((u) => u.includes('/s/')).map((u) => u.replace(/^.*\/s\/|\.json$/g, '')).map((k) => k.split('-').map((h) => String.fromCodePoint(parseInt(h, 16))).join('')).sort();
+  return { e, requested, shardsRequested, keys: new Set(shards) };
+}
+
+test('split shards: search.js finds each word in the longest listed key that starts it', () => {
+  const { keys } = splitEngine();
+  const key = (t) => S.shardKey(t, Array.from(t).length);
+  assert.equal(S.shardFor('пр', keys), key('пр'));
+  assert.equal(S.shardFor('правда', keys), key('пра'));
+  assert.equal(S.shardFor('профессия', keys), key('профе'));
+  assert.equal(S.shardFor('проект', keys), key('про'), 'no sub-shard: the shorter key');
+  assert.equal(S.shardFor('прж', keys), key('пр'));
+  assert.equal(S.shardFor('ее', keys), key('е'));
+  assert.equal(S.shardFor('жыл', keys), key('жы'), 'unlisted: its two-letter key');
+  assert.equal(S.shardFor('профессия', keys, 2), key('пр'), 'maxChars caps the key');
+});
+
+test('split shards: complete words, their stems in other shards, and typed prefixes', async () => {
+  const docs = (r) => r.hits.map((h) => h.doc).sort();
+
+  let { e, shardsRequested } = splitEngine();
+  let r = await e.search('профессия ');
+  assert.deepEqual(docs(r), [6, 7]);
+  assert.deepEqual(shardsRequested(), ['профе']);
+
+  ({ e, shardsRequested } = splitEngine());
+  r = await e.search('пра ');
+  assert.deepEqual(docs(r), [0], 'the form пра in пра → the stem пр in the пр shard');
+  assert.deepEqual(shardsRequested(), ['пр', 'пра']);
+
+  // «пр» being typed: its sub-shards are too big together, so it only matches itself, and
+  // none of them is downloaded.
+  ({ e, shardsRequested } = splitEngine());
+  r = await e.search('пр');
+  assert.deepEqual(docs(r), [0]);
+  assert.deepEqual(r.prefixes, [], 'snippets do not mark пр… words it did not match');
+  assert.deepEqual(shardsRequested(), ['пр']);
+
+  // «про» being typed: its shard and the shards under it are small: every word it starts.
+  ({ e, shardsRequested } = splitEngine());
+  r = await e.search('про');
+  assert.deepEqual(docs(r), [4, 5, 6, 7]);
+  assert.deepEqual(r.prefixes, ['про']);
+  assert.deepEqual(shardsRequested(), ['про', 'проф', 'профе', 'профи']);
+
+  ({ e, shardsRequested } = splitEngine());
+  r = await e.search('профе');
+  assert.deepEqual(docs(r), [6, 7]);
+  assert.deepEqual(shardsRequested(), ['профе']);
+
+  ({ e, shardsRequested } = splitEngine());
+  r = await e.search('прж ');
+  assert.equal(r.total, 0);
+  assert.deepEqual(shardsRequested(), ['пр'], 'no sub-shard прж: the пр shard, which lacks it');
 });

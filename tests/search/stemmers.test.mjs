@@ -85,6 +85,9 @@ test('tokenizer: the cases of src/search/normalize.rs', () => {
   assert.deepEqual(tokens('Ёлка, «Жұмысшы» — 2025 ж. EXPO!'), ['елка', 'жұмысшы', '2025', 'expo']);
   assert.deepEqual(tokens('а 1 б2 Ё'), ['1', 'б2']);
   assert.deepEqual(tokens('Мамандықтары/профессий—колледж…'), ['мамандықтары', 'профессий', 'колледж']);
+  // Stress marks and soft hyphens neither split a word nor stay in it.
+  assert.deepEqual(tokens('А\u0301кция про\u00adфес\u00adсия \u00ad \u0301а\u0301'), ['акция', 'профессия']);
+  assert.deepEqual(S.parseQuery('мамандықта\u0301ры').map((t) => t.text), ['мамандықтары']);
   assert.equal(S.shardKey('мамандық'), '043c-0430');
   assert.equal(S.shardKey('a'), '0061');
 });
@@ -133,9 +136,10 @@ for (const lang of ['kk', 'ru']) {
 }
 
 test('tokenizer and stemmers agree with Rust on awkward text', (t) => {
-  // Final sigma, dotted İ, letter-like symbols, combining marks (a stress mark splits a
-  // word on both sides), non-ASCII digits (a single one is dropped), ligatures, astral letters.
-  const text = 'ΣΊΣΥΦΟΣ İstanbul ǅungla а́кция x² ⅻ ① 𝐀𝐁𝐂 ९ क्षि ٣ ٣٣ ﬁle Ёжик ее её иями';
+  // Final sigma, dotted İ, letter-like symbols, combining marks (a stress mark U+0301 and a
+  // soft hyphen are removed, other marks split or stay as Alphabetic says), non-ASCII digits
+  // (a single one is dropped), ligatures, astral letters.
+  const text = 'ΣΊΣΥΦΟΣ İstanbul ǅungla а́кция Жұ\u00adмыс\u00ad ма\u0301\u0300\u00adма x² ⅻ ① 𝐀𝐁𝐂 ९ क्षि ٣ ٣٣ ﬁle Ёжик ее её иями';
   for (const lang of ['kk', 'ru']) {
     const out = rust(lang, text);
     if (!out) return t.skip('cargo is not installed');

@@ -25,14 +25,17 @@
 
   // Rust splits on `!char::is_alphanumeric()`, which is Alphabetic || Numeric (Nd, Nl, No):
   // exactly \p{Alphabetic} and \p{N}. (\p{L} alone would keep splitting at combining marks
-  // that are Alphabetic, which Rust keeps inside a word.)
-  var SPLIT = /[^\p{Alphabetic}\p{N}]+/u;
-  var WORD = /[\p{Alphabetic}\p{N}]+/gu;
+  // that are Alphabetic, which Rust keeps inside a word.) U+0301 (the stress mark) and U+00AD
+  // (soft hyphen) do not split a word either; fold() removes them (normalize.rs INVISIBLE).
+  var SPLIT = /[^\p{Alphabetic}\p{N}\u0301\u00AD]+/u;
+  var WORD = /[\p{Alphabetic}\p{N}\u0301\u00AD]+/gu;
+  var INVISIBLE = /[\u0301\u00AD]/g;
   var ASCII_DIGITS = /^[0-9]+$/;
 
-  /** Lower-case, ё → е: the normal form of one word (before stemming). */
+  /** Without stress marks and soft hyphens, lower-case, ё → е: the normal form of one word
+   * (before stemming). */
   function fold(word) {
-    return word.toLowerCase().replace(/ё/g, 'е');
+    return word.replace(INVISIBLE, '').toLowerCase().replace(/ё/g, 'е');
   }
 
   /** True when a folded word is kept as a token: more than one character, or a number. */
@@ -52,14 +55,39 @@
     return out;
   }
 
-  /** A shard's file name: the first two characters as 4-digit hex code points. */
-  function shardKey(s) {
+  /** A shard key: the first `chars` (default 2) characters of a word as 4-digit hex code
+   * points joined by `-` (src/search/shards.rs `shard_key`). */
+  function shardKey(s, chars) {
+    var n = chars === undefined ? 2 : chars;
     var parts = [];
     for (var ch of s) {
+      if (parts.length === n) break;
       parts.push(ch.codePointAt(0).toString(16).padStart(4, '0'));
-      if (parts.length === 2) break;
     }
     return parts.join('-');
+  }
+
+  /** The number of characters of a key (`043f-0440-043e` → 3). */
+  function keyChars(key) {
+    return key.split('-').length;
+  }
+
+  /** The shard that holds a word: the longest key in `keys` (a Set of meta.shards) that is
+   * a prefix of it, the rule the build lays shards out by (docs/search.md). `maxChars`: the
+   * longest key's characters (optional, saves work). A word no listed key starts gets its
+   * two-character key, which is not listed: an empty shard. */
+  function shardFor(word, keys, maxChars) {
+    var max = maxChars === undefined ? Infinity : maxChars;
+    var parts = [];
+    for (var ch of word) {
+      if (parts.length >= max) break;
+      parts.push(ch.codePointAt(0).toString(16).padStart(4, '0'));
+    }
+    for (var n = parts.length; n > 0; n--) {
+      var key = parts.slice(0, n).join('-');
+      if (keys.has(key)) return key;
+    }
+    return parts.slice(0, 2).join('-');
   }
 
   // --- Kazakh: qostil's light stemmer, generic over kk-stemmer.json ----------------------
@@ -75,7 +103,10 @@
     var alternations = new Map(Object.keys(rules.alternations).map(function (k) {
       return [k, rules.alternations[k]];
     }));
+    var keptAfter = new Set(Array.from(rules.bare_vowel_kept_after || ''));
+    var alternationAfterVowel = rules.alternation_after_vowel === true;
     var layers = rules.layers.map(function (l) {
+      var notAfter = l.not_after || {};
       return {
         name: l.name,
         suffixes: l.suffixes.map(function (s) {
@@ -83,6 +114,9 @@
         }),
         afterVowel: new Set(l.after_vowel || []),
         afterConsonant: new Set(l.after_consonant || []),
+        notAfter: new Map(Object.keys(notAfter).map(function (k) {
+          return [k, new Set(Array.from(notAfter[k]))];
+        })),
       };
     });
     var plurals = layers.filter(function (l) {
@@ -94,14 +128,21 @@
       return false;
     }
 
-    // The longest suffix of `layer` that leaves a stem of at least min_stem letters with a
-    // vowel in it (strip_layer). `word` is a char array; only word[0..end) counts.
+    function isProtected(chars, end) {
+      return protectedWords.has(chars.slice(0, end).join(''));
+    }
+
+    // The suffix of `layer` to strip (strip_layer): among those that leave a stem of at
+    // least min_stem letters with a vowel in it (and meet the suffix's own conditions), the
+    // longest that leaves a protected word, else the longest: {len, leavesProtected} or
+    // null. `word` is a char array; only word[0..end) counts.
     function stripLayer(word, end, layer) {
       var best = -1;
+      var bestProtected = -1;
       for (var s = 0; s < layer.suffixes.length; s++) {
         var suffix = layer.suffixes[s];
         var len = suffix.chars.length;
-        if (end < minStem + len) continue;
+        if (len === 0 || end < minStem + len) continue;
         var stemEnd = end - len;
         var same = true;
         for (var i = 0; i < len; i++) {
@@ -111,12 +152,33 @@
           }
         }
         if (!same) continue;
-        var beforeIsVowel = stemEnd > 0 && vowels.has(word[stemEnd - 1]);
+        var before = stemEnd > 0 ? word[stemEnd - 1] : null;
+        var beforeIsVowel = before !== null && vowels.has(before);
         var vowelOk = beforeIsVowel || !layer.afterVowel.has(suffix.text);
         var consonantOk = !beforeIsVowel || !layer.afterConsonant.has(suffix.text);
-        if (hasVowel(word, stemEnd) && vowelOk && consonantOk && len > best) best = len;
+        var never = layer.notAfter.get(suffix.text);
+        var letterOk = !never || before === null || !never.has(before);
+        if (!(hasVowel(word, stemEnd) && vowelOk && consonantOk && letterOk)) continue;
+        if (len > best) best = len;
+        if (len > bestProtected && isProtected(word, stemEnd)) bestProtected = len;
       }
-      return best < 0 ? null : best;
+      if (bestProtected >= 0) return { len: bestProtected, leavesProtected: true };
+      return best < 0 ? null : { len: best, leavesProtected: false };
+    }
+
+    // Whether word[0..end) ends in a letter a suffix voices, where voicing can happen
+    // (ends_voiced).
+    function endsVoiced(chars, end) {
+      if (end < 1 || !alternations.has(chars[end - 1])) return false;
+      return !alternationAfterVowel || (end >= 2 && vowels.has(chars[end - 2]));
+    }
+
+    // Whether a bare possessive vowel after chars[0..end) is a suffix (bare_vowel_is_suffix).
+    function bareVowelIsSuffix(chars, end, caseStripped) {
+      if (end > 0 && keptAfter.has(chars[end - 1])) return false;
+      return caseStripped || endsVoiced(chars, end) || plurals.some(function (p) {
+        return stripLayer(chars, end, p) !== null;
+      });
     }
 
     return function stemKazakh(word) {
@@ -125,26 +187,21 @@
       var lastStripped = null;
       for (var l = 0; l < layers.length; l++) {
         var layer = layers[l];
-        if (protectedWords.has(chars.join(''))) return chars.join('');
-        var len = stripLayer(chars, chars.length, layer);
-        if (len === null || len === 0) continue;
-        var stemEnd = chars.length - len;
-        // A possessive that is a bare vowel (ы, і) is only a suffix when a case ending
-        // followed it, a plural precedes it, or the stem shows the voicing a suffix causes.
-        if (layer.name === 'possessive' && len === 1 && !caseStripped) {
-          var voiced = stemEnd > 0 && alternations.has(chars[stemEnd - 1]);
-          var plural = plurals.some(function (p) {
-            return stripLayer(chars, stemEnd, p) !== null;
-          });
-          if (!voiced && !plural) continue;
+        if (isProtected(chars, chars.length)) return chars.join('');
+        var strip = stripLayer(chars, chars.length, layer);
+        if (strip === null) continue;
+        var stemEnd = chars.length - strip.len;
+        // A protected word is never cut further, nor its consonants changed.
+        if (strip.leavesProtected) return chars.slice(0, stemEnd).join('');
+        if (layer.name === 'possessive' && strip.len === 1 && !bareVowelIsSuffix(chars, stemEnd, caseStripped)) {
+          continue;
         }
         lastStripped = chars[stemEnd];
         chars.length = stemEnd;
         if (layer.name === 'case') caseStripped = true;
       }
-      if (lastStripped !== null && vowels.has(lastStripped) && chars.length > 0) {
-        var hard = alternations.get(chars[chars.length - 1]);
-        if (hard !== undefined) chars[chars.length - 1] = hard;
+      if (lastStripped !== null && vowels.has(lastStripped) && endsVoiced(chars, chars.length)) {
+        chars[chars.length - 1] = alternations.get(chars[chars.length - 1]);
       }
       return chars.join('');
     };
@@ -334,6 +391,9 @@
 
   /** How much a stem found by prefix counts, against one the query word stems to. */
   var PREFIX_FACTOR = 0.9;
+  /** A typed prefix expands over shards of at most this many bytes together, unless it has
+   * just one shard (see prefixShards): twice a shard's size before it is split. */
+  var MAX_PREFIX_BYTES = 128 * 1024;
   /** Results shown. */
   var TOP = 20;
 
@@ -346,6 +406,10 @@
     var fetchJson = options.fetchJson;
     var meta = null;
     var shardSet = null;
+    var sortedKeys = null; // meta.shards, sorted: the keys under a prefix are neighbours
+    var keyCache = new Map(); // word → shardFor(word)
+    var maxKeyChars = 0; // characters of the longest key
+    var shardBytes = new Map(); // key → its file's size (meta.shard_bytes)
     var stemWord = null;
     var loading = null;
     var shards = new Map(); // key → Promise<shard>
@@ -364,6 +428,14 @@
         ]).then(function (got) {
           meta = got[0];
           shardSet = new Set(meta.shards);
+          sortedKeys = meta.shards.slice().sort();
+          maxKeyChars = sortedKeys.reduce(function (m, k) {
+            return Math.max(m, keyChars(k));
+          }, 0);
+          meta.shards.forEach(function (k, i) {
+            shardBytes.set(k, (meta.shard_bytes || [])[i] || 0);
+          });
+          warmUp();
           if (wantsKazakh) stemWord = kazakhStemmer(got[1]);
           else if (meta.stemmer === 'snowball-ru') stemWord = stemRussian;
           else stemWord = function (w) {
@@ -420,9 +492,44 @@
       return p;
     }
 
+    /** The key of the shard that holds a word (stem or form), remembered. */
+    function keyOf(word) {
+      var k = keyCache.get(word);
+      if (k === undefined) {
+        if (keyCache.size > 50000) keyCache.clear();
+        k = shardFor(word, shardSet, maxKeyChars);
+        keyCache.set(word, k);
+      }
+      return k;
+    }
+
+    /**
+     * The shards a typed prefix expands over: {keys, whole}. Whole: the prefix's own shard
+     * and the listed keys that extend the prefix (a split shard's sub-shards), which hold
+     * every stem and form starting with it. When there are several and they are bigger
+     * than MAX_PREFIX_BYTES together, only the prefix's own shard (not whole): a short
+     * prefix of a split shard then matches just the word it is, until more letters narrow
+     * it down, rather than download a large part of the index for two letters.
+     */
+    function prefixShards(p) {
+      var ownKey = keyOf(p);
+      var chars = Array.from(p).length;
+      if (chars >= maxKeyChars) return { keys: [ownKey], whole: true }; // no key is longer
+      var keys = shardSet.has(ownKey) ? [ownKey] : [];
+      var bytes = shardBytes.get(ownKey) || 0;
+      var head = shardKey(p, chars) + '-';
+      for (var i = lowerBound(sortedKeys, head); i < sortedKeys.length; i++) {
+        if (!sortedKeys[i].startsWith(head)) break;
+        keys.push(sortedKeys[i]);
+        bytes += shardBytes.get(sortedKeys[i]) || 0;
+        if (keys.length > 1 && bytes > MAX_PREFIX_BYTES) return { keys: [ownKey], whole: false };
+      }
+      return { keys: keys.length ? keys : [ownKey], whole: true };
+    }
+
     /** The postings of a stem, decoded once: {docs: Int32Array, weights: Float64Array, idf}. */
     function postings(s) {
-      var sh = ready.get(shardKey(s));
+      var sh = ready.get(keyOf(s));
       if (!sh) return null;
       var hit = sh.decoded.get(s);
       if (hit !== undefined) return hit;
@@ -453,47 +560,55 @@
 
     /** The stem of a complete word: from the shard's forms map, else the stemmer. */
     function exactStem(term) {
-      var sh = ready.get(shardKey(term.text));
+      var sh = ready.get(keyOf(term.text));
       var viaForms = sh ? own(sh.forms, term.text) : undefined;
       return viaForms !== undefined ? viaForms : stem(term.text);
     }
 
     /** Stems a term stands for: Map stem → factor (1 for its own stem, PREFIX_FACTOR for
-     * the stems and forms of its shard that start with it, while it is being typed). */
+     * the stems and forms that start with it, while it is being typed, from the shards of
+     * prefixShards). */
     function candidates(term) {
       var out = new Map();
       out.set(exactStem(term), 1);
       if (!term.prefix) return out;
-      var sh = ready.get(shardKey(term.text));
-      if (!sh) return out;
       var p = term.text;
-      var i;
-      for (i = lowerBound(sh.stemKeys, p); i < sh.stemKeys.length; i++) {
-        var s = sh.stemKeys[i];
-        if (!s.startsWith(p)) break;
-        if (!out.has(s)) out.set(s, PREFIX_FACTOR);
-      }
-      for (i = lowerBound(sh.formKeys, p); i < sh.formKeys.length; i++) {
-        var f = sh.formKeys[i];
-        if (!f.startsWith(p)) break;
-        var fs = sh.forms[f];
-        if (!out.has(fs)) out.set(fs, PREFIX_FACTOR);
-      }
+      var under = prefixShards(p);
+      if (!under.whole) return out;
+      under.keys.forEach(function (key) {
+        var sh = ready.get(key);
+        if (!sh) return;
+        var i;
+        for (i = lowerBound(sh.stemKeys, p); i < sh.stemKeys.length; i++) {
+          var s = sh.stemKeys[i];
+          if (!s.startsWith(p)) break;
+          if (!out.has(s)) out.set(s, PREFIX_FACTOR);
+        }
+        for (i = lowerBound(sh.formKeys, p); i < sh.formKeys.length; i++) {
+          var f = sh.formKeys[i];
+          if (!f.startsWith(p)) break;
+          var fs = sh.forms[f];
+          if (!out.has(fs)) out.set(fs, PREFIX_FACTOR);
+        }
+      });
       return out;
     }
 
-    /** Loads every shard the terms need (the word's own, then its stems' when a stem's
-     * first two letters differ from the word's, as for Russian ее → е). */
+    /** Loads every shard the terms need: the word's own (and, for the word being typed,
+     * those under its prefix), then its stems' where a stem lives in another shard than
+     * the word, as for Russian ее → е or a split shard's профессия → професс. */
     function prepare(terms) {
       return load().then(function () {
-        return Promise.all(terms.map(function (t) {
-          return shard(shardKey(t.text));
-        }));
+        var keys = [];
+        terms.forEach(function (t) {
+          keys.push.apply(keys, t.prefix ? prefixShards(t.text).keys : [keyOf(t.text)]);
+        });
+        return Promise.all(keys.map(shard));
       }).then(function () {
         var more = new Set();
         terms.forEach(function (t) {
           candidates(t).forEach(function (_, s) {
-            var k = shardKey(s);
+            var k = keyOf(s);
             if (!ready.has(k)) more.add(k);
           });
         });
@@ -537,44 +652,19 @@
       for (var t = 0; t < terms.length; t++) {
         var nTouched = 0;
         var cands = candidates(terms[t]);
-        if (terms[t].prefix) prefixes.push(terms[t].text);
+        // Snippets mark the words a prefix matched, unless it was held to its own word.
+        if (terms[t].prefix && prefixShards(terms[t].text).whole) prefixes.push(terms[t].text);
         cands.forEach(function (factor, s) {
           var p = postings(s);
           if (!p) return;
           matchStems.add(s);
-          var scale = p.idf * factor;
-          var docs = p.docs;
-          var weights = p.weights;
-          for (var i = 0; i < docs.length; i++) {
-            var d = docs[i];
-            var v = weights[i] * scale;
-            if (best[d] === 0) touched[nTouched++] = d;
-            if (v > best[d]) best[d] = v;
-          }
+          nTouched = bestOfStem(p.docs, p.weights, p.idf * factor, best, touched, nTouched);
         });
-        for (var j = 0; j < nTouched; j++) {
-          var doc = touched[j];
-          total[doc] += best[doc];
-          count[doc] += 1;
-          best[doc] = 0;
-        }
+        addTerm(touched, nTouched, best, total, count);
         if (nTouched === 0) return { total: 0, hits: [], stems: matchStems, prefixes: prefixes };
       }
-      // The best TOP of the documents every term matched, kept sorted (score ↓, doc ↑).
-      var need = terms.length;
-      var hits = [];
-      var matched = 0;
-      for (var k = 0; k < N; k++) {
-        if (count[k] !== need) continue;
-        matched++;
-        var score = total[k];
-        if (hits.length === TOP && score <= hits[TOP - 1].score) continue;
-        var at = hits.length;
-        while (at > 0 && hits[at - 1].score < score) at--;
-        hits.splice(at, 0, { doc: k, score: score });
-        if (hits.length > TOP) hits.pop();
-      }
-      return { total: matched, hits: hits, stems: matchStems, prefixes: prefixes };
+      var top = topHits(count, total, terms.length);
+      return { total: top.matched, hits: top.hits, stems: matchStems, prefixes: prefixes };
     }
 
     function chunk(cache, dir, n) {
@@ -644,6 +734,74 @@
 
   function now() {
     return typeof performance !== 'undefined' ? performance.now() : Date.now();
+  }
+
+  // The scoring loops, as plain functions over typed arrays (run() calls them).
+
+  /** One stem's postings into `best` (a term's best score per document so far); documents
+   * seen for the first time are appended to `touched`. Returns the new touched count. */
+  function bestOfStem(docs, weights, scale, best, touched, nTouched) {
+    var n = nTouched;
+    for (var i = 0; i < docs.length; i++) {
+      var d = docs[i];
+      var v = weights[i] * scale;
+      if (best[d] === 0) touched[n++] = d;
+      if (v > best[d]) best[d] = v;
+    }
+    return n;
+  }
+
+  /** A term's best scores into the totals and match counts; `best` is zeroed again. */
+  function addTerm(touched, nTouched, best, total, count) {
+    for (var j = 0; j < nTouched; j++) {
+      var doc = touched[j];
+      total[doc] += best[doc];
+      count[doc] += 1;
+      best[doc] = 0;
+    }
+  }
+
+  /** The best TOP documents that all `need` terms matched, kept sorted (score ↓, doc ↑):
+   * {matched, hits: [{doc, score}]}. */
+  function topHits(count, total, need) {
+    var hits = [];
+    var matched = 0;
+    for (var k = 0; k < count.length; k++) {
+      if (count[k] !== need) continue;
+      matched++;
+      var score = total[k];
+      if (hits.length === TOP && score <= hits[TOP - 1].score) continue;
+      var at = hits.length;
+      while (at > 0 && hits[at - 1].score < score) at--;
+      hits.splice(at, 0, { doc: k, score: score });
+      if (hits.length > TOP) hits.pop();
+    }
+    return { matched: matched, hits: hits };
+  }
+
+  /**
+   * Runs the scoring loops on made-up postings, once meta.json is in. The first
+   * search would otherwise run them in the JavaScript engine's interpreter: 5–15 ms, on a
+   * busy machine up to 57, at 10,000 documents, against well under 1 ms once they are
+   * compiled. Here that happens while the page loads, before anyone types.
+   */
+  function warmUp() {
+    var n = 2048;
+    var docs = new Int32Array(n);
+    var weights = new Float64Array(n);
+    for (var i = 0; i < n; i++) {
+      docs[i] = i;
+      weights[i] = 1 + (i % 7);
+    }
+    var best = new Float64Array(n);
+    var total = new Float64Array(n);
+    var count = new Uint16Array(n);
+    var touched = new Int32Array(n);
+    for (var round = 1; round <= 40; round++) {
+      var nTouched = bestOfStem(docs, weights, 1.5, best, touched, 0);
+      addTerm(touched, nTouched, best, total, count);
+      topHits(count, total, round);
+    }
   }
 
   // -------------------------------------------------------------------------------------
@@ -1004,6 +1162,7 @@
     tokens: tokens,
     fold: fold,
     shardKey: shardKey,
+    shardFor: shardFor,
     kazakhStemmer: kazakhStemmer,
     stemRussian: stemRussian,
     parseQuery: parseQuery,
@@ -1012,6 +1171,7 @@
     matcher: matcher,
     formatDate: formatDate,
     PREFIX_FACTOR: PREFIX_FACTOR,
+    MAX_PREFIX_BYTES: MAX_PREFIX_BYTES,
     TOP: TOP,
     // The page's record, for tests and curious readers: per search shown, {query, total, ms
     // (run() alone), wall (with fetching and rendering)}; the number of searches finished;

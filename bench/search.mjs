@@ -1,0 +1,226 @@
+// The search benchmark's measuring half (bench/search runs it after building a corpus; see
+// bench/README.md, "Search"):
+//
+//   node bench/search.mjs --site DIR/public [--runs N] [--chromium PATH]
+//
+// 1. First-query download: the built site's own search.js runs in Node (loaded as the
+//    classic script it is, like tests/search/search-js.mjs does) with a fetch replacement
+//    that reads the site's files and counts each one's gzip -6 size (zlib level 6). A fresh
+//    engine per query does what the search page does for `?q=…`: load() (meta.json, and
+//    kk-stemmer.json for Kazakh), then search(q): its shards, then the d/ and t/ chunks of
+//    the results shown. Everything it requests is counted once.
+// 2. Keystroke time: headless Chromium (playwright-core from tests/browser/node_modules)
+//    opens /<lang>/search/ from a local static server (127.0.0.1, tests/browser/server.mjs,
+//    closed at the end). For every prefix of the query, as it grows key by key, the page's
+//    engine first prepare()s it (fetching, not timed), then run() is timed: the search
+//    proper, after loading. Each query gets a fresh page per run, so its shards are cold
+//    and its first keystrokes pay for first-use allocations as on a real visit.
+//
+// Prints a Markdown table (language, query, results, requests, gzip bytes by kind, the
+// slowest keystroke) and the maximum of each column that has a limit.
+
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
+import { gzipSync } from 'node:zlib';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.dirname(HERE);
+const BROWSER_DIR = path.join(REPO, 'tests/browser');
+
+/** The limits of issue #8: first-query download and keystroke time. */
+const MAX_FIRST_QUERY_GZ = 300_000;
+const MAX_KEYSTROKE_MS = 20;
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** Fixed queries: the issue's words, common words of each language, and words of the
+ * shards that were the biggest before shards were split (қа, ба, жа; пр, по, са). */
+const FIXED = {
+  kk: ['мамандық', 'жыл', 'жұмыс', 'білім', 'қазақстан', 'колледж', 'басшысы', 'жастар'],
+  ru: ['профессия', 'год', 'работа', 'образование', 'колледж', 'профессиональный', 'показатели', 'сотрудники'],
+};
+/** Worst cases: one word from each of this many largest shards of each language. */
+const LARGEST_SHARDS = 3;
+
+function parseArgs(argv) {
+  const args = { site: null, runs: 3, chromium: '/usr/bin/chromium' };
+  for (let i = 0; i < argv.length; i++) {
+    const value = () => {
+      if (i + 1 >= argv.length) throw new Error(`${argv[i]} needs a value`);
+      return argv[++i];
+    };
+    if (argv[i] === '--site') args.site = path.resolve(value());
+    else if (argv[i] === '--runs') args.runs = Number(value());
+    else if (argv[i] === '--chromium') args.chromium = value();
+    else throw new Error(`unknown argument ${argv[i]}`);
+  }
+  if (!args.site) throw new Error('usage: node bench/search.mjs --site DIR [--runs N] [--chromium PATH]');
+  if (!(Number.isInteger(args.runs) && args.runs > 0)) throw new Error('--runs: a positive whole number');
+  return args;
+}
+
+/** The site's search.js exports, loaded the way tests/search/search-js.mjs loads it. */
+function loadSearchJs(site) {
+  const file = path.join(site, 'search.js');
+  const module = { exports: {} };
+  vm.compileFunction(readFileSync(file, 'utf8'), ['module'], { filename: file })(module);
+  return module.exports;
+}
+
+/** The search page's data-index and data-stemmer attributes (what the page hands search.js). */
+function pageConfig(site, lang) {
+  const html = readFileSync(path.join(site, lang, 'search/index.html'), 'utf8');
+  const attr = (name) => html.match(new RegExp(`${name}="([^"]*)"`))?.[1] ?? null;
+  return { indexUrl: attr('data-index'), stemmerUrl: attr('data-stemmer') };
+}
+
+function siteFile(site, url) {
+  return path.join(site, decodeURIComponent(url.replace(/^\//, '')));
+}
+
+/** One word from each of the largest shards: the form (a word as the articles write it)
+ * whose stem has the most documents, else the stem with the most documents. */
+function worstWords(site, lang, indexUrl) {
+  const dir = path.join(siteFile(site, indexUrl), 's');
+  const files = readdirSync(dir)
+    .map((f) => ({ f, size: statSync(path.join(dir, f)).size }))
+    .sort((a, b) => b.size - a.size || (a.f < b.f ? -1 : 1))
+    .slice(0, LARGEST_SHARDS);
+  return files.map(({ f, size }) => {
+    const shard = JSON.parse(readFileSync(path.join(dir, f), 'utf8'));
+    const df = (stem) => (shard.stems[stem]?.length ?? 0) / 2;
+    const byDocs = (a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1);
+    const forms = Object.entries(shard.forms).map(([form, stem]) => [form, df(stem)]).sort(byDocs);
+    const stems = Object.keys(shard.stems).map((s) => [s, df(s)]).sort(byDocs);
+    const word = (forms[0] && forms[0][1] > 0 ? forms[0] : stems[0])[0];
+    return { word, shard: f.replace('.json', ''), shardBytes: size };
+  });
+}
+
+/** What a fresh engine downloads for `q` as a first query: {total, requests, gz by kind}. */
+async function firstQuery(S, site, lang, config, q) {
+  const got = new Map(); // url → {raw, gz}
+  const engine = S.createEngine({
+    indexUrl: config.indexUrl,
+    stemmerUrl: config.stemmerUrl,
+    lang,
+    fetchJson: async (url) => {
+      const bytes = readFileSync(siteFile(site, url));
+      if (!got.has(url)) got.set(url, { raw: bytes.length, gz: gzipSync(bytes, { level: 6 }).length });
+      return JSON.parse(bytes.toString('utf8'));
+    },
+  });
+  await engine.load();
+  const result = await engine.search(q);
+  const gz = { meta: 0, shards: 0, docs: 0, all: 0, raw: 0 };
+  for (const [url, size] of got) {
+    const kind = /\/s\/[^/]+\.json$/.test(url) ? 'shards' : /\/[dt]\/\d+\.json$/.test(url) ? 'docs' : 'meta';
+    gz[kind] += size.gz;
+    gz.all += size.gz;
+    gz.raw += size.raw;
+  }
+  return { total: result.total, requests: got.size, shardCount: [...got.keys()].filter((u) => u.includes('/s/')).length, gz };
+}
+
+/** Per-keystroke run() times of `q` in one fresh page: [[prefix, ms, total]]. */
+async function keystrokes(context, serverUrl, lang, q) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await page.goto(`${serverUrl}/${lang}/search/`);
+    await page.waitForFunction(() => Boolean(window.QostilSearch?.engine?.meta), null, { timeout: 30_000 });
+    const out = await page.evaluate(async (query) => {
+      const S = window.QostilSearch;
+      const chars = Array.from(query);
+      const rows = [];
+      for (let i = 1; i <= chars.length; i++) {
+        const prefix = chars.slice(0, i).join('');
+        const terms = S.parseQuery(prefix);
+        await S.engine.prepare(terms);
+        const t0 = performance.now();
+        const r = S.engine.run(terms);
+        rows.push([prefix, performance.now() - t0, r.total]);
+      }
+      return rows;
+    }, q);
+    if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+    return out;
+  } finally {
+    await page.close();
+  }
+}
+
+function fmtInt(n) {
+  return n.toLocaleString('en-US');
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const S = loadSearchJs(args.site);
+  const require = createRequire(path.join(BROWSER_DIR, 'package.json'));
+  const { chromium } = require('playwright-core');
+  const { startServer } = await import(path.join(BROWSER_DIR, 'server.mjs'));
+
+  const rows = [];
+  for (const lang of ['kk', 'ru']) {
+    const config = pageConfig(args.site, lang);
+    const meta = JSON.parse(readFileSync(path.join(siteFile(args.site, config.indexUrl), 'meta.json'), 'utf8'));
+    console.error(`${lang}: ${meta.docs} documents, ${meta.shards.length} shards, index version ${meta.version}`);
+    const queries = FIXED[lang].map((word) => ({ word, why: 'fixed' }));
+    for (const w of worstWords(args.site, lang, config.indexUrl)) {
+      if (!queries.some((x) => x.word === w.word)) {
+        queries.push({ word: w.word, why: `largest shard ${w.shard} (${fmtInt(w.shardBytes)} B)` });
+      }
+    }
+    for (const q of queries) {
+      rows.push({ lang, ...q, config, first: await firstQuery(S, args.site, lang, config, q.word), times: [] });
+    }
+  }
+
+  const server = await startServer(args.site);
+  const browser = await chromium.launch({ executablePath: args.chromium, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+  try {
+    const context = await browser.newContext();
+    for (let run = 0; run < args.runs; run++) {
+      for (const row of rows) row.times.push(...(await keystrokes(context, server.url, row.lang, row.word)));
+    }
+  } finally {
+    await browser.close().catch(() => {});
+    await server.close();
+  }
+
+  const lines = [];
+  lines.push('| lang | query | why | results | requests (shards) | gz meta+stemmer | gz shards | gz docs+texts | **gz total** | max ms per keystroke (prefix) |');
+  lines.push('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  let maxGz = null;
+  let maxMs = null;
+  for (const row of rows) {
+    const slowest = row.times.reduce((a, b) => (b[1] > a[1] ? b : a));
+    const g = row.first.gz;
+    lines.push(`| ${row.lang} | ${row.word} | ${row.why} | ${fmtInt(row.first.total)} | ${row.first.requests} (${row.first.shardCount}) | ${fmtInt(g.meta)} | ${fmtInt(g.shards)} | ${fmtInt(g.docs)} | **${fmtInt(g.all)}** | ${slowest[1].toFixed(2)} («${slowest[0]}») |`);
+    if (!maxGz || g.all > maxGz.bytes) maxGz = { bytes: g.all, word: row.word };
+    if (!maxMs || slowest[1] > maxMs.ms) maxMs = { ms: slowest[1], prefix: slowest[0] };
+  }
+  lines.push('');
+  lines.push(`max first-query download: ${fmtInt(maxGz.bytes)} bytes gzip -6 («${maxGz.word}»); limit ${fmtInt(MAX_FIRST_QUERY_GZ)}: ${maxGz.bytes <= MAX_FIRST_QUERY_GZ ? 'within' : 'OVER'}`);
+  lines.push(`max keystroke run(): ${maxMs.ms.toFixed(2)} ms («${maxMs.prefix}»), over ${args.runs} runs × every prefix of every query; limit ${MAX_KEYSTROKE_MS} ms: ${maxMs.ms <= MAX_KEYSTROKE_MS ? 'within' : 'OVER'}`);
+  const js = readFileSync(path.join(args.site, 'search.js'));
+  lines.push(`not counted above: search.js itself, ${fmtInt(gzipSync(js, { level: 6 }).length)} bytes gzip -6 (${fmtInt(js.length)} raw), and the search page's HTML`);
+  console.log(lines.join('\n'));
+}
+
+main().catch((err) => {
+  console.error(`bench/search.mjs: ${err.stack || err}`);
+  process.exit(1);
+});

@@ -1,0 +1,91 @@
+// Split shards, Rust and search.js together: a generated corpus big enough that the build
+// splits shards (gen_corpus, 3,000 article pairs, built with qostil into a temp folder), then
+//
+// - every stem and form of every shard must be where search.js's shardFor looks for it;
+// - complete words of the split shards, and the same words being typed, must find every
+//   document of their stem, with only listed shards requested.
+//
+//   node --test tests/search/
+//
+// Needs cargo (it runs `cargo run --release --example gen_corpus` and `cargo run --release
+// -- build`; a first run compiles them); skipped without it. QOSTIL_SPLIT_SITE_DIR: use this
+// already built site instead (e.g. bench/search's output).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { ROOT, loadSearchJs } from './search-js.mjs';
+import { checkShardLayout, keyChars, siteEngine } from './index-files.mjs';
+
+const PAIRS = 3000;
+const S = loadSearchJs();
+const hasCargo = spawnSync('cargo', ['--version']).status === 0;
+const given = process.env.QOSTIL_SPLIT_SITE_DIR;
+const skip = given || hasCargo ? false : 'cargo is not installed';
+
+let work = null;
+let site = given ? path.resolve(given) : null;
+
+function cargo(args) {
+  const r = spawnSync('cargo', args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 30 * 60 * 1000 });
+  assert.equal(r.status, 0, `cargo ${args.join(' ')} failed:\n${r.stderr}`);
+}
+
+before(() => {
+  if (skip || site) return;
+  work = mkdtempSync(path.join(os.tmpdir(), 'qostil-split-'));
+  const root = path.join(work, 'site');
+  cargo(['run', '--release', '--quiet', '--example', 'gen_corpus', '--', '--pairs', String(PAIRS), '--seed', '1', '--out', root]);
+  cargo(['run', '--release', '--quiet', '--', 'build', '--root', root, '--output', path.join(work, 'public')]);
+  site = path.join(work, 'public');
+});
+
+after(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+/** For each of the `n` biggest split shards (keys of 3 or more letters), its forms. */
+function splitForms(meta, shards, n) {
+  return meta.shards
+    .map((key, i) => ({ key, bytes: meta.shard_bytes[i] }))
+    .filter(({ key }) => keyChars(key) >= 3)
+    .sort((a, b) => b.bytes - a.bytes || (a.key < b.key ? -1 : 1))
+    .slice(0, n)
+    .map(({ key }) => ({ key, forms: Object.entries(shards.get(key).forms) }))
+    .filter((x) => x.forms.length > 0);
+}
+
+for (const lang of ['kk', 'ru']) {
+  test(`${lang}: split shards hold each word where search.js looks, and its searches find it`, { skip, timeout: 120_000 }, async () => {
+    const { meta, shards } = checkShardLayout(S, site, lang);
+    const keys = new Set(meta.shards);
+    // Without splits the test would prove nothing: there must be keys of 3 and 4 letters.
+    assert.ok(meta.shards.some((k) => keyChars(k) === 3), `${lang}: no 3-letter shard keys`);
+    assert.ok(meta.shards.some((k) => keyChars(k) >= 4), `${lang}: no shard split twice`);
+    /** The documents of a stem, from the files (not through search.js). */
+    const df = (stem) => (shards.get(S.shardFor(stem, keys))?.stems[stem]?.length ?? 0) / 2;
+
+    const picked = splitForms(meta, shards, 8);
+    assert.ok(picked.length >= 4, `${lang}: forms in split shards`);
+    for (const { key, forms } of picked) {
+      // The form whose stem has the most documents, and the alphabetically first.
+      const sorted = [...forms].sort((a, b) => df(b[1]) - df(a[1]) || (a[0] < b[0] ? -1 : 1));
+      for (const [form, stem] of [sorted[0], forms[0]]) {
+        assert.ok(df(stem) > 0, `${lang}: the stem ${stem} of ${form} has postings`);
+        const { e, requested } = siteEngine(S, site, lang);
+        const done = await e.search(`${form} `);
+        assert.equal(done.total, df(stem), `${lang}: «${form} » finds every document of ${stem}`);
+        assert.ok(requested.includes(`/${lang}/search/s/${key}.json`), `${lang}: «${form}» is looked up in ${key}`);
+        const typing = await e.search(form);
+        assert.ok(typing.total >= done.total, `${lang}: «${form}» being typed finds at least as much`);
+        for (const url of requested.filter((u) => u.includes('/s/'))) {
+          assert.ok(keys.has(url.split('/s/')[1].replace('.json', '')), `${lang}: ${url} is listed`);
+        }
+      }
+    }
+  });
+}
