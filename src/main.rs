@@ -18,6 +18,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// otherwise (CI logs and pipes get only the summary line).
 struct TerminalProgress {
     bar: indicatif::ProgressBar,
+    /// For stages with a known number of steps, and for the others.
+    counted: indicatif::ProgressStyle,
+    uncounted: indicatif::ProgressStyle,
     /// With `QOSTIL_TIMINGS` set: when each stage began, printed at the end (for profiling).
     timings: Option<std::sync::Mutex<Vec<(String, std::time::Instant)>>>,
 }
@@ -30,14 +33,18 @@ impl TerminalProgress {
         } else {
             indicatif::ProgressBar::hidden()
         };
-        let style = indicatif::ProgressStyle::with_template(
-            "{prefix:>12} [{bar:30}] {pos}/{len} {elapsed}",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-        .progress_chars("=> ");
-        bar.set_style(style);
+        let style = |template: &str| {
+            indicatif::ProgressStyle::with_template(template)
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> ")
+        };
         let timings = std::env::var_os("QOSTIL_TIMINGS").map(|_| Default::default());
-        TerminalProgress { bar, timings }
+        TerminalProgress {
+            bar,
+            counted: style("{prefix:>12} [{bar:30}] {pos}/{len} {elapsed}"),
+            uncounted: style("{prefix:>12} {elapsed}"),
+            timings,
+        }
     }
 
     fn clear(&self) {
@@ -61,9 +68,14 @@ impl qostil::progress::Progress for TerminalProgress {
         if let Some(mut stages) = self.timings.as_ref().and_then(|t| t.lock().ok()) {
             stages.push((name.to_string(), std::time::Instant::now()));
         }
-        self.bar.set_prefix(name.to_string());
         self.bar.set_length(steps);
         self.bar.set_position(0);
+        self.bar.set_style(if steps == 0 {
+            self.uncounted.clone()
+        } else {
+            self.counted.clone()
+        });
+        self.bar.set_prefix(name.to_string());
     }
 
     fn advance(&self, steps: u64) {

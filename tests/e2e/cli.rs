@@ -48,3 +48,24 @@ fn version_prints_the_crate_version() {
         format!("qostil {}", env!("CARGO_PKG_VERSION"))
     );
 }
+
+#[test]
+fn a_build_without_a_terminal_prints_one_summary_line_and_no_progress() {
+    let site = SiteTest::new("basic");
+    let run = site.build_ok(&[]);
+    // Standard error is a pipe here: the progress bar stays hidden.
+    assert_eq!(run.stderr, "", "no progress output expected");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", run.stdout);
+    assert!(lines[0].starts_with("built "), "{}", lines[0]);
+    assert!(
+        lines[0].contains("kk: ") && lines[0].contains("ru: "),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[0].contains(" files (") && lines[0].contains(" ms "),
+        "{}",
+        lines[0]
+    );
+}
