@@ -33,7 +33,8 @@ pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
 fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
-    } else if ('\u{0410}'..='\u{044F}').contains(&c) {
+    } else if matches!(c, '\u{0400}'..='\u{0481}' | '\u{048A}'..='\u{04FF}') {
+        // Cyrillic letters with Kazakh's, not the combining marks and signs between.
         true
     } else {
         c.is_alphanumeric()
@@ -53,6 +54,8 @@ fn lower_folded(token: &str) -> String {
             'ё' | 'Ё' => out.push('е'),
             'А'..='Я' => out.push(char::from_u32(u32::from(c) + 0x20).unwrap_or(c)),
             c if c.is_ascii() || ('а'..='я').contains(&c) => out.push(c),
+            // Kazakh's own letters, lower-case already.
+            'ә' | 'ғ' | 'қ' | 'ң' | 'ө' | 'ұ' | 'ү' | 'һ' | 'і' => out.push(c),
             c => out.extend(c.to_lowercase()),
         }
     }
