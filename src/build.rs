@@ -194,28 +194,26 @@ pub fn drop_search_without_template(site: &mut Site, renderer: &Renderer) {
     }
 }
 
-/// Writes every language's search index into the output; returns the number of files.
+/// Writes every language's search index into the output, each file as soon as the index
+/// makes it; returns the files' paths.
 pub fn write_search_indexes(
     site: &Site,
     root: &Path,
     staging: &Staging,
 ) -> Result<Vec<String>, Diagnostics> {
-    // One language at a time: an index holds every document's terms while it is built.
+    // One language at a time: an index holds its postings while it is built.
     let mut diags = Diagnostics::new();
     let mut paths = Vec::new();
     for lang in &site.config.languages {
-        let files = match crate::search::build_index(site, root, *lang) {
-            Ok(f) => f,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
-        for (path, bytes) in files {
-            if let Err(e) = staging.write_if_changed(&path, &bytes) {
+        let mut write = |path: &str, bytes: &[u8]| {
+            if let Err(e) = staging.write_if_changed(path, bytes) {
                 diags.push(Diagnostic::global(format!("cannot write {path}: {e}")));
             }
-            paths.push(path);
+            paths.push(path.to_string());
+            Ok(())
+        };
+        if let Err(d) = crate::search::write_index(site, root, *lang, &mut write) {
+            diags.push(d);
         }
     }
     diags.into_result(paths)
