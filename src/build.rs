@@ -228,7 +228,7 @@ pub fn write_search_indexes(
     cache: &BuildCache,
     progress: &dyn Progress,
 ) -> Result<Vec<Saved>, Diagnostics> {
-    // One language at a time: an index holds every document's terms while it is built.
+    // One language at a time: an index holds its postings while it is built.
     let mut diags = Diagnostics::new();
     let mut saved = Vec::new();
     for &lang in &site.config.languages {
@@ -254,21 +254,25 @@ pub fn write_search_indexes(
     diags.into_result(saved)
 }
 
-/// Builds one language's index and writes its files; returns their paths.
+/// Builds one language's index, writing each file as soon as the index makes it; returns
+/// their paths.
 fn write_search_index(
     site: &Site,
     root: &Path,
     staging: &Staging,
     lang: Lang,
 ) -> Result<Vec<String>, Diagnostics> {
-    let files = crate::search::build_index(site, root, lang)?;
     let mut diags = Diagnostics::new();
-    let mut paths = Vec::with_capacity(files.len());
-    for (path, bytes) in files {
-        if let Err(e) = staging.write_if_changed(&path, &bytes) {
+    let mut paths = Vec::new();
+    let mut write = |path: &str, bytes: &[u8]| {
+        if let Err(e) = staging.write_if_changed(path, bytes) {
             diags.push(Diagnostic::global(format!("cannot write {path}: {e}")));
         }
-        paths.push(path);
+        paths.push(path.to_string());
+        Ok(())
+    };
+    if let Err(d) = crate::search::write_index(site, root, lang, &mut write) {
+        diags.push(d);
     }
     diags.into_result(paths)
 }

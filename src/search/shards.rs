@@ -72,16 +72,44 @@ fn longer_prefix(word: &str, chars: usize) -> Option<&str> {
     ends.nth(chars).map(|end| &word[..end])
 }
 
-/// The first `chars` letters of `word` (all of it when shorter).
-fn prefix(word: &str, chars: usize) -> &str {
-    match word.char_indices().nth(chars) {
+/// The letters a word's shard starts from before any split: its first two (all of a
+/// one-letter word). Words of one group never share a shard with another group's.
+pub fn group_of(word: &str) -> &str {
+    match word.char_indices().nth(BASE_KEY_CHARS) {
         Some((end, _)) => &word[..end],
         None => word,
     }
 }
 
-/// Every stem's postings and every form, laid out in shards of at most `split_bytes` of
-/// JSON where splitting can achieve that: (key, JSON) in key order.
+/// Writes `shard`, whose words all start with `letters` (a group, or a part of one), as one
+/// shard file under that key, or splits it when its JSON is bigger than `split_bytes` and a
+/// longer key is allowed. `write` gets each shard's key and JSON.
+pub fn place<'a, E>(
+    shard: Shard<'a>,
+    letters: &'a str,
+    split_bytes: usize,
+    write: &mut impl FnMut(String, Vec<u8>) -> Result<(), E>,
+) -> Result<(), E> {
+    let chars = letters.chars().count();
+    let json = serde_json::to_vec(&shard).unwrap_or_default();
+    if json.len() <= split_bytes || chars >= MAX_KEY_CHARS {
+        return write(shard_key(letters, chars), json);
+    }
+    drop(json);
+    let (rest, parts) = shard.split(chars);
+    if !rest.is_empty() {
+        let json = serde_json::to_vec(&rest).unwrap_or_default();
+        write(shard_key(letters, chars), json)?;
+    }
+    for (longer, part) in parts {
+        place(part, longer, split_bytes, write)?;
+    }
+    Ok(())
+}
+
+/// Every stem's postings and every form, laid out in shards: (key, JSON) in key order. What
+/// `build_index` does group by group, here at once for the tests.
+#[cfg(test)]
 pub fn lay_out<'a>(
     stems: impl IntoIterator<Item = (&'a str, Vec<u32>)>,
     forms: impl IntoIterator<Item = (&'a str, &'a str)>,
@@ -89,43 +117,28 @@ pub fn lay_out<'a>(
 ) -> Vec<(String, Vec<u8>)> {
     let mut groups: BTreeMap<&'a str, Shard<'a>> = BTreeMap::new();
     for (stem, postings) in stems {
-        let group = groups.entry(prefix(stem, BASE_KEY_CHARS)).or_default();
-        group.stems.insert(stem, postings);
+        groups
+            .entry(group_of(stem))
+            .or_default()
+            .stems
+            .insert(stem, postings);
     }
     for (form, stem) in forms {
-        let group = groups.entry(prefix(form, BASE_KEY_CHARS)).or_default();
-        group.forms.insert(form, stem);
+        groups
+            .entry(group_of(form))
+            .or_default()
+            .forms
+            .insert(form, stem);
     }
     let mut out = Vec::new();
     for (letters, group) in groups {
-        place(group, letters, split_bytes, &mut out);
+        let _ = place(group, letters, split_bytes, &mut |key, json| {
+            out.push((key, json));
+            Ok::<(), ()>(())
+        });
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
-}
-
-/// Writes `shard`, whose words all start with `letters`, under that key, or splits it when
-/// it is too big and a longer key is allowed.
-fn place<'a>(
-    shard: Shard<'a>,
-    letters: &'a str,
-    split_bytes: usize,
-    out: &mut Vec<(String, Vec<u8>)>,
-) {
-    let chars = letters.chars().count();
-    let json = serde_json::to_vec(&shard).unwrap_or_default();
-    if json.len() <= split_bytes || chars >= MAX_KEY_CHARS {
-        out.push((shard_key(letters, chars), json));
-        return;
-    }
-    let (rest, parts) = shard.split(chars);
-    if !rest.is_empty() {
-        let json = serde_json::to_vec(&rest).unwrap_or_default();
-        out.push((shard_key(letters, chars), json));
-    }
-    for (longer, part) in parts {
-        place(part, longer, split_bytes, out);
-    }
 }
 
 /// The shard that holds `word` among `keys` (sorted): the longest key that is a prefix of
