@@ -25,6 +25,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import { gzipSync } from 'node:zlib';
+import { CHROMIUM_ARGS } from '../tests/browser/chromium.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.dirname(HERE);
@@ -33,15 +34,6 @@ const BROWSER_DIR = path.join(REPO, 'tests/browser');
 /** The limits of issue #8: first-query download and keystroke time. */
 const MAX_FIRST_QUERY_GZ = 300_000;
 const MAX_KEYSTROKE_MS = 20;
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** Fixed queries: the issue's words, common words of each language, and words of the
  * shards that were the biggest before shards were split (қа, ба, жа; пр, по, са). */

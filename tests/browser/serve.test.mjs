@@ -20,11 +20,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
 const BIN = path.resolve(REPO, process.env.QOSTIL_BIN || 'target/release/qostil');
-const CHROMIUM = process.env.QOSTIL_CHROMIUM || '/usr/bin/chromium';
 const ARTICLE = 'content/kk/news/abay-oblysynyn-akimi-berik-ualidin-toragalygymen.md';
 const ARTICLE_URL = '/kk/news/abay-oblysynyn-akimi-berik-ualidin-toragalygymen/';
 const WAIT = 15_000;
@@ -57,8 +57,7 @@ before(async () => {
   });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: CHROMIUM_ARGS,
   });
   page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });

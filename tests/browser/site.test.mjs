@@ -22,23 +22,14 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 import { startServer } from './server.mjs';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SITE_DIR = process.env.QOSTIL_SITE_DIR;
 const SHOT_DIR = path.resolve(process.env.QOSTIL_SCREENSHOT_DIR || path.join(HERE, 'screenshots'));
-const CHROMIUM = process.env.QOSTIL_CHROMIUM || '/usr/bin/chromium';
 const CRAWL_LIMIT = Number(process.env.QOSTIL_CRAWL_LIMIT || 500);
 const RESOURCE_LIMIT = 5 * CRAWL_LIMIT;
 const LANGS = ['kk', 'ru'];
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const NAV_TIMEOUT = 15_000;
 
 let server;

@@ -11,26 +11,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { ROOT, loadSearchJs } from './search-js.mjs';
-import { checkShardLayout } from './index-files.mjs';
+import { checkShardLayout, siteEngine } from './index-files.mjs';
 
 const SITE = path.resolve(process.env.QOSTIL_SITE_DIR || path.join(ROOT, 'public'));
 const HAS_INDEX = existsSync(path.join(SITE, 'kk/search/meta.json')) && existsSync(path.join(SITE, 'ru/search/meta.json'));
 const S = loadSearchJs();
 
 /** An engine over SITE's index for `lang`; `requested` collects every URL it loads. */
-function engine(lang) {
-  const requested = [];
-  const e = S.createEngine({
-    indexUrl: `/${lang}/search/`,
-    stemmerUrl: lang === 'kk' ? '/kk/search/kk-stemmer.json' : null,
-    lang,
-    fetchJson: async (url) => {
-      requested.push(url);
-      return JSON.parse(readFileSync(path.join(SITE, url), 'utf8'));
-    },
-  });
-  return { e, requested };
-}
+const engine = (lang) => siteEngine(S, SITE, lang);
 
 function readJson(rel) {
   return JSON.parse(readFileSync(path.join(SITE, rel), 'utf8'));
