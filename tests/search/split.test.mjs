@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { ROOT, loadSearchJs } from './search-js.mjs';
-import { checkShardLayout, keyChars, siteEngine } from './index-files.mjs';
+import { checkShardLayout, keyChars, keyText, siteEngine } from './index-files.mjs';
 
 const PAIRS = 3000;
 const S = loadSearchJs();
@@ -87,5 +87,34 @@ for (const lang of ['kk', 'ru']) {
         }
       }
     }
+  });
+}
+
+/** search.js's limit on what a typed prefix may expand over (MAX_PREFIX_BYTES). */
+const MAX_PREFIX_BYTES = 128 * 1024;
+
+for (const lang of ['kk', 'ru']) {
+  test(`${lang}: a typed beginning too broad to expand says so (held), a narrower one does not`, { skip, timeout: 120_000 }, async () => {
+    const meta = JSON.parse((await import('node:fs')).readFileSync(path.join(site, lang, 'search', 'meta.json'), 'utf8'));
+    const bytes = new Map(meta.shards.map((k, i) => [k, meta.shard_bytes[i]]));
+    // Every two-letter beginning of a split shard, with what search.js should decide for it.
+    const heads = [...new Set(meta.shards.filter((k) => keyChars(k) >= 3).map((k) => k.split('-').slice(0, 2).join('-')))];
+    let held = 0;
+    let expanded = 0;
+    for (const head of heads) {
+      const family = meta.shards.filter((k) => k === head || k.startsWith(head + '-'));
+      const total = family.reduce((sum, k) => sum + bytes.get(k), 0);
+      const expectHeld = family.length > 1 && total > MAX_PREFIX_BYTES;
+      const { e } = siteEngine(S, site, lang);
+      const result = await e.search(keyText(head));
+      assert.equal(result.held, expectHeld, `${lang}: «${keyText(head)}» (${family.length} shards, ${total} bytes)`);
+      if (expectHeld) held += 1;
+      else expanded += 1;
+      // A complete word is never held.
+      const word = await e.search(`${keyText(head)} `);
+      assert.equal(word.held, false, `${lang}: «${keyText(head)} » as a whole word`);
+    }
+    assert.ok(held > 0, `${lang}: no two-letter beginning is too broad at ${PAIRS} pairs; the test proves nothing`);
+    assert.ok(expanded > 0 || heads.length === held, `${lang}: expanded beginnings`);
   });
 }

@@ -627,13 +627,18 @@
      * Scores the documents, synchronously (after prepare()). Every term must match
      * (AND); a document's score is the sum over terms of idf × weight (× PREFIX_FACTOR for
      * a prefix match), a term counting its best-matching stem.
-     * Returns {total, hits: [{doc, score}] (best first, at most TOP), stems: Set, prefixes}.
+     * Returns {total, hits: [{doc, score}] (best first, at most TOP), stems: Set, prefixes,
+     * held}; held: a typed prefix was too broad to expand and matched only itself, so more
+     * letters may find what it did not.
      */
     function run(terms) {
       var N = meta ? meta.docs : 0;
       var matchStems = new Set();
       var prefixes = [];
-      if (!terms.length || !N) return { total: 0, hits: [], stems: matchStems, prefixes: prefixes };
+      var held = terms.some(function (t) {
+        return t.prefix && !prefixShards(t.text).whole;
+      });
+      if (!terms.length || !N) return { total: 0, hits: [], stems: matchStems, prefixes: prefixes, held: held };
       if (!scratch || scratch.total.length !== N) {
         scratch = {
           total: new Float64Array(N),
@@ -661,10 +666,10 @@
           nTouched = bestOfStem(p.docs, p.weights, p.idf * factor, best, touched, nTouched);
         });
         addTerm(touched, nTouched, best, total, count);
-        if (nTouched === 0) return { total: 0, hits: [], stems: matchStems, prefixes: prefixes };
+        if (nTouched === 0) return { total: 0, hits: [], stems: matchStems, prefixes: prefixes, held: held };
       }
       var top = topHits(count, total, terms.length);
-      return { total: top.matched, hits: top.hits, stems: matchStems, prefixes: prefixes };
+      return { total: top.matched, hits: top.hits, stems: matchStems, prefixes: prefixes, held: held };
     }
 
     function chunk(cache, dir, n) {
@@ -1031,7 +1036,9 @@
       });
       list.replaceChildren.apply(list, items);
       list.hidden = items.length === 0;
-      if (result.total === 0) {
+      if (result.total === 0 && result.held && data.narrow) {
+        setStatus(data.narrow, 'short');
+      } else if (result.total === 0) {
         setStatus(data.none || '', 'none');
       } else {
         var text = countText(result.total);
