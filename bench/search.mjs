@@ -14,7 +14,10 @@
 //    closed at the end). For every prefix of the query, as it grows key by key, the page's
 //    engine first prepare()s it (fetching, not timed), then run() is timed: the search
 //    proper, after loading. Each query gets a fresh page per run, so its shards are cold
-//    and its first keystrokes pay for first-use allocations as on a real visit.
+//    and its first keystrokes pay for first-use allocations as on a real visit. Per prefix
+//    the median of the runs is taken (the machine is shared: a single sample can include
+//    a pause of the whole process), and the slowest prefix's median is reported, next to
+//    the slowest single sample.
 //
 // Prints a Markdown table (language, query, results, requests, gzip bytes by kind, the
 // slowest keystroke) and the maximum of each column that has a limit.
@@ -45,7 +48,7 @@ const FIXED = {
 const LARGEST_SHARDS = 3;
 
 function parseArgs(argv) {
-  const args = { site: null, runs: 3, chromium: '/usr/bin/chromium' };
+  const args = { site: null, runs: 5, chromium: '/usr/bin/chromium' };
   for (let i = 0; i < argv.length; i++) {
     const value = () => {
       if (i + 1 >= argv.length) throw new Error(`${argv[i]} needs a value`);
@@ -153,6 +156,12 @@ async function keystrokes(context, serverUrl, lang, q) {
   }
 }
 
+function median(xs) {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 function fmtInt(n) {
   return n.toLocaleString('en-US');
 }
@@ -176,7 +185,7 @@ async function main() {
       }
     }
     for (const q of queries) {
-      rows.push({ lang, ...q, config, first: await firstQuery(S, args.site, lang, config, q.word), times: [] });
+      rows.push({ lang, ...q, config, first: await firstQuery(S, args.site, lang, config, q.word), times: new Map() });
     }
   }
 
@@ -185,7 +194,12 @@ async function main() {
   try {
     const context = await browser.newContext();
     for (let run = 0; run < args.runs; run++) {
-      for (const row of rows) row.times.push(...(await keystrokes(context, server.url, row.lang, row.word)));
+      for (const row of rows) {
+        for (const [prefix, ms] of await keystrokes(context, server.url, row.lang, row.word)) {
+          if (!row.times.has(prefix)) row.times.set(prefix, []);
+          row.times.get(prefix).push(ms);
+        }
+      }
     }
   } finally {
     await browser.close().catch(() => {});
@@ -193,20 +207,26 @@ async function main() {
   }
 
   const lines = [];
-  lines.push('| lang | query | why | results | requests (shards) | gz meta+stemmer | gz shards | gz docs+texts | **gz total** | max ms per keystroke (prefix) |');
-  lines.push('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  lines.push(`| lang | query | why | results | requests (shards) | gz meta+stemmer | gz shards | gz docs+texts | **gz total** | **ms, slowest keystroke** (median of ${args.runs}) | ms, slowest single sample |`);
+  lines.push('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   let maxGz = null;
   let maxMs = null;
+  let maxSample = null;
   for (const row of rows) {
-    const slowest = row.times.reduce((a, b) => (b[1] > a[1] ? b : a));
+    const medians = [...row.times].map(([prefix, samples]) => [prefix, median(samples)]);
+    const slowest = medians.reduce((a, b) => (b[1] > a[1] ? b : a));
+    const samples = [...row.times].flatMap(([prefix, ms]) => ms.map((x) => [prefix, x]));
+    const worst = samples.reduce((a, b) => (b[1] > a[1] ? b : a));
     const g = row.first.gz;
-    lines.push(`| ${row.lang} | ${row.word} | ${row.why} | ${fmtInt(row.first.total)} | ${row.first.requests} (${row.first.shardCount}) | ${fmtInt(g.meta)} | ${fmtInt(g.shards)} | ${fmtInt(g.docs)} | **${fmtInt(g.all)}** | ${slowest[1].toFixed(2)} («${slowest[0]}») |`);
+    lines.push(`| ${row.lang} | ${row.word} | ${row.why} | ${fmtInt(row.first.total)} | ${row.first.requests} (${row.first.shardCount}) | ${fmtInt(g.meta)} | ${fmtInt(g.shards)} | ${fmtInt(g.docs)} | **${fmtInt(g.all)}** | **${slowest[1].toFixed(2)}** («${slowest[0]}») | ${worst[1].toFixed(2)} («${worst[0]}») |`);
     if (!maxGz || g.all > maxGz.bytes) maxGz = { bytes: g.all, word: row.word };
     if (!maxMs || slowest[1] > maxMs.ms) maxMs = { ms: slowest[1], prefix: slowest[0] };
+    if (!maxSample || worst[1] > maxSample.ms) maxSample = { ms: worst[1], prefix: worst[0] };
   }
   lines.push('');
   lines.push(`max first-query download: ${fmtInt(maxGz.bytes)} bytes gzip -6 («${maxGz.word}»); limit ${fmtInt(MAX_FIRST_QUERY_GZ)}: ${maxGz.bytes <= MAX_FIRST_QUERY_GZ ? 'within' : 'OVER'}`);
-  lines.push(`max keystroke run(): ${maxMs.ms.toFixed(2)} ms («${maxMs.prefix}»), over ${args.runs} runs × every prefix of every query; limit ${MAX_KEYSTROKE_MS} ms: ${maxMs.ms <= MAX_KEYSTROKE_MS ? 'within' : 'OVER'}`);
+  lines.push(`max keystroke run(), median of ${args.runs} runs per prefix: ${maxMs.ms.toFixed(2)} ms («${maxMs.prefix}»), every prefix of every query; limit ${MAX_KEYSTROKE_MS} ms: ${maxMs.ms <= MAX_KEYSTROKE_MS ? 'within' : 'OVER'}`);
+  lines.push(`slowest single keystroke sample: ${maxSample.ms.toFixed(2)} ms («${maxSample.prefix}»)`);
   const js = readFileSync(path.join(args.site, 'search.js'));
   lines.push(`not counted above: search.js itself, ${fmtInt(gzipSync(js, { level: 6 }).length)} bytes gzip -6 (${fmtInt(js.length)} raw), and the search page's HTML`);
   console.log(lines.join('\n'));
