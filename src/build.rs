@@ -159,7 +159,7 @@ pub fn build(
 
     progress.stage("static files", 0);
     let static_files = copy_static(root, &site.config.theme, &staging)?;
-    progress.stage("rendering", site.outputs.len() as u64);
+    progress.stage("folders", 0);
     let written = render_all(&site, &renderer, &staging, &cache, progress)?;
     let search_files = if renderer.has_template("search.html") {
         progress.stage("search index", site.config.languages.len() as u64);
@@ -349,6 +349,7 @@ fn render_all(
     staging
         .prepare_folders(paths.iter().map(String::as_str))
         .map_err(|e| Diagnostic::global(format!("cannot create the output folders: {e}")))?;
+    progress.stage("rendering", site.outputs.len() as u64);
     let site_key = crate::render::site_key(site);
     let results: Vec<Result<OutputResult, Diagnostic>> = site
         .outputs
