@@ -115,7 +115,8 @@ impl Renderer {
         hasher.write_u64(self.global_hash);
         hasher.write_u64(self.template_hashes.get(template).copied().unwrap_or(0));
         hasher.write_u64(site_key);
-        hasher.update(output.file_path().as_bytes());
+        // The URL names the output as well as its file does, without building a path.
+        hasher.update(output.url.as_bytes());
         if let OutputKind::Page(id) = &output.kind {
             hasher.write_u64(site.page(*id).doc.content_hash);
         }
