@@ -11,7 +11,7 @@ use crate::config::{load_config, Config};
 use crate::content::load_documents;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::{Lang, Locales};
-use crate::output::cache::{BuildCache, FileStamp, Saved};
+use crate::output::cache::{BuildCache, Saved};
 use crate::output::{copy_static, Staging};
 use crate::progress::{Progress, Silent};
 use crate::render::Renderer;
@@ -134,7 +134,7 @@ pub fn build(
     drop_search_without_template(&mut site, &renderer);
 
     if options.clean {
-        BuildCache::remove(root, &target).map_err(|e| {
+        BuildCache::remove(root, &target, &site.config.languages).map_err(|e| {
             Diagnostic::global(format!(
                 "cannot remove {}/: {e}",
                 crate::output::cache::CACHE_DIR
@@ -233,48 +233,89 @@ pub fn write_search_indexes(
     let mut saved = Vec::new();
     for &lang in &site.config.languages {
         let key = search_input_key(site, lang);
-        let files = match reuse_search_index(cache, staging, lang, key) {
-            Some(files) => files,
-            None => match write_search_index(site, root, staging, lang) {
-                Ok(paths) => paths.into_iter().map(|p| (p, None)).collect(),
-                Err(d) => {
-                    diags.extend(d);
-                    continue;
-                }
+        match reuse_search_index(cache, staging, lang, key) {
+            Some(files) => saved.extend(files),
+            None => match write_search_index(site, root, staging, cache, lang, key) {
+                Ok(files) => saved.extend(files),
+                Err(d) => diags.extend(d),
             },
-        };
-        saved.extend(files.into_iter().map(|(path, stamp)| Saved {
-            path,
-            fingerprint: key,
-            quick: 0,
-            stamp,
-        }));
+        }
         progress.advance(1);
     }
     diags.into_result(saved)
 }
 
-/// Builds one language's index, writing each file as soon as the index makes it; returns
-/// their paths.
+/// Builds one language's index, writing each file as soon as the index makes it, with the
+/// terms cache of the last build; returns the files.
 fn write_search_index(
     site: &Site,
     root: &Path,
     staging: &Staging,
+    cache: &BuildCache,
     lang: Lang,
-) -> Result<Vec<String>, Diagnostics> {
-    let mut diags = Diagnostics::new();
-    let mut paths = Vec::new();
-    let mut write = |path: &str, bytes: &[u8]| {
-        if let Err(e) = staging.write_if_changed(path, bytes) {
-            diags.push(Diagnostic::global(format!("cannot write {path}: {e}")));
-        }
-        paths.push(path.to_string());
-        Ok(())
+    key: u64,
+) -> Result<Vec<Saved>, Diagnostics> {
+    let terms_path = crate::output::cache::terms_path(root, lang);
+    let previous =
+        crate::search::terms::CachedTerms::load(&terms_path, crate::search::terms_key(site, lang));
+    let terms = crate::search::TermsCache {
+        previous: previous.as_ref(),
+        save_to: Some(&terms_path),
     };
-    if let Err(d) = crate::search::write_index(site, root, lang, &mut write) {
-        diags.push(d);
+    let mut out = StagedIndex {
+        staging,
+        cache,
+        key,
+        saved: Vec::new(),
+        diags: Diagnostics::new(),
+    };
+    if let Err(d) = crate::search::write_index(site, root, lang, terms, &mut out) {
+        out.diags.push(d);
     }
-    diags.into_result(paths)
+    out.diags.into_result(out.saved)
+}
+
+/// A language's index files as the build writes them: staged, keyed for the cache (`quick`
+/// is the whole index's key, `fingerprint` a text chunk's own), and text chunks kept from the
+/// previous output when their documents did not change.
+struct StagedIndex<'a> {
+    staging: &'a Staging,
+    cache: &'a BuildCache,
+    key: u64,
+    saved: Vec<Saved>,
+    diags: Diagnostics,
+}
+
+impl crate::search::IndexOutput for StagedIndex<'_> {
+    fn write(&mut self, path: &str, bytes: &[u8], key: u64) -> Result<(), Diagnostic> {
+        if let Err(e) = self.staging.write_if_changed(path, bytes) {
+            self.diags
+                .push(Diagnostic::global(format!("cannot write {path}: {e}")));
+        }
+        self.saved.push(Saved {
+            path: path.to_string(),
+            fingerprint: if key == 0 { self.key } else { key },
+            quick: self.key,
+            stamp: None,
+        });
+        Ok(())
+    }
+
+    fn keep(&mut self, path: &str, key: u64) -> bool {
+        let Some(entry) = self.cache.entries.get(path) else {
+            return false;
+        };
+        let kept = entry.fingerprint == key && self.staging.reuse(path, entry.stamp);
+        if kept {
+            self.saved.push(Saved {
+                path: path.to_string(),
+                fingerprint: key,
+                quick: self.key,
+                stamp: Some(entry.stamp),
+            });
+        }
+        kept
+    }
 }
 
 /// A hash of everything a language's search index is made of: qostil's version (the index
@@ -296,14 +337,14 @@ fn search_input_key(site: &Site, lang: Lang) -> u64 {
     hasher.digest()
 }
 
-/// The previous build's index files of `lang` with their stamps, when they were made from
-/// the same inputs and every one is still as that build left it.
+/// The previous build's index files of `lang`, when they were made from the same inputs
+/// and every one is still as that build left it.
 fn reuse_search_index(
     cache: &BuildCache,
     staging: &Staging,
     lang: Lang,
     key: u64,
-) -> Option<Vec<(String, Option<FileStamp>)>> {
+) -> Option<Vec<Saved>> {
     let prefix = format!("{lang}/search/");
     // The search page beside the index is an output of its own, rendered with the others.
     let page = format!("{prefix}index.html");
@@ -312,12 +353,17 @@ fn reuse_search_index(
         .iter()
         .filter(|(path, _)| path.starts_with(&prefix) && **path != page)
         .collect();
-    let same_inputs = !files.is_empty() && files.iter().all(|(_, e)| e.fingerprint == key);
+    let same_inputs = !files.is_empty() && files.iter().all(|(_, e)| e.quick == key);
     let intact = same_inputs && files.iter().all(|(p, e)| staging.reuse(p, e.stamp));
     intact.then(|| {
         files
             .into_iter()
-            .map(|(p, e)| (p.clone(), Some(e.stamp)))
+            .map(|(path, e)| Saved {
+                path: path.clone(),
+                fingerprint: e.fingerprint,
+                quick: key,
+                stamp: Some(e.stamp),
+            })
             .collect()
     })
 }

@@ -65,6 +65,12 @@ fn cache_path(root: &Path, target: &Path) -> PathBuf {
     root.join(CACHE_DIR).join(format!("build-cache-{id:016x}"))
 }
 
+/// Where a language's search terms cache lives (see `search::terms`): one per site, as it
+/// depends on the sources alone.
+pub fn terms_path(root: &Path, lang: crate::lang::Lang) -> PathBuf {
+    root.join(CACHE_DIR).join(format!("search-terms-{lang}"))
+}
+
 fn absolute(path: &Path) -> String {
     std::path::absolute(path)
         .unwrap_or_else(|_| path.to_path_buf())
@@ -142,12 +148,17 @@ impl BuildCache {
         fs::rename(&tmp, path)
     }
 
-    /// Forgets the cache of builds into `target` (`--clean`).
-    pub fn remove(root: &Path, target: &Path) -> io::Result<()> {
-        match fs::remove_file(cache_path(root, target)) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
+    /// Forgets the cache of builds into `target` and the languages' search terms
+    /// (`--clean`).
+    pub fn remove(root: &Path, target: &Path, languages: &[crate::lang::Lang]) -> io::Result<()> {
+        let terms = languages.iter().map(|&lang| terms_path(root, lang));
+        for path in std::iter::once(cache_path(root, target)).chain(terms) {
+            match fs::remove_file(path) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
         }
+        Ok(())
     }
 }
 
@@ -175,7 +186,7 @@ mod tests {
         let other = root.path().join("other");
         fs::create_dir(&other).unwrap();
         assert!(BuildCache::load(root.path(), &other).entries.is_empty());
-        BuildCache::remove(root.path(), &target).unwrap();
+        BuildCache::remove(root.path(), &target, &[]).unwrap();
         assert!(BuildCache::load(root.path(), &target).entries.is_empty());
     }
 }

@@ -9,6 +9,7 @@ pub mod kazakh;
 pub mod normalize;
 mod postings;
 pub mod shards;
+pub mod terms;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -23,6 +24,7 @@ use crate::diag::Diagnostic;
 use crate::lang::Lang;
 use crate::site::{PageId, Site};
 use normalize::{tokens, Normalizer};
+use terms::{CachedTerms, DocForms, TermsWriter};
 
 /// BM25 parameters.
 const K1: f64 = 1.2;
@@ -30,8 +32,9 @@ const B: f64 = 0.75;
 /// A title word counts as this many body words; a tag or region as `TERM_WEIGHT`.
 const TITLE_WEIGHT: u32 = 3;
 const TERM_WEIGHT: u32 = 2;
-/// Documents indexed in parallel at a time; only their term lists are held at once.
-const INDEX_BATCH: usize = 256;
+/// Documents indexed in parallel at a time; only their term lists are held at once. A whole
+/// number of text chunks, so that a batch knows which of its chunks it writes.
+const INDEX_BATCH: usize = 250;
 /// Documents per metadata chunk, and per snippet-text chunk.
 const DOCS_PER_CHUNK: usize = 25;
 const TEXTS_PER_CHUNK: usize = 5;
@@ -40,40 +43,50 @@ const TEXTS_PER_CHUNK: usize = 5;
 const INDEX_VERSION: u32 = 2;
 /// Snippet text kept per document, in characters.
 const SNIPPET_TEXT: usize = 1200;
+const _: () = assert!(INDEX_BATCH.is_multiple_of(TEXTS_PER_CHUNK));
 
-/// One indexed document, after tokenizing: the stems it uses with their weighted term
-/// frequencies (no map: the indexer only walks them once), its weighted length and its
-/// snippet text.
-struct DocTerms {
-    terms: Vec<(Arc<str>, u32)>,
-    length: u32,
-    text: String,
+/// What one document gave the indexer.
+struct Indexed<'c> {
+    terms: Terms<'c>,
+    /// Its snippet text, when its text chunk is written (not kept from the last build).
+    text: Option<String>,
+}
+
+enum Terms<'c> {
+    /// From the terms cache, numbered as the cache numbers its forms.
+    Cached(DocForms, &'c CachedTerms),
+    /// Tokenized now: (form, stem, weighted count) and the weighted length.
+    Fresh(Vec<(Arc<str>, Arc<str>, u32)>, u32),
 }
 
 /// A worker's memory of the stems it computed: a language has far fewer distinct words than
-/// words, and stemming is the costly part of indexing.
+/// words, and stemming is the costly part of indexing. Form → (form, stem), shared pointers
+/// so that a document's terms cost no new strings.
 #[derive(Default)]
 struct StemMemo {
-    stems: HashMap<String, Arc<str>>,
+    stems: HashMap<String, (Arc<str>, Arc<str>)>,
 }
 
 impl StemMemo {
-    fn stem(&mut self, token: &str, normalizer: &Normalizer) -> Arc<str> {
-        if let Some(stem) = self.stems.get(token) {
-            return Arc::clone(stem);
-        }
-        let stem: Arc<str> = normalizer.stem(token).into();
-        self.stems.insert(token.to_string(), Arc::clone(&stem));
-        stem
+    fn stem(&mut self, token: String, normalizer: &Normalizer) -> &(Arc<str>, Arc<str>) {
+        self.stems.entry(token).or_insert_with_key(|form| {
+            let stem = normalizer.stem(form);
+            let stem: Arc<str> = if stem == *form {
+                Arc::from(form.as_str())
+            } else {
+                stem.into()
+            };
+            (Arc::from(form.as_str()), stem)
+        })
     }
 }
 
 /// A rayon worker's state: a stem memo borrowed from a shared pool (and handed back when
-/// rayon drops the state, so the next batch reuses it), and a term counter reused for every
+/// rayon drops the state, so the next batch reuses it), and a form counter reused for every
 /// document.
 struct Worker<'p> {
     memo: StemMemo,
-    counts: HashMap<Arc<str>, u32>,
+    counts: HashMap<Arc<str>, (Arc<str>, u32)>,
     pool: &'p Mutex<Vec<StemMemo>>,
 }
 
@@ -90,6 +103,40 @@ impl<'p> Worker<'p> {
             pool,
         }
     }
+
+    /// The forms of a page's title, terms and text, with their stems and weighted counts.
+    fn tokenize(
+        &mut self,
+        page: &crate::site::Page,
+        text: &str,
+        normalizer: &Normalizer,
+    ) -> Terms<'static> {
+        let Worker { memo, counts, .. } = self;
+        counts.clear();
+        let mut length = 0;
+        let mut add = |text: &str, weight: u32| {
+            for token in tokens(text) {
+                let (form, stem) = memo.stem(token, normalizer);
+                counts
+                    .entry(Arc::clone(form))
+                    .or_insert_with(|| (Arc::clone(stem), 0))
+                    .1 += weight;
+                length += weight;
+            }
+        };
+        add(page.title(), TITLE_WEIGHT);
+        for terms in page.doc.meta.taxonomies.values() {
+            for term in terms {
+                add(term, TERM_WEIGHT);
+            }
+        }
+        add(text, 1);
+        let forms = counts
+            .drain()
+            .map(|(form, (stem, count))| (form, stem, count))
+            .collect();
+        Terms::Fresh(forms, length)
+    }
 }
 
 impl Drop for Worker<'_> {
@@ -100,36 +147,37 @@ impl Drop for Worker<'_> {
     }
 }
 
-fn index_document(
+/// Indexes one document: its terms from the cache when the cache has its file, else from
+/// its text; its snippet text when `needs_text`. The file is read only when needed.
+fn index_document<'c>(
     site: &Site,
     root: &Path,
     id: PageId,
+    needs_text: bool,
+    cache: Option<&'c CachedTerms>,
     normalizer: &Normalizer,
     worker: &mut Worker<'_>,
-) -> Result<DocTerms, Diagnostic> {
+) -> Result<Indexed<'c>, Diagnostic> {
     let page = site.page(id);
-    let body = read_body(root, &page.doc)?;
-    let text = markdown::plain_text(&body);
-    let Worker { memo, counts, .. } = worker;
-    counts.clear();
-    let mut length = 0;
-    let mut add = |text: &str, weight: u32| {
-        for token in tokens(text) {
-            *counts.entry(memo.stem(&token, normalizer)).or_insert(0) += weight;
-            length += weight;
-        }
-    };
-    add(page.title(), TITLE_WEIGHT);
-    for terms in page.doc.meta.taxonomies.values() {
-        for term in terms {
-            add(term, TERM_WEIGHT);
+    let cached = cache.and_then(|c| Some((c.get(page.doc.content_hash)?, c)));
+    if !needs_text {
+        if let Some((doc, cache)) = cached {
+            return Ok(Indexed {
+                terms: Terms::Cached(doc, cache),
+                text: None,
+            });
         }
     }
-    add(&text, 1);
-    Ok(DocTerms {
-        terms: counts.drain().collect(),
-        length: length.max(1),
-        text: text.chars().take(SNIPPET_TEXT).collect(),
+    let body = read_body(root, &page.doc)?;
+    let text = markdown::plain_text(&body);
+    let snippet = needs_text.then(|| text.chars().take(SNIPPET_TEXT).collect());
+    let terms = match cached {
+        Some((doc, cache)) => Terms::Cached(doc, cache),
+        None => worker.tokenize(page, &text, normalizer),
+    };
+    Ok(Indexed {
+        terms,
+        text: snippet,
     })
 }
 
@@ -142,8 +190,63 @@ struct DocRow<'a> {
     summary: &'a str,
 }
 
-/// Where a language's index files go: `write(path inside the output, bytes)`.
-pub type IndexWriter<'w> = dyn FnMut(&str, &[u8]) -> Result<(), Diagnostic> + 'w;
+/// Where a language's index files go.
+pub trait IndexOutput {
+    /// Writes the file at `path` inside the output. `key` names what a text chunk was made
+    /// from; it is 0 for files made from the whole index.
+    fn write(&mut self, path: &str, bytes: &[u8], key: u64) -> Result<(), Diagnostic>;
+
+    /// Keeps the previous build's file at `path` when it was made from inputs with `key`;
+    /// `false` when it cannot, and the indexer writes the file.
+    fn keep(&mut self, _path: &str, _key: u64) -> bool {
+        false
+    }
+}
+
+/// What the indexer may take from, and leave for, other builds.
+#[derive(Default, Clone, Copy)]
+pub struct TermsCache<'a> {
+    /// The terms cache a previous build left (see `terms_key`).
+    pub previous: Option<&'a CachedTerms>,
+    /// Where to write this build's terms cache; none is written without it.
+    pub save_to: Option<&'a Path>,
+}
+
+/// The key a language's terms cache must have: what decides a document's terms besides its
+/// own file (qostil's version, the stemmer's rules, the weights, the site's taxonomies).
+pub fn terms_key(site: &Site, lang: Lang) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    hasher.update(kazakh::RULES_JSON.as_bytes());
+    hasher.update(lang.code().as_bytes());
+    hasher.update(&[TITLE_WEIGHT as u8, TERM_WEIGHT as u8]);
+    for taxonomy in &site.config.taxonomies {
+        hasher.update(taxonomy.as_bytes());
+        hasher.update(b"\n");
+    }
+    hasher.digest()
+}
+
+/// What a text chunk is made of: the snippet rules and its documents' files, in order.
+fn text_chunk_key(site: &Site, ids: &[PageId]) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    hasher.update(&(SNIPPET_TEXT as u64).to_le_bytes());
+    for id in ids {
+        hasher.update(&site.page(*id).doc.content_hash.to_le_bytes());
+    }
+    hasher.digest()
+}
+
+/// Collects the files in memory, for `build_index`.
+struct Collect(Vec<(String, Vec<u8>)>);
+
+impl IndexOutput for Collect {
+    fn write(&mut self, path: &str, bytes: &[u8], _key: u64) -> Result<(), Diagnostic> {
+        self.0.push((path.to_string(), bytes.to_vec()));
+        Ok(())
+    }
+}
 
 /// Every file of one language's index, in memory: (path inside the output, bytes). The
 /// build streams them with `write_index`; this is for callers that want them all.
@@ -152,22 +255,22 @@ pub fn build_index(
     root: &Path,
     lang: Lang,
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-    let mut files = Vec::new();
-    write_index(site, root, lang, &mut |path, bytes| {
-        files.push((path.to_string(), bytes.to_vec()));
-        Ok(())
-    })?;
-    Ok(files)
+    let mut files = Collect(Vec::new());
+    write_index(site, root, lang, TermsCache::default(), &mut files)?;
+    Ok(files.0)
 }
 
-/// Writes one language's index through `write`, each file as soon as it is made. Memory
+/// Writes one language's index through `out`, each file as soon as it is made. Memory
 /// holds the postings (a few bytes each, see `postings`), the distinct words and one batch
-/// of documents' terms; no file is kept once written.
+/// of documents' terms; no file is kept once written. With a terms cache, only documents
+/// whose files changed are tokenized, and text chunks whose documents did not change are
+/// kept from the last build (`out.keep`).
 pub fn write_index(
     site: &Site,
     root: &Path,
     lang: Lang,
-    write: &mut IndexWriter<'_>,
+    cache: TermsCache<'_>,
+    out: &mut dyn IndexOutput,
 ) -> Result<(), Diagnostic> {
     let ids: Vec<PageId> = (0..site.pages.len())
         .map(PageId)
@@ -177,29 +280,67 @@ pub fn write_index(
         })
         .collect();
     let base = format!("{lang}/search/");
-    write_doc_rows(site, &ids, &base, write)?;
+    write_doc_rows(site, &ids, &base, out)?;
     let normalizer = Normalizer::new(lang);
     let pool: Mutex<Vec<StemMemo>> = Mutex::new(Vec::new());
     let mut index = Index::default();
-    let mut texts = TextChunks::new(&base);
-    for batch in ids.chunks(INDEX_BATCH) {
-        let docs: Vec<DocTerms> = batch
+    // A terms cache that cannot be written only costs the next build time.
+    let mut saver = cache
+        .save_to
+        .and_then(|path| TermsWriter::create(path, terms_key(site, lang)).ok());
+    for (n, batch) in ids.chunks(INDEX_BATCH).enumerate() {
+        let first_chunk = n * INDEX_BATCH / TEXTS_PER_CHUNK;
+        let chunks: Vec<(String, u64)> = batch
+            .chunks(TEXTS_PER_CHUNK)
+            .enumerate()
+            .map(|(i, docs)| {
+                let path = format!("{base}t/{}.json", first_chunk + i);
+                (path, text_chunk_key(site, docs))
+            })
+            .collect();
+        let kept: Vec<bool> = chunks.iter().map(|(p, key)| out.keep(p, *key)).collect();
+        let docs: Vec<Indexed<'_>> = batch
             .par_iter()
+            .enumerate()
             .map_init(
                 || Worker::new(&pool),
-                |worker, id| index_document(site, root, *id, &normalizer, worker),
+                |worker, (i, id)| {
+                    let needs_text = !kept[i / TEXTS_PER_CHUNK];
+                    index_document(
+                        site,
+                        root,
+                        *id,
+                        needs_text,
+                        cache.previous,
+                        &normalizer,
+                        worker,
+                    )
+                },
             )
             .collect::<Result<_, _>>()?;
-        for doc in docs {
-            index.add(doc.terms, doc.length);
-            texts.push(doc.text, write)?;
+        let mut texts = Vec::with_capacity(docs.len());
+        for (id, doc) in batch.iter().zip(docs) {
+            let forms = index.vocabulary.number(doc.terms);
+            if let Some(w) = saver.as_mut() {
+                if w.doc(site.page(*id).doc.content_hash, &forms).is_err() {
+                    saver = None;
+                }
+            }
+            index.add(&forms);
+            texts.push(doc.text);
+        }
+        for ((path, key), texts) in chunks.iter().zip(texts.chunks(TEXTS_PER_CHUNK)) {
+            let texts: Vec<&str> = texts.iter().flatten().map(String::as_str).collect();
+            if !texts.is_empty() {
+                out.write(path, &serde_json::to_vec(&texts).unwrap_or_default(), *key)?;
+            }
         }
     }
-    texts.finish(write)?;
-    // The memos together hold every form the documents use, which the index ships so the
-    // browser can look complete words up.
-    let memos = pool.into_inner().unwrap_or_default();
-    let shard_list = write_shards(&mut index, &memos, &base, write)?;
+    if let Some(w) = saver {
+        let v = &index.vocabulary;
+        let _ = w.finish(&v.forms, &v.stem_of, &v.stems);
+    }
+    let shard_list = write_shards(&mut index, &base, out)?;
 
     let (keys, sizes): (Vec<String>, Vec<usize>) = shard_list.into_iter().unzip();
     let meta = json!({
@@ -212,11 +353,12 @@ pub fn write_index(
         "shards": keys,
         "shard_bytes": sizes,
     });
-    write(&format!("{base}meta.json"), meta.to_string().as_bytes())?;
+    out.write(&format!("{base}meta.json"), meta.to_string().as_bytes(), 0)?;
     if lang == Lang::Kk {
-        write(
+        out.write(
             &format!("{base}kk-stemmer.json"),
             kazakh::RULES_JSON.as_bytes(),
+            0,
         )?;
     }
     Ok(())
@@ -227,7 +369,7 @@ fn write_doc_rows(
     site: &Site,
     ids: &[PageId],
     base: &str,
-    write: &mut IndexWriter<'_>,
+    out: &mut dyn IndexOutput,
 ) -> Result<(), Diagnostic> {
     let urls = crate::render::views::Urls {
         base_url: &site.config.base_url,
@@ -247,82 +389,107 @@ fn write_doc_rows(
             })
             .collect();
         let json = serde_json::to_vec(&rows).unwrap_or_default();
-        write(&format!("{base}d/{n}.json"), &json)?;
+        out.write(&format!("{base}d/{n}.json"), &json, 0)?;
     }
     Ok(())
 }
 
-/// The `t/` chunks, written as soon as `TEXTS_PER_CHUNK` documents' snippet texts are in.
-struct TextChunks<'b> {
-    base: &'b str,
-    pending: Vec<String>,
-    written: usize,
+/// Every form the language's documents use, numbered as first met, with its stem's number;
+/// and the stems.
+#[derive(Default)]
+struct Vocabulary {
+    form_ids: HashMap<Arc<str>, u32>,
+    forms: Vec<Arc<str>>,
+    stem_of: Vec<u32>,
+    stem_ids: HashMap<Arc<str>, u32>,
+    stems: Vec<Arc<str>>,
+    /// The terms cache's form numbers → this vocabulary's (`u32::MAX`: not met yet).
+    from_cache: Vec<u32>,
 }
 
-impl<'b> TextChunks<'b> {
-    fn new(base: &'b str) -> Self {
-        TextChunks {
-            base,
-            pending: Vec::with_capacity(TEXTS_PER_CHUNK),
-            written: 0,
+impl Vocabulary {
+    fn form(&mut self, form: &Arc<str>, stem: &Arc<str>) -> u32 {
+        if let Some(&id) = self.form_ids.get(form) {
+            return id;
         }
+        let stem = match self.stem_ids.get(stem) {
+            Some(&id) => id,
+            None => {
+                let id = self.stems.len() as u32;
+                self.stem_ids.insert(Arc::clone(stem), id);
+                self.stems.push(Arc::clone(stem));
+                id
+            }
+        };
+        let id = self.forms.len() as u32;
+        self.form_ids.insert(Arc::clone(form), id);
+        self.forms.push(Arc::clone(form));
+        self.stem_of.push(stem);
+        id
     }
 
-    fn push(&mut self, text: String, write: &mut IndexWriter<'_>) -> Result<(), Diagnostic> {
-        self.pending.push(text);
-        if self.pending.len() == TEXTS_PER_CHUNK {
-            self.flush(write)?;
+    /// A document's terms with this vocabulary's form numbers.
+    fn number(&mut self, terms: Terms<'_>) -> DocForms {
+        match terms {
+            Terms::Fresh(forms, length) => DocForms {
+                forms: forms
+                    .iter()
+                    .map(|(form, stem, count)| (self.form(form, stem), *count))
+                    .collect(),
+                length,
+            },
+            Terms::Cached(mut doc, cache) => {
+                if self.from_cache.len() < cache.forms.len() {
+                    self.from_cache.resize(cache.forms.len(), u32::MAX);
+                }
+                for (number, _) in &mut doc.forms {
+                    let old = *number as usize;
+                    if self.from_cache[old] == u32::MAX {
+                        // `CachedTerms::get` checked both numbers.
+                        let (form, stem) = &cache.forms[old];
+                        self.from_cache[old] = self.form(form, &cache.stems[*stem as usize]);
+                    }
+                    *number = self.from_cache[old];
+                }
+                doc
+            }
         }
-        Ok(())
-    }
-
-    fn finish(mut self, write: &mut IndexWriter<'_>) -> Result<(), Diagnostic> {
-        if self.pending.is_empty() {
-            return Ok(());
-        }
-        self.flush(write)
-    }
-
-    fn flush(&mut self, write: &mut IndexWriter<'_>) -> Result<(), Diagnostic> {
-        let json = serde_json::to_vec(&self.pending).unwrap_or_default();
-        write(&format!("{}t/{}.json", self.base, self.written), &json)?;
-        self.pending.clear();
-        self.written += 1;
-        Ok(())
     }
 }
 
-/// The postings of a language as documents are added: stems interned as numbers, each
-/// with its compact posting list, and every document's length (for BM25's normalisation,
-/// which needs the average, so weights are computed once all documents are in).
+/// The postings of a language as documents are added: each stem's compact posting list,
+/// and every document's length (for BM25's normalisation, which needs the average, so
+/// weights are computed once all documents are in).
 #[derive(Default)]
 struct Index {
-    ids: HashMap<Arc<str>, u32>,
-    stems: Vec<Arc<str>>,
+    vocabulary: Vocabulary,
     postings: Vec<postings::Postings>,
     lengths: Vec<u32>,
+    /// Per stem, the term frequency in the document being added; and the stems it has.
+    frequency: Vec<u32>,
+    touched: Vec<u32>,
 }
 
 impl Index {
     /// Adds the next document (numbered in the order added).
-    fn add(&mut self, terms: Vec<(Arc<str>, u32)>, length: u32) {
-        let doc = self.lengths.len() as u32;
-        self.lengths.push(length);
-        for (stem, tf) in terms {
-            let id = self.intern(stem);
-            self.postings[id].push(doc, tf);
+    fn add(&mut self, doc: &DocForms) {
+        let number = self.lengths.len() as u32;
+        self.lengths.push(doc.length.max(1));
+        let stems = self.vocabulary.stems.len();
+        self.postings.resize_with(stems, Default::default);
+        self.frequency.resize(stems, 0);
+        for &(form, count) in &doc.forms {
+            let stem = self.vocabulary.stem_of[form as usize] as usize;
+            if self.frequency[stem] == 0 {
+                self.touched.push(stem as u32);
+            }
+            self.frequency[stem] += count;
         }
-    }
-
-    fn intern(&mut self, stem: Arc<str>) -> usize {
-        if let Some(&id) = self.ids.get(&stem) {
-            return id as usize;
+        for stem in self.touched.drain(..) {
+            let stem = stem as usize;
+            self.postings[stem].push(number, self.frequency[stem]);
+            self.frequency[stem] = 0;
         }
-        let id = self.stems.len();
-        self.ids.insert(Arc::clone(&stem), id as u32);
-        self.stems.push(stem);
-        self.postings.push(postings::Postings::default());
-        id
     }
 
     fn average_length(&self) -> f64 {
@@ -358,26 +525,25 @@ fn bm25_weight(tf: u32, length: u32, average: f64) -> u32 {
 /// shard written, in key order.
 fn write_shards(
     index: &mut Index,
-    memos: &[StemMemo],
     base: &str,
-    write: &mut IndexWriter<'_>,
+    out: &mut dyn IndexOutput,
 ) -> Result<Vec<(String, usize)>, Diagnostic> {
     let average = index.average_length();
-    // BTreeMaps keep groups and words in order, so the files are deterministic.
+    let vocabulary = std::mem::take(&mut index.vocabulary);
+    // BTreeMaps keep groups and words in order, so the files are deterministic. The index
+    // ships every form that is not its own stem, so the browser can look complete words up.
     let mut forms: BTreeMap<&str, BTreeMap<&str, &str>> = BTreeMap::new();
-    for memo in memos {
-        for (form, stem) in &memo.stems {
-            if form.as_str() != &**stem {
-                forms
-                    .entry(shards::group_of(form))
-                    .or_default()
-                    .insert(form, stem);
-            }
+    for (form, &stem) in vocabulary.forms.iter().zip(&vocabulary.stem_of) {
+        let stem = &vocabulary.stems[stem as usize];
+        if form != stem {
+            forms
+                .entry(shards::group_of(form))
+                .or_default()
+                .insert(form, stem);
         }
     }
-    let names: Vec<Arc<str>> = index.stems.clone();
     let mut stem_groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (id, stem) in names.iter().enumerate() {
+    for (id, stem) in vocabulary.stems.iter().enumerate() {
         stem_groups
             .entry(shards::group_of(stem))
             .or_default()
@@ -390,15 +556,79 @@ fn write_shards(
         for &id in stem_groups.get(group).into_iter().flatten() {
             shard
                 .stems
-                .insert(&names[id], index.take_weighted(id, average));
+                .insert(&vocabulary.stems[id], index.take_weighted(id, average));
         }
         shard.forms = forms.remove(group).unwrap_or_default();
         shards::place(shard, group, shards::SPLIT_BYTES, &mut |key, json| {
-            write(&format!("{base}s/{key}.json"), &json)?;
+            out.write(&format!("{base}s/{key}.json"), &json, 0)?;
             written.push((key, json.len()));
             Ok(())
         })?;
     }
     written.sort();
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Locales;
+
+    fn fixture_site() -> (std::path::PathBuf, Site) {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        let locales = Locales::new().unwrap();
+        let site = crate::build::load_site(&root, None, false, &locales).unwrap();
+        (root, site)
+    }
+
+    fn index_with(site: &Site, root: &Path, cache: TermsCache<'_>) -> Vec<(String, Vec<u8>)> {
+        let mut files = Collect(Vec::new());
+        write_index(site, root, Lang::Kk, cache, &mut files).unwrap();
+        files.0
+    }
+
+    #[test]
+    fn an_index_from_cached_terms_equals_one_from_the_sources() {
+        let (root, site) = fixture_site();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("terms");
+        let saving = TermsCache {
+            previous: None,
+            save_to: Some(&path),
+        };
+        let fresh = index_with(&site, &root, saving);
+        assert_eq!(fresh, build_index(&site, &root, Lang::Kk).unwrap());
+        let cache = CachedTerms::load(&path, terms_key(&site, Lang::Kk)).unwrap();
+        let reusing = TermsCache {
+            previous: Some(&cache),
+            save_to: None,
+        };
+        assert_eq!(index_with(&site, &root, reusing), fresh);
+        // Another language, or other taxonomies, would not find this cache.
+        assert!(CachedTerms::load(&path, terms_key(&site, Lang::Ru)).is_none());
+    }
+
+    #[test]
+    fn cached_terms_stand_in_for_the_documents_text() {
+        let (root, site) = fixture_site();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("terms");
+        let saving = TermsCache {
+            previous: None,
+            save_to: Some(&path),
+        };
+        index_with(&site, &root, saving);
+        let mut cache = CachedTerms::load(&path, terms_key(&site, Lang::Kk)).unwrap();
+        // Rename one stem in the cache: an index that used the cache shows the new name,
+        // one made from the sources again would not.
+        assert!(!cache.stems.is_empty());
+        cache.stems[0] = Arc::from("qostilzzz");
+        let reusing = TermsCache {
+            previous: Some(&cache),
+            save_to: None,
+        };
+        let files = index_with(&site, &root, reusing);
+        assert!(files.iter().any(|(p, b)| p.starts_with("kk/search/s/")
+            && String::from_utf8_lossy(b).contains("\"qostilzzz\"")));
+    }
 }

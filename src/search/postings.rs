@@ -41,7 +41,7 @@ impl Postings {
     }
 }
 
-fn push_varint(out: &mut Vec<u8>, mut value: u32) {
+pub(super) fn push_varint(out: &mut Vec<u8>, mut value: u32) {
     while value >= 0x80 {
         out.push((value as u8 & 0x7f) | 0x80);
         value >>= 7;
@@ -50,7 +50,7 @@ fn push_varint(out: &mut Vec<u8>, mut value: u32) {
 }
 
 /// The varint at `*at`, advancing past it; None at the end (or on a truncated one).
-fn read_varint(bytes: &[u8], at: &mut usize) -> Option<u32> {
+pub(super) fn read_varint(bytes: &[u8], at: &mut usize) -> Option<u32> {
     let mut value: u32 = 0;
     let mut shift = 0;
     loop {

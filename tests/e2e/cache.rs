@@ -297,24 +297,30 @@ fn tampered_search_index_is_not_reused() {
     });
 }
 
+/// Changes `from` to `to` (of the same length) in a file, keeping its size and time: only a
+/// build that keeps the file instead of making it again leaves the change. Returns the text.
+fn alter_behind_the_caches_back(path: &std::path::Path, from: &str, to: &str) -> String {
+    assert_eq!(from.len(), to.len());
+    let stamp = std::fs::metadata(path).unwrap().modified().unwrap();
+    let original = std::fs::read_to_string(path).unwrap();
+    let altered = original.replacen(from, to, 1);
+    assert_ne!(altered, original);
+    std::fs::write(path, &altered).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(stamp)
+        .unwrap();
+    altered
+}
+
 #[test]
 fn an_unchanged_languages_search_index_is_reused_not_rebuilt() {
     let site = SiteTest::new("basic");
     site.build_ok(&[]);
-    // Alter a Russian index file behind the cache's back, keeping its size and time: only a
-    // build that reuses the index instead of making it again leaves the alteration.
     let meta = site.out_path("ru/search/meta.json");
-    let stamp = std::fs::metadata(&meta).unwrap().modified().unwrap();
-    let original = std::fs::read_to_string(&meta).unwrap();
-    let altered = original.replacen("\"ru\"", "\"xx\"", 1);
-    assert_ne!(altered, original);
-    std::fs::write(&meta, &altered).unwrap();
-    std::fs::File::options()
-        .write(true)
-        .open(&meta)
-        .unwrap()
-        .set_modified(stamp)
-        .unwrap();
+    let altered = alter_behind_the_caches_back(&meta, "\"ru\"", "\"xx\"");
     site.replace("content/kk/news/obzor.md", "Соңы.", "Соңы, жаңартылды.");
     site.build_ok(&[]);
     assert_eq!(std::fs::read_to_string(&meta).unwrap(), altered);
@@ -327,4 +333,44 @@ fn an_unchanged_languages_search_index_is_reused_not_rebuilt() {
     site.build_ok(&[]);
     let rebuilt = std::fs::read_to_string(&meta).unwrap();
     assert!(rebuilt.contains("\"lang\":\"ru\""), "{rebuilt}");
+}
+
+#[test]
+fn a_text_chunk_whose_documents_did_not_change_is_kept() {
+    let site = SiteTest::new("basic");
+    site.build_ok(&[]);
+    // The fixture's six Kazakh pages make two snippet chunks; obzor is in one of them.
+    let chunks = [
+        site.out_path("kk/search/t/0.json"),
+        site.out_path("kk/search/t/1.json"),
+    ];
+    let texts = chunks.clone().map(|c| std::fs::read_to_string(c).unwrap());
+    let edited = texts.iter().position(|t| t.contains("Соңы.")).unwrap();
+    let other = 1 - edited;
+    let altered = alter_behind_the_caches_back(&chunks[other], "а", "ә");
+    site.replace("content/kk/news/obzor.md", "Соңы.", "Соңы, qostilzzz.");
+    site.build_ok(&[]);
+    assert_eq!(std::fs::read_to_string(&chunks[other]).unwrap(), altered);
+    assert!(std::fs::read_to_string(&chunks[edited])
+        .unwrap()
+        .contains("qostilzzz"));
+}
+
+#[test]
+fn a_damaged_search_terms_cache_is_not_used() {
+    incremental_matches_clean(&[], |s| {
+        for lang in ["kk", "ru"] {
+            let path = s.path(&format!(".qostil/search-terms-{lang}"));
+            let mut bytes = std::fs::read(&path).unwrap();
+            let middle = bytes.len() / 2;
+            bytes[middle] ^= 0x55;
+            std::fs::write(&path, bytes).unwrap();
+        }
+        s.replace("content/kk/news/obzor.md", "Соңы.", "Соңы, жаңартылды.");
+        s.replace(
+            "content/ru/news/festival.md",
+            "title: \"Фестиваль «Город рабочих профессий»\"",
+            "title: \"Новый заголовок\"",
+        );
+    });
 }
