@@ -1,6 +1,6 @@
 //! `qostil build`: the whole pipeline, from `site.yaml` to a swapped-in output folder.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::{load_config, Config};
-use crate::content::load_documents;
+use crate::content::{load_documents, load_documents_cached};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::{Lang, Locales};
 use crate::output::cache::{BuildCache, Saved};
@@ -72,14 +72,14 @@ pub fn load_site(
     assemble_site(config, docs, locales, drafts)
 }
 
-/// A finished build: its report, and the site, renderer and fingerprints that `serve` keeps
-/// to rebuild incrementally.
+/// A finished build: its report, and the site, renderer and outputs' keys that `serve`
+/// keeps to rebuild incrementally.
 pub struct Built {
     pub report: BuildReport,
     pub site: Site,
     pub renderer: Renderer,
-    /// Output file path → fingerprint.
-    pub fingerprints: HashMap<String, u64>,
+    /// What the cache recorded of each output this build rendered or kept.
+    pub saved: Vec<Saved>,
 }
 
 /// Builds the site into the output folder. On any error nothing in the output folder changes
@@ -112,10 +112,19 @@ pub fn build(
         .unwrap_or_else(|| root.join("public"));
     check_output_folder(root, &target)?;
     let config = load_site_config(root, options.base_url.as_deref())?;
+    if options.clean {
+        BuildCache::remove(root, &target, &config.languages).map_err(|e| {
+            Diagnostic::global(format!(
+                "cannot remove {}/: {e}",
+                crate::output::cache::CACHE_DIR
+            ))
+        })?;
+    }
+    let documents_cache = crate::output::cache::documents_path(root);
     // Content and templates are independent: load both, and report the errors of both.
     let (site, renderer) = rayon::join(
         || {
-            let docs = load_documents(root, &config)?;
+            let docs = load_documents_cached(root, &config, Some(&documents_cache))?;
             progress.stage("assembling", 0);
             assemble_site(config.clone(), docs, locales, options.drafts)
         },
@@ -133,14 +142,6 @@ pub fn build(
     };
     drop_search_without_template(&mut site, &renderer);
 
-    if options.clean {
-        BuildCache::remove(root, &target, &site.config.languages).map_err(|e| {
-            Diagnostic::global(format!(
-                "cannot remove {}/: {e}",
-                crate::output::cache::CACHE_DIR
-            ))
-        })?;
-    }
     progress.stage("cache", 0);
     let cache = BuildCache::load(root, &target);
     // With a cache of the last build into this folder, change that output in place once
@@ -180,14 +181,11 @@ pub fn build(
         .map_err(|e| Diagnostic::global(format!("cannot replace {}: {e}", target.display())))?;
     // The output is complete without the cache; a failure here only costs the next build time.
     progress.stage("saving cache", 0);
-    let fingerprints: HashMap<String, u64> = written
-        .saved
-        .iter()
-        .map(|s| (s.path.clone(), s.fingerprint))
-        .collect();
     let mut saved = written.saved;
+    let outputs = saved.len();
     saved.extend(search_files);
     let _ = BuildCache::save(root, &target, &saved);
+    saved.truncate(outputs);
 
     let mut pages = BTreeMap::new();
     for page in &site.pages {
@@ -207,7 +205,7 @@ pub fn build(
         report,
         site,
         renderer,
-        fingerprints,
+        saved,
     })
 }
 
@@ -288,16 +286,33 @@ struct StagedIndex<'a> {
 
 impl crate::search::IndexOutput for StagedIndex<'_> {
     fn write(&mut self, path: &str, bytes: &[u8], key: u64) -> Result<(), Diagnostic> {
-        if let Err(e) = self.staging.write_if_changed(path, bytes) {
-            self.diags
-                .push(Diagnostic::global(format!("cannot write {path}: {e}")));
-        }
-        self.saved.push(Saved {
+        // A file made from the whole index is keyed by its bytes: most of them come out the
+        // same after an edit, and a hash is cheaper than reading the old file to compare.
+        let fingerprint = if key == 0 {
+            xxhash_rust::xxh3::xxh3_64(bytes)
+        } else {
+            key
+        };
+        let mut saved = Saved {
             path: path.to_string(),
-            fingerprint: if key == 0 { self.key } else { key },
+            fingerprint,
             quick: self.key,
             stamp: None,
-        });
+        };
+        match self.cache.entries.get(path) {
+            Some(entry)
+                if entry.fingerprint == fingerprint && self.staging.reuse(path, entry.stamp) =>
+            {
+                saved.stamp = Some(entry.stamp);
+            }
+            _ => {
+                if let Err(e) = self.staging.write(path, bytes) {
+                    self.diags
+                        .push(Diagnostic::global(format!("cannot write {path}: {e}")));
+                }
+            }
+        }
+        self.saved.push(saved);
         Ok(())
     }
 
@@ -464,10 +479,12 @@ fn render_one(
     staging
         .write_if_changed(&path, &text)
         .map_err(|e| Diagnostic::global(format!("cannot write {path}: {e}")))?;
+    // Sitemaps and robots.txt have no fingerprint, only a quick key.
+    let keyed = fingerprint.is_some() || quick.is_some();
     Ok(OutputResult {
-        saved: fingerprint.map(|f| Saved {
+        saved: keyed.then(|| Saved {
             path,
-            fingerprint: f,
+            fingerprint: fingerprint.unwrap_or(0),
             quick: quick.unwrap_or(0),
             stamp: None,
         }),

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 
 use qostil::import::{import_dir, ImportOptions, ImportReport};
-use qostil::{build_site_with_progress, BuildOptions, Diagnostics};
+use qostil::{BuildOptions, Diagnostics};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -288,7 +288,16 @@ fn main() -> ExitCode {
                 clean,
             };
             let progress = TerminalProgress::new();
-            let result = build_site_with_progress(&options, &progress);
+            let result = qostil::lang::Locales::new()
+                .map_err(|e| Diagnostics::from(qostil::Diagnostic::global(e)))
+                .and_then(|locales| qostil::build::build(&options, &Arc::new(locales), &progress))
+                .map(|built| {
+                    // The process ends here: freeing the site's memory piece by piece would
+                    // only add to the build's time.
+                    let report = built.report.clone();
+                    std::mem::forget(built);
+                    report
+                });
             progress.clear();
             match result {
                 Ok(report) => {

@@ -64,7 +64,7 @@ pub struct Image {
     pub alt: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
 pub enum SortBy {
     #[default]
     Date,
@@ -73,7 +73,7 @@ pub enum SortBy {
 }
 
 /// The resolved front matter of a page or a section's `_index.md`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 pub struct FrontMatter {
     pub title: Option<String>,
     pub date: Option<PageDate>,

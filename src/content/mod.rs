@@ -2,6 +2,7 @@
 //! summary; one `Document` per Markdown file. Bodies are not kept: the render stage reads
 //! them again when it renders the page, so memory does not grow with the site's text.
 
+pub mod cache;
 pub mod date;
 pub mod frontmatter;
 pub mod markdown;
@@ -18,7 +19,7 @@ pub use date::PageDate;
 pub use frontmatter::{FrontMatter, Image, SortBy, Source};
 
 /// One Markdown file of `content/<lang>/`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Document {
     pub lang: Lang,
     /// Site-relative path, e.g. `content/kk/news/x.md`.
@@ -66,20 +67,60 @@ struct ContentFile {
 /// Loads every document of every configured language, in a deterministic order. All
 /// problems are collected; `Err` carries them when any is an error.
 pub fn load_documents(root: &Path, config: &Config) -> Result<Vec<Document>, Diagnostics> {
+    load_documents_cached(root, config, None)
+}
+
+/// `load_documents`, taking the documents whose files did not change from the documents
+/// cache at `cache_path` (see `cache`), and leaving it there for the next build.
+pub fn load_documents_cached(
+    root: &Path,
+    config: &Config,
+    cache_path: Option<&Path>,
+) -> Result<Vec<Document>, Diagnostics> {
+    let started = std::time::SystemTime::now();
     let mut diags = Diagnostics::new();
     let mut files = Vec::new();
     for &lang in &config.languages {
         files.extend(discover_language(root, lang, &mut diags));
     }
-    let results: Vec<Result<Document, Diagnostics>> = files
+    let key = cache::key(&config.taxonomies);
+    let previous = match cache_path {
+        Some(path) => cache::DocumentCache::load(path, &key),
+        None => cache::DocumentCache::default(),
+    };
+    let results: Vec<Result<(Document, Option<cache::Stamp>), Diagnostics>> = files
         .par_iter()
-        .map(|f| load_document(f, &config.taxonomies))
+        .map(|f| {
+            // The stamp is taken before the file is read: a change after it makes another.
+            let stamp = cache_path
+                .and_then(|_| std::fs::metadata(&f.path).ok())
+                .map(|m| cache::Stamp::of(&m));
+            if let Some(doc) = stamp.and_then(|s| previous.get(&f.source, s)) {
+                return Ok((doc, stamp));
+            }
+            load_document(f, &config.taxonomies).map(|doc| (doc, stamp))
+        })
         .collect();
     let mut docs = Vec::with_capacity(results.len());
+    let mut stamps = Vec::with_capacity(results.len());
     for r in results {
         match r {
-            Ok(doc) => docs.push(doc),
+            Ok((doc, stamp)) => {
+                docs.push(doc);
+                stamps.push(stamp);
+            }
             Err(d) => diags.extend(d),
+        }
+    }
+    if let (Some(path), false) = (cache_path, diags.has_errors()) {
+        let stamped: Vec<(&Document, cache::Stamp)> = docs
+            .iter()
+            .zip(&stamps)
+            .filter_map(|(d, s)| Some((d, (*s)?)))
+            .collect();
+        if !previous.holds_exactly(&stamped) {
+            // A cache that cannot be written only costs the next build time.
+            let _ = cache::save(path, &key, &stamped, &previous, started);
         }
     }
     diags.into_result(docs)

@@ -71,6 +71,11 @@ pub fn terms_path(root: &Path, lang: crate::lang::Lang) -> PathBuf {
     root.join(CACHE_DIR).join(format!("search-terms-{lang}"))
 }
 
+/// Where the documents cache lives (see `content::cache`).
+pub fn documents_path(root: &Path) -> PathBuf {
+    root.join(CACHE_DIR).join("documents")
+}
+
 fn absolute(path: &Path) -> String {
     std::path::absolute(path)
         .unwrap_or_else(|_| path.to_path_buf())
@@ -148,11 +153,12 @@ impl BuildCache {
         fs::rename(&tmp, path)
     }
 
-    /// Forgets the cache of builds into `target` and the languages' search terms
-    /// (`--clean`).
+    /// Forgets the cache of builds into `target`, the documents and the languages' search
+    /// terms (`--clean`).
     pub fn remove(root: &Path, target: &Path, languages: &[crate::lang::Lang]) -> io::Result<()> {
         let terms = languages.iter().map(|&lang| terms_path(root, lang));
-        for path in std::iter::once(cache_path(root, target)).chain(terms) {
+        let caches = [cache_path(root, target), documents_path(root)];
+        for path in caches.into_iter().chain(terms) {
             match fs::remove_file(path) {
                 Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
                 _ => {}

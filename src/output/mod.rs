@@ -151,17 +151,11 @@ impl Staging {
             fs::rename(entry.path(), &to)?;
         }
         let mut emptied = std::collections::BTreeSet::new();
-        for entry in WalkDir::new(&self.target)
-            .into_iter()
-            .filter_map(Result::ok)
-        {
-            if entry.file_type().is_dir() {
-                continue;
-            }
-            let rel = site_relative(&self.target, entry.path());
+        for rel in files_in(&self.target, "") {
             if !expected.contains(&rel) {
-                fs::remove_file(entry.path())?;
-                if let Some(parent) = entry.path().parent() {
+                let path = self.target.join(&rel);
+                fs::remove_file(&path)?;
+                if let Some(parent) = path.parent() {
                     emptied.insert(parent.to_path_buf());
                 }
             }
@@ -211,6 +205,33 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// Every file (anything but a folder) under `dir`, as `/`-separated paths inside it prefixed
+/// with `prefix`. Folders are read in parallel: an output has one per page, and reading them
+/// is system-call bound.
+fn files_in(dir: &Path, prefix: &str) -> Vec<String> {
+    use rayon::prelude::*;
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files = Vec::new();
+    let mut folders = Vec::new();
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let rel = format!("{prefix}{name}");
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            folders.push((entry.path(), rel + "/"));
+        } else {
+            files.push(rel);
+        }
+    }
+    let nested: Vec<Vec<String>> = folders
+        .par_iter()
+        .map(|(path, rel)| files_in(path, rel))
+        .collect();
+    files.extend(nested.into_iter().flatten());
+    files
 }
 
 /// Removes a folder tree, its top-level entries in parallel: deleting tens of thousands of

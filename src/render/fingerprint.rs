@@ -107,13 +107,29 @@ pub fn site_key(site: &Site) -> u64 {
 
 impl Renderer {
     /// A cheap stand-in for an output's fingerprint, computed without preparing its
-    /// context: equal keys mean equal inputs (see `site_key`). `None` for outputs that are
-    /// always checked by their fingerprint (feeds) or always written (sitemaps, robots.txt).
+    /// context: equal keys mean equal inputs (see `site_key`). `None` for feeds, which are
+    /// checked by their fingerprint.
     pub fn quick_key(&self, site: &Site, site_key: u64, output: &Output) -> Option<u64> {
-        let template = super::template_name(&output.kind)?;
+        let maker = match &output.kind {
+            // Made by qostil's own code from the site's structure and configuration; the
+            // list of outputs also depends on the theme (a search page needs its template).
+            OutputKind::Sitemap | OutputKind::SitemapPart(_) | OutputKind::Robots => {
+                let mut hasher = Xxh3::new();
+                hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+                for output in &site.outputs {
+                    hasher.update(output.url.as_bytes());
+                    hasher.write_u8(0xff);
+                }
+                hasher.digest()
+            }
+            kind => {
+                let template = super::template_name(kind)?;
+                self.template_hashes.get(template).copied().unwrap_or(0)
+            }
+        };
         let mut hasher = Xxh3::new();
         hasher.write_u64(self.global_hash);
-        hasher.write_u64(self.template_hashes.get(template).copied().unwrap_or(0));
+        hasher.write_u64(maker);
         hasher.write_u64(site_key);
         // The URL names the output as well as its file does, without building a path.
         hasher.update(output.url.as_bytes());

@@ -44,6 +44,8 @@ const INDEX_VERSION: u32 = 2;
 /// Snippet text kept per document, in characters.
 const SNIPPET_TEXT: usize = 1200;
 const _: () = assert!(INDEX_BATCH.is_multiple_of(TEXTS_PER_CHUNK));
+/// Shard groups (first two letters) made at a time; only their JSON is held at once.
+const SHARD_BATCH: usize = 32;
 
 /// What one document gave the indexer.
 struct Indexed<'c> {
@@ -497,10 +499,9 @@ impl Index {
         self.lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / count
     }
 
-    /// A stem's postings as the shard stores them, taking them out of the index:
-    /// [doc difference, BM25 weight × 100, …].
-    fn take_weighted(&mut self, id: usize, average: f64) -> Vec<u32> {
-        let list = std::mem::take(&mut self.postings[id]);
+    /// A stem's postings as the shard stores them: [doc difference, BM25 weight × 100, …].
+    fn weighted(&self, id: usize, average: f64) -> Vec<u32> {
+        let list = &self.postings[id];
         let mut out = Vec::with_capacity(list.len() * 2);
         let mut doc = 0usize;
         for (delta, tf) in list.iter() {
@@ -550,20 +551,45 @@ fn write_shards(
             .push(id);
     }
     let groups: BTreeSet<&str> = stem_groups.keys().chain(forms.keys()).copied().collect();
+    let groups: Vec<&str> = groups.into_iter().collect();
     let mut written = Vec::new();
-    for group in groups {
-        let mut shard = shards::Shard::default();
-        for &id in stem_groups.get(group).into_iter().flatten() {
-            shard
-                .stems
-                .insert(&vocabulary.stems[id], index.take_weighted(id, average));
-        }
-        shard.forms = forms.remove(group).unwrap_or_default();
-        shards::place(shard, group, shards::SPLIT_BYTES, &mut |key, json| {
+    // Groups are made into JSON in parallel, a batch at a time, and written in order.
+    for batch in groups.chunks(SHARD_BATCH) {
+        let work: Vec<(&str, &[usize], BTreeMap<&str, &str>)> = batch
+            .iter()
+            .map(|&group| {
+                let ids = stem_groups.get(group).map_or(&[][..], Vec::as_slice);
+                (group, ids, forms.remove(group).unwrap_or_default())
+            })
+            .collect();
+        let files: Vec<Vec<(String, Vec<u8>)>> = work
+            .into_par_iter()
+            .map(|(group, ids, forms)| {
+                let mut shard = shards::Shard::default();
+                for &id in ids {
+                    shard
+                        .stems
+                        .insert(&vocabulary.stems[id], index.weighted(id, average));
+                }
+                shard.forms = forms;
+                let mut files = Vec::new();
+                let _ = shards::place(shard, group, shards::SPLIT_BYTES, &mut |key, json| {
+                    files.push((key, json));
+                    Ok::<(), ()>(())
+                });
+                files
+            })
+            .collect();
+        for (key, json) in files.into_iter().flatten() {
             out.write(&format!("{base}s/{key}.json"), &json, 0)?;
             written.push((key, json.len()));
-            Ok(())
-        })?;
+        }
+        // The batch's postings are done with.
+        for group in batch {
+            for &id in stem_groups.get(group).into_iter().flatten() {
+                index.postings[id] = postings::Postings::default();
+            }
+        }
     }
     written.sort();
     Ok(written)

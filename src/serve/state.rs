@@ -138,7 +138,11 @@ impl State {
             locales,
             site: built.site,
             renderer: built.renderer,
-            fingerprints: built.fingerprints,
+            fingerprints: built
+                .saved
+                .into_iter()
+                .map(|s| (s.path, s.fingerprint))
+                .collect(),
             dependents,
             page_output,
             pending: BTreeSet::new(),

@@ -1,6 +1,7 @@
 //! Assembling the site model from loaded documents: sections, pages and their URLs,
 //! translation groups, taxonomies, navigation and the list of outputs.
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::Config;
@@ -42,18 +43,31 @@ pub fn assemble_site(
     }
     let groups = assemble_groups(&mut pages, &mut diags);
     let latest = latest_articles(&config, &pages);
-    let mut taxonomies = Vec::new();
-    for &lang in &config.languages {
-        for name in &config.taxonomies {
-            let ordered = &latest[&lang];
-            let spec = TaxonomySpec {
+    let config_ref = &config;
+    let specs: Vec<TaxonomySpec<'_>> = config
+        .languages
+        .iter()
+        .flat_map(|&lang| {
+            config_ref.taxonomies.iter().map(move |name| TaxonomySpec {
                 lang,
                 name,
                 locale: locales.get(lang),
-                vocabulary: config.vocabularies.get(name),
-            };
-            taxonomies.push(build_taxonomy(&spec, &mut pages, ordered, &mut diags));
+                vocabulary: config_ref.vocabularies.get(name),
+            })
+        })
+        .collect();
+    // Each (language, taxonomy) pair reads the pages on its own: build them in parallel.
+    let built: Vec<_> = specs
+        .par_iter()
+        .map(|spec| build_taxonomy(spec, &pages, &latest[&spec.lang]))
+        .collect();
+    let mut taxonomies = Vec::with_capacity(built.len());
+    for (spec, built) in specs.iter().zip(built) {
+        for (id, ids) in built.page_terms {
+            pages[id.0].terms.insert(spec.name.to_string(), ids);
         }
+        diags.extend(built.diags);
+        taxonomies.push(built.taxonomy);
     }
     let homes = config
         .languages

@@ -1,7 +1,7 @@
 //! Taxonomies: per language, the terms used in front matter (tags, regions), each with its
 //! slug, URL and pages.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::config::Vocabulary;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -61,15 +61,15 @@ pub(super) struct TaxonomySpec<'a> {
     pub vocabulary: Option<&'a Vocabulary>,
 }
 
-/// Builds one taxonomy of one language from its pages (`ordered` newest first) and records
-/// each page's term ids. With a declared vocabulary, terms resolve to their keys (one slug in
+/// Builds one taxonomy of one language from its pages (`ordered` newest first), with each
+/// page's term ids. With a declared vocabulary, terms resolve to their keys (one slug in
 /// every language) and an undeclared term is an error naming the page.
 pub(super) fn build_taxonomy(
     spec: &TaxonomySpec<'_>,
-    pages: &mut [Page],
+    pages: &[Page],
     ordered: &[PageId],
-    diags: &mut Diagnostics,
-) -> Taxonomy {
+) -> BuiltTaxonomy {
+    let mut diags = Diagnostics::new();
     let TaxonomySpec {
         lang,
         name,
@@ -77,12 +77,29 @@ pub(super) fn build_taxonomy(
         vocabulary,
     } = *spec;
     let identity = vocabulary.map_or(Identity::Free, Identity::Declared);
-    // identity → (shown name, slug source)
+    // Spellings repeat on page after page: each is resolved once, to (identity, shown name).
+    let mut spellings: HashMap<String, Option<(String, String)>> = HashMap::new();
+    // identity → shown name
     let mut found: BTreeMap<String, String> = BTreeMap::new();
     for id in ordered {
         let meta = &pages[id.0].doc.meta;
         for written in meta.taxonomies.get(name).into_iter().flatten() {
-            let Some(key) = identity.key(written) else {
+            if !spellings.contains_key(written.as_str()) {
+                let resolved = identity.key(written).map(|key| {
+                    let shown = match vocabulary.and_then(|v| v.resolve(written)) {
+                        Some(term) => term
+                            .names
+                            .get(&lang)
+                            .cloned()
+                            .unwrap_or_else(|| term.key.clone()),
+                        None => written.clone(),
+                    };
+                    (key, shown)
+                });
+                spellings.insert(written.clone(), resolved);
+            }
+            let Some((key, shown)) = spellings.get(written.as_str()).and_then(Option::as_ref)
+            else {
                 let file = vocabulary.map_or("", |v| v.file.as_str());
                 diags.push(
                     Diagnostic::error(
@@ -93,18 +110,13 @@ pub(super) fn build_taxonomy(
                 );
                 continue;
             };
-            let shown = match vocabulary.and_then(|v| v.resolve(written)) {
-                Some(term) => term
-                    .names
-                    .get(&lang)
-                    .cloned()
-                    .unwrap_or_else(|| term.key.clone()),
-                // The first spelling in code-point order, so «Астана» beats «астана».
-                None => written.clone(),
-            };
-            let entry = found.entry(key).or_insert_with(|| shown.clone());
-            if shown < *entry {
-                *entry = shown;
+            // The first spelling in code-point order, so «Астана» beats «астана».
+            match found.get_mut(key) {
+                Some(entry) if shown < entry => shown.clone_into(entry),
+                Some(_) => {}
+                None => {
+                    found.insert(key.clone(), shown.clone());
+                }
             }
         }
     }
@@ -143,6 +155,14 @@ pub(super) fn build_taxonomy(
         .map(|(i, (key, _))| (key.clone(), TermId(i)))
         .collect();
     let mut terms: Vec<Term> = terms.into_iter().map(|(_, t)| t).collect();
+    let term_of: HashMap<&str, TermId> = spellings
+        .iter()
+        .filter_map(|(written, resolved)| {
+            let (key, _) = resolved.as_ref()?;
+            Some((written.as_str(), *index.get(key)?))
+        })
+        .collect();
+    let mut page_terms = Vec::with_capacity(ordered.len());
     for id in ordered {
         let mut ids: Vec<TermId> = Vec::new();
         for written in pages[id.0]
@@ -153,20 +173,30 @@ pub(super) fn build_taxonomy(
             .into_iter()
             .flatten()
         {
-            let tid = identity.key(written).and_then(|k| index.get(&k).copied());
-            if let Some(tid) = tid {
+            if let Some(&tid) = term_of.get(written.as_str()) {
                 if !ids.contains(&tid) {
                     ids.push(tid);
                     terms[tid.0].pages.push(*id);
                 }
             }
         }
-        pages[id.0].terms.insert(name.to_string(), ids);
+        page_terms.push((*id, ids));
     }
-    Taxonomy {
-        lang,
-        name: name.to_string(),
-        url,
-        terms,
+    BuiltTaxonomy {
+        taxonomy: Taxonomy {
+            lang,
+            name: name.to_string(),
+            url,
+            terms,
+        },
+        page_terms,
+        diags,
     }
+}
+
+/// A taxonomy, each page's terms in it (for `Page::terms`), and the problems found.
+pub(super) struct BuiltTaxonomy {
+    pub taxonomy: Taxonomy,
+    pub page_terms: Vec<(PageId, Vec<TermId>)>,
+    pub diags: Diagnostics,
 }

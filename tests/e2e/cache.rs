@@ -374,3 +374,87 @@ fn a_damaged_search_terms_cache_is_not_used() {
         );
     });
 }
+
+/// A copy of the fixture whose files were last changed more than two seconds ago: the
+/// documents cache keeps only files that had settled when a build began (content::cache).
+fn settled_site() -> SiteTest {
+    let site = SiteTest::new("basic");
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    site
+}
+
+#[test]
+fn documents_come_from_the_documents_cache_until_their_file_changes() {
+    let site = settled_site();
+    site.build_ok(&[]);
+    // Change festival's title in the cache only: a build that loads festival from the cache
+    // shows the changed title; one that read the file would not.
+    let cache = site.path(".qostil/documents");
+    let text = std::fs::read_to_string(&cache).unwrap();
+    let title = "«Жұмысшы мамандықтарының қаласы» фестивалі";
+    let line = text
+        .lines()
+        .find(|l| l.contains("content/kk/news/festival.md\t"))
+        .unwrap_or_else(|| panic!("festival is not cached:\n{text}"));
+    assert!(line.contains(title), "{line}");
+    std::fs::write(&cache, text.replace(title, "qostilzzz")).unwrap();
+    // Into another folder, so that no output is kept from the first build.
+    let page_in = |name: &str| {
+        let out = site.scratch(name);
+        site.build_ok(&["--output", out.to_str().unwrap()]);
+        std::fs::read_to_string(out.join("kk/news/festival/index.html")).unwrap()
+    };
+    assert!(page_in("second").contains("qostilzzz"));
+    // Any change to the file makes the build read it again.
+    site.replace("content/kk/news/festival.md", "фестивалі\"", "фестивалі!\"");
+    let page = page_in("third");
+    assert!(!page.contains("qostilzzz"));
+    assert!(page.contains("фестивалі!"));
+}
+
+#[test]
+fn clean_builds_forget_the_documents_cache() {
+    let site = settled_site();
+    site.build_ok(&[]);
+    let cache = site.path(".qostil/documents");
+    let text = std::fs::read_to_string(&cache).unwrap();
+    std::fs::write(&cache, text.replace("фестивалі\"", "qostilzzz\"")).unwrap();
+    site.build_ok(&["--clean"]);
+    assert!(!site.out("/kk/news/festival/").contains("qostilzzz"));
+}
+
+#[test]
+fn a_damaged_documents_cache_is_not_used() {
+    let site = settled_site();
+    site.build_ok(&[]);
+    let cache = site.path(".qostil/documents");
+    let text = std::fs::read_to_string(&cache).unwrap();
+    // Cut every line short, keep the first line of another version, and put a line with
+    // a stamp that does not parse: none of it may stand for a document.
+    let damaged: String = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match i {
+            0 => format!("{l}\n"),
+            1 => format!("x y z w {}\n", &l[l.find("content/").unwrap()..]),
+            _ => format!("{}\n", &l[..l.len() * 2 / 3]),
+        })
+        .collect();
+    std::fs::write(&cache, damaged).unwrap();
+    site.build_ok(&[]);
+    let fresh = site.scratch("fresh");
+    let fresh_arg = fresh.to_str().unwrap().to_string();
+    site.build_ok(&["--clean", "--output", fresh_arg.as_str()]);
+    site.snapshot_public().assert_same(
+        &Snapshot::of(&fresh),
+        "damaged documents cache vs clean build",
+    );
+}
+
+#[test]
+fn a_rebuild_of_an_unchanged_site_renders_nothing() {
+    let site = SiteTest::new("basic");
+    site.build_ok(&[]);
+    let run = site.build_ok(&[]);
+    assert!(run.stdout.contains("(0 rendered,"), "{}", run.stdout);
+}

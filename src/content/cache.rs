@@ -1,0 +1,301 @@
+//! The documents cache: every content file's loaded `Document`, kept between builds in
+//! `.qostil/documents` with the file's stamp, so that a rebuild reads and parses only the
+//! files that changed. A stamp is the file's size, modification and change times and inode:
+//! writing a file, or replacing it by a rename, changes its change time, which no tool can
+//! set back.
+//!
+//! Timestamps are coarse (a few milliseconds on Linux, seconds elsewhere), so a file written
+//! twice within one tick, or during a build, can keep its stamp. Like Git's "racily clean"
+//! index entries, a file whose times are not well before the build that read it is not cached
+//! (`Stamp::is_settled`): the next build reads it again.
+//!
+//! The cache is only a shortcut: a line that cannot be read, or a cache written for another
+//! version or other taxonomies, means the file is loaded from the sources. One line per
+//! document: `<stamp> <source>\t<Document as JSON>`.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fs::{self, Metadata};
+use std::io::{self, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use super::Document;
+
+const HEADER: &str = "qostil documents 1";
+
+/// How long before the build's start a file's last change must be for its entry to be kept.
+const SETTLE: Duration = Duration::from_secs(2);
+
+/// What identifies a version of a file without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    len: u64,
+    modified_ns: u128,
+    changed_ns: u128,
+    inode: u64,
+}
+
+impl Stamp {
+    pub fn of(meta: &Metadata) -> Stamp {
+        let since_epoch = |t: io::Result<SystemTime>| {
+            t.ok()
+                .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos())
+        };
+        #[cfg(unix)]
+        let (changed_ns, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            let changed = i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec());
+            (u128::try_from(changed).unwrap_or(0), meta.ino())
+        };
+        #[cfg(not(unix))]
+        let (changed_ns, inode) = (0, 0);
+        Stamp {
+            len: meta.len(),
+            modified_ns: since_epoch(meta.modified()),
+            changed_ns,
+            inode,
+        }
+    }
+
+    /// Whether the file last changed well before `started` (see the module's comment).
+    fn is_settled(&self, started: SystemTime) -> bool {
+        let Ok(started) = started.duration_since(SystemTime::UNIX_EPOCH) else {
+            return false;
+        };
+        let limit = started.saturating_sub(SETTLE).as_nanos();
+        self.modified_ns < limit && self.changed_ns < limit
+    }
+
+    fn parse(text: &str) -> Option<Stamp> {
+        let mut parts = text.split(' ');
+        let stamp = Stamp {
+            len: parts.next()?.parse().ok()?,
+            modified_ns: parts.next()?.parse().ok()?,
+            changed_ns: parts.next()?.parse().ok()?,
+            inode: parts.next()?.parse().ok()?,
+        };
+        parts.next().is_none().then_some(stamp)
+    }
+}
+
+/// What must be the same for a cached document to stand for a new load: qostil's version
+/// and the site's taxonomies (front matter keys become taxonomy terms by them).
+pub fn key(taxonomies: &[String]) -> String {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    for name in taxonomies {
+        hasher.update(name.as_bytes());
+        hasher.update(b"\n");
+    }
+    format!("{:016x}", hasher.digest())
+}
+
+/// The documents cache as the last build left it.
+#[derive(Default)]
+pub struct DocumentCache {
+    text: Vec<u8>,
+    /// Hash of a source → its line. Lines are found by a hash of the source (checked against
+    /// the line's own) so that reading the cache allocates nothing per line.
+    lines: HashMap<u64, Line>,
+}
+
+struct Line {
+    stamp: Stamp,
+    source: Range<usize>,
+    whole: Range<usize>,
+    json: Range<usize>,
+}
+
+fn source_hash(source: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(source)
+}
+
+/// Sources a line can hold: the line's separators cannot be part of them.
+fn fits_a_line(source: &str) -> bool {
+    !source.contains(['\t', '\n', '\r'])
+}
+
+impl DocumentCache {
+    /// The cache at `path`, if it was written with `key`; empty otherwise.
+    pub fn load(path: &Path, key: &str) -> DocumentCache {
+        let Ok(text) = fs::read(path) else {
+            return DocumentCache::default();
+        };
+        let header = format!("{HEADER} {key}\n");
+        if !text.starts_with(header.as_bytes()) {
+            return DocumentCache::default();
+        }
+        let mut lines = HashMap::new();
+        let mut at = header.len();
+        while let Some(len) = text[at..].iter().position(|&b| b == b'\n') {
+            if let Some(line) = split_line(&text, at..at + len + 1) {
+                lines.insert(source_hash(&text[line.source.clone()]), line);
+            }
+            at += len + 1;
+        }
+        DocumentCache { text, lines }
+    }
+
+    fn find(&self, source: &str, stamp: Stamp) -> Option<&Line> {
+        let line = self.lines.get(&source_hash(source.as_bytes()))?;
+        (line.stamp == stamp && self.text.get(line.source.clone())? == source.as_bytes())
+            .then_some(line)
+    }
+
+    /// The cached document of `source` if the file still has `stamp`.
+    pub fn get(&self, source: &str, stamp: Stamp) -> Option<Document> {
+        let line = self.find(source, stamp)?;
+        let doc: Document = serde_json::from_slice(self.text.get(line.json.clone())?).ok()?;
+        (doc.source == source).then_some(doc)
+    }
+
+    /// The whole line (with its newline) of `source` if the cache has it with `stamp`.
+    fn line(&self, source: &str, stamp: Stamp) -> Option<&[u8]> {
+        let line = self.find(source, stamp)?;
+        self.text.get(line.whole.clone())
+    }
+
+    /// Whether the cache holds exactly these sources with these stamps, so that writing it
+    /// again would change nothing.
+    pub fn holds_exactly(&self, docs: &[(&Document, Stamp)]) -> bool {
+        docs.len() == self.lines.len()
+            && docs.iter().all(|(d, s)| self.find(&d.source, *s).is_some())
+    }
+}
+
+/// `<len> <modified> <changed> <inode> <source>\t<json>\n`, its parts as ranges of `text`.
+fn split_line(text: &[u8], whole: Range<usize>) -> Option<Line> {
+    let line = text.get(whole.clone())?;
+    let tab = line.iter().position(|&b| b == b'\t')?;
+    let head = std::str::from_utf8(&line[..tab]).ok()?;
+    let mut spaces = head.match_indices(' ').map(|(i, _)| i);
+    let source_at = spaces.nth(3)? + 1;
+    let stamp = Stamp::parse(&head[..source_at - 1])?;
+    Some(Line {
+        stamp,
+        source: whole.start + source_at..whole.start + tab,
+        json: whole.start + tab + 1..whole.end - 1,
+        whole,
+    })
+}
+
+/// Writes the cache of this build's documents: those whose files had settled by `started`,
+/// each line taken from `previous` when that has it. Beside the final place first, then
+/// renamed, so a failure leaves the old cache or none.
+pub fn save(
+    path: &Path,
+    key: &str,
+    docs: &[(&Document, Stamp)],
+    previous: &DocumentCache,
+    started: SystemTime,
+) -> io::Result<()> {
+    use rayon::prelude::*;
+    let lines: Vec<Cow<'_, [u8]>> = docs
+        .par_iter()
+        .filter(|(doc, stamp)| stamp.is_settled(started) && fits_a_line(&doc.source))
+        .filter_map(|(doc, s)| {
+            if let Some(line) = previous.line(&doc.source, *s) {
+                return Some(Cow::Borrowed(line));
+            }
+            let json = serde_json::to_string(doc).ok()?;
+            let line = format!(
+                "{} {} {} {} {}\t{json}\n",
+                s.len, s.modified_ns, s.changed_ns, s.inode, doc.source
+            );
+            Some(Cow::Owned(line.into_bytes()))
+        })
+        .collect();
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    let tmp: PathBuf = path.with_extension(format!("tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut out = io::BufWriter::new(fs::File::create(&tmp)?);
+        writeln!(out, "{HEADER} {key}")?;
+        for line in &lines {
+            out.write_all(line)?;
+        }
+        // No fsync: a line cut short by a crash does not parse and is loaded again.
+        out.flush()?;
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stamp(changed_s: u64) -> Stamp {
+        Stamp {
+            len: 10,
+            modified_ns: u128::from(changed_s) * 1_000_000_000,
+            changed_ns: u128::from(changed_s) * 1_000_000_000,
+            inode: 7,
+        }
+    }
+
+    fn at(s: u64) -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(s)
+    }
+
+    #[test]
+    fn only_files_that_settled_before_the_build_are_cached() {
+        assert!(stamp(100).is_settled(at(103)));
+        assert!(!stamp(100).is_settled(at(101)));
+        assert!(!stamp(100).is_settled(at(99)));
+    }
+
+    fn doc(source: &str) -> Document {
+        Document {
+            lang: crate::lang::Lang::Kk,
+            source: source.to_string(),
+            dir: "news".to_string(),
+            stem: "x".to_string(),
+            is_index: false,
+            meta: Default::default(),
+            summary: "Қысқаша".to_string(),
+            body_offset: 3,
+            content_hash: 1,
+            meta_hash: 2,
+            body_line: 4,
+        }
+    }
+
+    #[test]
+    fn round_trips_settled_documents_by_source_and_stamp() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("documents");
+        let (a, b, tab) = (
+            doc("content/kk/a.md"),
+            doc("content/kk/b.md"),
+            doc("c\td.md"),
+        );
+        let docs = [(&a, stamp(100)), (&b, stamp(200)), (&tab, stamp(100))];
+        let empty = DocumentCache::default();
+        save(&path, "k1", &docs, &empty, at(150)).unwrap();
+        let cache = DocumentCache::load(&path, "k1");
+        assert_eq!(
+            cache.get("content/kk/a.md", stamp(100)).unwrap().summary,
+            "Қысқаша"
+        );
+        // Another stamp, an unsettled file, a source a line cannot hold, another key.
+        assert!(cache.get("content/kk/a.md", stamp(101)).is_none());
+        assert!(cache.get("content/kk/b.md", stamp(200)).is_none());
+        assert!(cache.get("c\td.md", stamp(100)).is_none());
+        assert!(DocumentCache::load(&path, "k2")
+            .get("content/kk/a.md", stamp(100))
+            .is_none());
+        assert!(!cache.holds_exactly(&docs));
+        assert!(cache.holds_exactly(&docs[..1]));
+        // Saving again copies the line it has.
+        save(&path, "k1", &docs[..1], &cache, at(150)).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), cache.text);
+    }
+}
