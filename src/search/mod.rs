@@ -291,15 +291,7 @@ pub fn write_index(
         .save_to
         .and_then(|path| TermsWriter::create(path, terms_key(site, lang)).ok());
     for (n, batch) in ids.chunks(INDEX_BATCH).enumerate() {
-        let first_chunk = n * INDEX_BATCH / TEXTS_PER_CHUNK;
-        let chunks: Vec<(String, u64)> = batch
-            .chunks(TEXTS_PER_CHUNK)
-            .enumerate()
-            .map(|(i, docs)| {
-                let path = format!("{base}t/{}.json", first_chunk + i);
-                (path, text_chunk_key(site, docs))
-            })
-            .collect();
+        let chunks = text_chunks(site, &base, n * INDEX_BATCH / TEXTS_PER_CHUNK, batch);
         let kept: Vec<bool> = chunks.iter().map(|(p, key)| out.keep(p, *key)).collect();
         let docs: Vec<Indexed<'_>> = batch
             .par_iter()
@@ -364,6 +356,18 @@ pub fn write_index(
         )?;
     }
     Ok(())
+}
+
+/// The text chunks of a batch of documents, the first numbered `first`: (path, key).
+fn text_chunks(site: &Site, base: &str, first: usize, batch: &[PageId]) -> Vec<(String, u64)> {
+    batch
+        .chunks(TEXTS_PER_CHUNK)
+        .enumerate()
+        .map(|(i, docs)| {
+            let path = format!("{base}t/{}.json", first + i);
+            (path, text_chunk_key(site, docs))
+        })
+        .collect()
 }
 
 /// The `d/` chunks: url, title, date and summary of `DOCS_PER_CHUNK` documents each.
