@@ -113,9 +113,10 @@ fn source_hash(source: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(source)
 }
 
-/// Sources a line can hold: the line's separators cannot be part of them.
-fn fits_a_line(source: &str) -> bool {
-    !source.contains(['\t', '\n', '\r'])
+/// Whether a document goes into the cache: its file had settled when the build began, and
+/// its source fits a line (the line's separators cannot be part of it).
+fn is_kept(doc: &Document, stamp: &Stamp, started: SystemTime) -> bool {
+    stamp.is_settled(started) && !doc.source.contains(['\t', '\n', '\r'])
 }
 
 impl DocumentCache {
@@ -158,11 +159,17 @@ impl DocumentCache {
         self.text.get(line.whole.clone())
     }
 
-    /// Whether the cache holds exactly these sources with these stamps, so that writing it
-    /// again would change nothing.
-    pub fn holds_exactly(&self, docs: &[(&Document, Stamp)]) -> bool {
-        docs.len() == self.lines.len()
-            && docs.iter().all(|(d, s)| self.find(&d.source, *s).is_some())
+    /// Whether saving these documents for a build that began at `started` would write this
+    /// cache again: the same sources with the same stamps, those not kept left aside.
+    pub fn is_current(&self, docs: &[(&Document, Stamp)], started: SystemTime) -> bool {
+        let mut kept = 0;
+        for (doc, stamp) in docs.iter().filter(|(d, s)| is_kept(d, s, started)) {
+            if self.find(&doc.source, *stamp).is_none() {
+                return false;
+            }
+            kept += 1;
+        }
+        kept == self.lines.len()
     }
 }
 
@@ -195,7 +202,7 @@ pub fn save(
     use rayon::prelude::*;
     let lines: Vec<Cow<'_, [u8]>> = docs
         .par_iter()
-        .filter(|(doc, stamp)| stamp.is_settled(started) && fits_a_line(&doc.source))
+        .filter(|(doc, stamp)| is_kept(doc, stamp, started))
         .filter_map(|(doc, s)| {
             if let Some(line) = previous.line(&doc.source, *s) {
                 return Some(Cow::Borrowed(line));
@@ -292,8 +299,10 @@ mod tests {
         assert!(DocumentCache::load(&path, "k2")
             .get("content/kk/a.md", stamp(100))
             .is_none());
-        assert!(!cache.holds_exactly(&docs));
-        assert!(cache.holds_exactly(&docs[..1]));
+        // It holds a.md alone, which is what saving these again would write.
+        assert!(cache.is_current(&docs, at(150)));
+        assert!(!cache.is_current(&docs, at(250)));
+        assert!(!cache.is_current(&docs[1..], at(150)));
         // Saving again copies the line it has.
         save(&path, "k1", &docs[..1], &cache, at(150)).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), cache.text);

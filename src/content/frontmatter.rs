@@ -74,29 +74,58 @@ pub enum SortBy {
 
 /// The resolved front matter of a page or a section's `_index.md`.
 #[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+// Empty fields are left out of the documents cache (content::cache) and default back.
+#[serde(default)]
 pub struct FrontMatter {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<PageDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated: Option<PageDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// Taxonomy name → terms, for every taxonomy in site.yaml.
+    #[serde(skip_serializing_if = "is_empty")]
     pub taxonomies: BTreeMap<String, Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Image>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub translation_key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub translated_from: Option<Lang>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub draft: bool,
+    #[serde(skip_serializing_if = "is_empty")]
     pub aliases: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
     // Section (`_index.md`) fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<SortBy>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub paginate_by: Option<usize>,
+    #[serde(skip_serializing_if = "is_empty")]
     pub extra: Map<String, Value>,
     /// (line, column) in the file of each top-level key's value, for later stages' messages.
+    #[serde(skip_serializing_if = "is_empty")]
     pub positions: BTreeMap<String, (usize, usize)>,
+}
+
+/// For serde: an empty collection is left out.
+fn is_empty<T>(collection: &T) -> bool
+where
+    for<'a> &'a T: IntoIterator,
+{
+    collection.into_iter().next().is_none()
 }
 
 impl FrontMatter {

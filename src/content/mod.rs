@@ -118,7 +118,7 @@ pub fn load_documents_cached(
             .zip(&stamps)
             .filter_map(|(d, s)| Some((d, (*s)?)))
             .collect();
-        if !previous.holds_exactly(&stamped) {
+        if !previous.is_current(&stamped, started) {
             // A cache that cannot be written only costs the next build time.
             let _ = cache::save(path, &key, &stamped, &previous, started);
         }

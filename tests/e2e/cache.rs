@@ -429,15 +429,18 @@ fn a_damaged_documents_cache_is_not_used() {
     site.build_ok(&[]);
     let cache = site.path(".qostil/documents");
     let text = std::fs::read_to_string(&cache).unwrap();
-    // Cut every line short, keep the first line of another version, and put a line with
-    // a stamp that does not parse: none of it may stand for a document.
+    // Keep the header, give one line a stamp that does not parse and cut every other line
+    // short: none of it may stand for a document.
     let damaged: String = text
         .lines()
         .enumerate()
         .map(|(i, l)| match i {
             0 => format!("{l}\n"),
             1 => format!("x y z w {}\n", &l[l.find("content/").unwrap()..]),
-            _ => format!("{}\n", &l[..l.len() * 2 / 3]),
+            _ => {
+                let cut: String = l.chars().take(l.chars().count() * 2 / 3).collect();
+                format!("{cut}\n")
+            }
         })
         .collect();
     std::fs::write(&cache, damaged).unwrap();
