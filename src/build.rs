@@ -293,26 +293,19 @@ impl crate::search::IndexOutput for StagedIndex<'_> {
         } else {
             key
         };
-        let mut saved = Saved {
+        if self.keep(path, fingerprint) {
+            return Ok(());
+        }
+        if let Err(e) = self.staging.write(path, bytes) {
+            self.diags
+                .push(Diagnostic::global(format!("cannot write {path}: {e}")));
+        }
+        self.saved.push(Saved {
             path: path.to_string(),
             fingerprint,
             quick: self.key,
             stamp: None,
-        };
-        match self.cache.entries.get(path) {
-            Some(entry)
-                if entry.fingerprint == fingerprint && self.staging.reuse(path, entry.stamp) =>
-            {
-                saved.stamp = Some(entry.stamp);
-            }
-            _ => {
-                if let Err(e) = self.staging.write(path, bytes) {
-                    self.diags
-                        .push(Diagnostic::global(format!("cannot write {path}: {e}")));
-                }
-            }
-        }
-        self.saved.push(saved);
+        });
         Ok(())
     }
 

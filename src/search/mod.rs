@@ -617,16 +617,25 @@ mod tests {
         files.0
     }
 
-    #[test]
-    fn an_index_from_cached_terms_equals_one_from_the_sources() {
-        let (root, site) = fixture_site();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("terms");
+    /// Indexes the fixture's Kazakh pages, saving a terms cache in `dir`: (files, cache path).
+    fn index_saving_terms(
+        site: &Site,
+        root: &Path,
+        dir: &Path,
+    ) -> (Vec<(String, Vec<u8>)>, std::path::PathBuf) {
+        let path = dir.join("terms");
         let saving = TermsCache {
             previous: None,
             save_to: Some(&path),
         };
-        let fresh = index_with(&site, &root, saving);
+        (index_with(site, root, saving), path)
+    }
+
+    #[test]
+    fn an_index_from_cached_terms_equals_one_from_the_sources() {
+        let (root, site) = fixture_site();
+        let dir = tempfile::tempdir().unwrap();
+        let (fresh, path) = index_saving_terms(&site, &root, dir.path());
         assert_eq!(fresh, build_index(&site, &root, Lang::Kk).unwrap());
         let cache = CachedTerms::load(&path, terms_key(&site, Lang::Kk)).unwrap();
         let reusing = TermsCache {
@@ -642,12 +651,7 @@ mod tests {
     fn cached_terms_stand_in_for_the_documents_text() {
         let (root, site) = fixture_site();
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("terms");
-        let saving = TermsCache {
-            previous: None,
-            save_to: Some(&path),
-        };
-        index_with(&site, &root, saving);
+        let (_, path) = index_saving_terms(&site, &root, dir.path());
         let mut cache = CachedTerms::load(&path, terms_key(&site, Lang::Kk)).unwrap();
         // Rename one stem in the cache: an index that used the cache shows the new name,
         // one made from the sources again would not.
