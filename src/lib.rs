@@ -16,6 +16,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod diag;
+pub mod engine;
 pub mod import;
 pub mod lang;
 pub mod new;

@@ -255,8 +255,17 @@ fn run_serve(options: qostil::serve::ServeOptions, open: bool) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(diags) => {
             print_diagnostics(&diags);
-            ExitCode::from(1)
+            exit_code(&diags)
         }
+    }
+}
+
+/// 2 when the command asked for something qostil refuses (a usage error), else 1.
+fn exit_code(diags: &Diagnostics) -> ExitCode {
+    if diags.iter().any(|d| d.code == "usage") {
+        ExitCode::from(2)
+    } else {
+        ExitCode::from(1)
     }
 }
 
@@ -291,11 +300,10 @@ fn main() -> ExitCode {
             let result = qostil::lang::Locales::new()
                 .map_err(|e| Diagnostics::from(qostil::Diagnostic::global(e)))
                 .and_then(|locales| qostil::build::build(&options, &Arc::new(locales), &progress))
-                .map(|built| {
+                .map(|(report, engine)| {
                     // The process ends here: freeing the site's memory piece by piece would
                     // only add to the build's time.
-                    let report = built.report.clone();
-                    std::mem::forget(built);
+                    std::mem::forget(engine);
                     report
                 });
             progress.clear();
@@ -328,7 +336,7 @@ fn main() -> ExitCode {
                 }
                 Err(diags) => {
                     print_diagnostics(&diags);
-                    ExitCode::from(1)
+                    exit_code(&diags)
                 }
             }
         }

@@ -13,12 +13,12 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::build::{drop_search_without_template, load_site_config};
-use crate::content::{load_documents, read_body};
+use crate::build::load_site_config;
+use crate::content::read_body;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::lang::Locales;
 use crate::render::Renderer;
-use crate::site::{assemble_site, PageKind, Site};
+use crate::site::{PageKind, Site};
 use links::{html_links_and_ids, markdown_links, resolve, Target};
 
 /// A card shows this many characters of a summary (the portal theme's `truncate`); a
@@ -83,27 +83,23 @@ pub fn check_site(root: &Path) -> CheckReport {
             }
         }
     };
-    let (site, renderer) = rayon::join(
-        || {
-            load_documents(root, &config)
-                .and_then(|docs| assemble_site(config.clone(), docs, &locales, false))
-        },
-        || Renderer::new(root, &config, Arc::clone(&locales)),
-    );
-    let (mut site, renderer) = match (site, renderer) {
-        (Ok(s), Ok(r)) => (s, r),
-        (s, r) => {
-            let mut diagnostics = Diagnostics::new();
-            diagnostics.extend(s.err().unwrap_or_default());
-            diagnostics.extend(r.err().unwrap_or_default());
-            diagnostics.sort();
+    let (site, renderer) = match crate::engine::load(
+        root,
+        config,
+        false,
+        &locales,
+        None,
+        false,
+        &crate::progress::Silent,
+    ) {
+        Ok(loaded) => (loaded.site, loaded.renderer),
+        Err(diagnostics) => {
             return CheckReport {
                 diagnostics,
                 ..CheckReport::default()
-            };
+            }
         }
     };
-    drop_search_without_template(&mut site, &renderer);
     let mut diags = Diagnostics::new();
     diags.extend(check_links(root, &site, &renderer));
     diags.extend(check_images(root, &site));

@@ -77,50 +77,69 @@ pub fn load_documents_cached(
     config: &Config,
     cache_path: Option<&Path>,
 ) -> Result<Vec<Document>, Diagnostics> {
+    load_stamped(root, config, cache_path).map(|docs| docs.into_iter().map(|(d, _)| d).collect())
+}
+
+/// A loaded document with its file's stamp as it was before the file was read (`None` when
+/// the file could not be stat'ed).
+pub type Stamped = (Document, Option<cache::Stamp>);
+
+/// `load_documents_cached`, keeping each document's stamp (for `serve`'s engine, which keeps
+/// the documents in memory and reloads only files whose stamp changed).
+pub fn load_stamped(
+    root: &Path,
+    config: &Config,
+    cache_path: Option<&Path>,
+) -> Result<Vec<Stamped>, Diagnostics> {
     let started = std::time::SystemTime::now();
-    let mut diags = Diagnostics::new();
-    let mut files = Vec::new();
-    for &lang in &config.languages {
-        files.extend(discover_language(root, lang, &mut diags));
-    }
     let key = cache::key(&config.taxonomies);
     let previous = match cache_path {
         Some(path) => cache::DocumentCache::load(path, &key),
         None => cache::DocumentCache::default(),
     };
-    let results: Vec<Result<(Document, Option<cache::Stamp>), Diagnostics>> = files
+    let docs = load_known(root, config, |source, stamp| previous.get(source, stamp))?;
+    if let Some(path) = cache_path {
+        let stamped: Vec<(&Document, cache::Stamp)> =
+            docs.iter().filter_map(|(d, s)| Some((d, (*s)?))).collect();
+        if !previous.is_current(&stamped, started) {
+            // A cache that cannot be written only costs the next build time.
+            let _ = cache::save(path, &key, &stamped, &previous, started);
+        }
+    }
+    Ok(docs)
+}
+
+/// Walks every configured language and loads each Markdown file, unless `known` has its
+/// document for the stamp the file has now. In a deterministic order; all problems are
+/// collected, and `Err` carries them when any is an error.
+pub fn load_known(
+    root: &Path,
+    config: &Config,
+    known: impl Fn(&str, cache::Stamp) -> Option<Document> + Sync,
+) -> Result<Vec<Stamped>, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let mut files = Vec::new();
+    for &lang in &config.languages {
+        files.extend(discover_language(root, lang, &mut diags));
+    }
+    let results: Vec<Result<Stamped, Diagnostics>> = files
         .par_iter()
         .map(|f| {
             // The stamp is taken before the file is read: a change after it makes another.
-            let stamp = cache_path
-                .and_then(|_| std::fs::metadata(&f.path).ok())
+            let stamp = std::fs::metadata(&f.path)
+                .ok()
                 .map(|m| cache::Stamp::of(&m));
-            if let Some(doc) = stamp.and_then(|s| previous.get(&f.source, s)) {
+            if let Some(doc) = stamp.and_then(|s| known(&f.source, s)) {
                 return Ok((doc, stamp));
             }
             load_document(f, &config.taxonomies).map(|doc| (doc, stamp))
         })
         .collect();
     let mut docs = Vec::with_capacity(results.len());
-    let mut stamps = Vec::with_capacity(results.len());
     for r in results {
         match r {
-            Ok((doc, stamp)) => {
-                docs.push(doc);
-                stamps.push(stamp);
-            }
+            Ok(stamped) => docs.push(stamped),
             Err(d) => diags.extend(d),
-        }
-    }
-    if let (Some(path), false) = (cache_path, diags.has_errors()) {
-        let stamped: Vec<(&Document, cache::Stamp)> = docs
-            .iter()
-            .zip(&stamps)
-            .filter_map(|(d, s)| Some((d, (*s)?)))
-            .collect();
-        if !previous.is_current(&stamped, started) {
-            // A cache that cannot be written only costs the next build time.
-            let _ = cache::save(path, &key, &stamped, &previous, started);
         }
     }
     diags.into_result(docs)

@@ -1,6 +1,13 @@
-//! The build cache in `<root>/.qostil/`: the fingerprint of every file of the last successful
-//! build. A file whose fingerprint is unchanged is hard-linked from the previous output
-//! instead of being rendered again; the result is the same bytes.
+//! The build cache in `<root>/.qostil/`: every file the last successful build into an output
+//! folder wrote there, with its fingerprint and its stamp. It is two things:
+//! - the manifest of that output folder: qostil removes or replaces only files listed here
+//!   (see `output`), so a user's own files in the folder survive every build;
+//! - a cache: a file whose fingerprint is unchanged is kept (or hard-linked) from the previous
+//!   output instead of being rendered again; the result is the same bytes.
+//!
+//! A cache written by another version of qostil still serves as the manifest, never as a
+//! cache. A file whose stamp changed since it was written (edited behind qostil's back) is
+//! never kept.
 
 use std::collections::HashMap;
 use std::fs;
@@ -9,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 /// The folder the cache lives in, at the site root.
 pub const CACHE_DIR: &str = ".qostil";
-const HEADER: &str = "qostil build cache 3";
+const HEADER: &str = "qostil build cache 4";
 
 /// What the cache knows of one output file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,24 +28,52 @@ pub struct Entry {
     pub stamp: FileStamp,
 }
 
-/// Size and modification time of a file.
+/// What identifies a version of a file without reading it: size, modification and change
+/// times and inode. Restoring the modification time (`touch -r`) after an edit still changes
+/// the change time, which no tool can set back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FileStamp {
     pub len: u64,
     pub modified_ns: u128,
+    pub changed_ns: u128,
+    pub inode: u64,
 }
 
 impl FileStamp {
+    /// A stamp no file has: its entry is in the manifest but never reused.
+    pub fn unknown() -> FileStamp {
+        FileStamp {
+            len: 0,
+            modified_ns: 0,
+            changed_ns: 0,
+            inode: 0,
+        }
+    }
+
     pub fn of(path: &Path) -> Option<FileStamp> {
-        let meta = fs::metadata(path).ok()?;
-        let modified = meta.modified().ok()?;
-        let modified_ns = modified
+        let meta = fs::symlink_metadata(path).ok()?;
+        if !meta.is_file() {
+            return None;
+        }
+        let modified_ns = meta
+            .modified()
+            .ok()?
             .duration_since(std::time::UNIX_EPOCH)
             .ok()?
             .as_nanos();
+        #[cfg(unix)]
+        let (changed_ns, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            let changed = i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec());
+            (u128::try_from(changed).unwrap_or(0), meta.ino())
+        };
+        #[cfg(not(unix))]
+        let (changed_ns, inode) = (0, 0);
         Some(FileStamp {
             len: meta.len(),
             modified_ns,
+            changed_ns,
+            inode,
         })
     }
 }
@@ -53,10 +88,15 @@ pub struct Saved {
     pub stamp: Option<FileStamp>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct BuildCache {
     /// Output file path (relative, `/`-separated) → what the last build wrote there.
     pub entries: HashMap<String, Entry>,
+    /// Whether the entries' keys may be trusted (the same version of qostil wrote them);
+    /// otherwise they are only the manifest.
+    pub reusable: bool,
+    /// Whether a manifest was found: the output folder is qostil's last output.
+    pub found: bool,
 }
 
 /// One cache file per output folder, so `build` and `serve` do not evict each other.
@@ -83,82 +123,108 @@ fn absolute(path: &Path) -> String {
         .into_owned()
 }
 
+/// Removes the temporary files (`<cache>.tmp-<pid>`) that killed builds left in `.qostil/`.
+pub fn remove_stale_temporaries(root: &Path) {
+    for entry in fs::read_dir(root.join(CACHE_DIR))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some((_, pid)) = name.rsplit_once(".tmp-") else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if pid != std::process::id() && !crate::output::process_alive(pid) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// `<fingerprint> <quick> <len> <modified> <changed> <inode> <path>`
+fn parse_line(line: &str) -> Option<(String, Entry)> {
+    let mut parts = line.splitn(7, ' ');
+    let fingerprint = u64::from_str_radix(parts.next()?, 16).ok()?;
+    let quick = u64::from_str_radix(parts.next()?, 16).ok()?;
+    let stamp = FileStamp {
+        len: parts.next()?.parse().ok()?,
+        modified_ns: parts.next()?.parse().ok()?,
+        changed_ns: parts.next()?.parse().ok()?,
+        inode: parts.next()?.parse().ok()?,
+    };
+    let path = parts.next()?.to_string();
+    Some((
+        path,
+        Entry {
+            fingerprint,
+            quick,
+            stamp,
+        },
+    ))
+}
+
 impl BuildCache {
-    /// The cache of the last build into `target`, if there is one for this version of qostil
-    /// and that output folder still exists. Anything unexpected means no cache.
+    /// The cache of the last build into `target`, if there is one. A cache of another version
+    /// of qostil is only a manifest; a damaged one is none.
     pub fn load(root: &Path, target: &Path) -> BuildCache {
         let Ok(text) = fs::read_to_string(cache_path(root, target)) else {
             return BuildCache::default();
         };
         let mut lines = text.lines();
-        let header_ok = lines.next() == Some(HEADER)
-            && lines.next() == Some(env!("CARGO_PKG_VERSION"))
-            && lines.next() == Some(absolute(target).as_str());
-        if !header_ok || !target.is_dir() {
+        let header_ok = lines.next() == Some(HEADER);
+        let same_version = lines.next() == Some(env!("CARGO_PKG_VERSION"));
+        let same_target = lines.next() == Some(absolute(target).as_str());
+        if !header_ok || !same_target {
             return BuildCache::default();
         }
         let mut entries = HashMap::new();
         for line in lines {
-            let mut parts = line.splitn(5, ' ');
-            let parsed = (|| {
-                let fingerprint = u64::from_str_radix(parts.next()?, 16).ok()?;
-                let quick = u64::from_str_radix(parts.next()?, 16).ok()?;
-                let len = parts.next()?.parse().ok()?;
-                let modified_ns = parts.next()?.parse().ok()?;
-                let path = parts.next()?.to_string();
-                Some((
-                    path,
-                    Entry {
-                        fingerprint,
-                        quick,
-                        stamp: FileStamp { len, modified_ns },
-                    },
-                ))
-            })();
-            let Some((path, entry)) = parsed else {
+            let Some((path, entry)) = parse_line(line) else {
                 return BuildCache::default();
             };
             entries.insert(path, entry);
         }
-        BuildCache { entries }
+        BuildCache {
+            entries,
+            reusable: same_version && target.is_dir(),
+            found: true,
+        }
     }
 
-    /// Writes the fingerprints of a successful build, with each file's stamp as it is now in
-    /// `target` (written beside, then renamed, so a crash leaves the old cache or none).
+    /// The entry of `path` when its keys can be trusted.
+    pub fn reusable(&self, path: &str) -> Option<Entry> {
+        if self.reusable {
+            self.entries.get(path).copied()
+        } else {
+            None
+        }
+    }
+
+    /// Writes the manifest and keys of a build, with each file's stamp as it is now in
+    /// `target` unless the build knows it. Every path is listed, even one whose file is missing
+    /// (it is then never reused). Written beside, then renamed, so a crash leaves the old
+    /// manifest or the new one; a failed write leaves no temporary file.
     pub fn save(root: &Path, target: &Path, entries: &[Saved]) -> io::Result<()> {
         let dir = root.join(CACHE_DIR);
         fs::create_dir_all(&dir)?;
         let path = cache_path(root, target);
         let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-        let mut out = io::BufWriter::new(fs::File::create(&tmp)?);
-        writeln!(
-            out,
-            "{HEADER}\n{}\n{}",
-            env!("CARGO_PKG_VERSION"),
-            absolute(target)
-        )?;
-        for saved in entries {
-            let stamp = saved
-                .stamp
-                .or_else(|| FileStamp::of(&target.join(&saved.path)));
-            if let Some(stamp) = stamp {
-                writeln!(
-                    out,
-                    "{:016x} {:016x} {} {} {}",
-                    saved.fingerprint, saved.quick, stamp.len, stamp.modified_ns, saved.path
-                )?;
-            }
+        let result = write_lines(&tmp, target, entries).and_then(|()| fs::rename(&tmp, &path));
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
         }
-        out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        fs::rename(&tmp, path)
+        result
     }
 
-    /// Forgets the cache of builds into `target`, the documents and the languages' search
-    /// terms (`--clean`).
-    pub fn remove(root: &Path, target: &Path, languages: &[crate::lang::Lang]) -> io::Result<()> {
+    /// Forgets the documents and the languages' search terms caches, and makes the build
+    /// cache a manifest only (`--clean`): the record of what qostil wrote is kept, since it
+    /// decides which files of the output qostil may remove.
+    pub fn remove(&mut self, root: &Path, languages: &[crate::lang::Lang]) -> io::Result<()> {
+        self.reusable = false;
         let terms = languages.iter().map(|&lang| terms_path(root, lang));
-        let caches = [cache_path(root, target), documents_path(root)];
-        for path in caches.into_iter().chain(terms) {
+        for path in std::iter::once(documents_path(root)).chain(terms) {
             match fs::remove_file(path) {
                 Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
                 _ => {}
@@ -166,6 +232,38 @@ impl BuildCache {
         }
         Ok(())
     }
+}
+
+fn write_lines(tmp: &Path, target: &Path, entries: &[Saved]) -> io::Result<()> {
+    let mut out = io::BufWriter::new(fs::File::create(tmp)?);
+    writeln!(
+        out,
+        "{HEADER}\n{}\n{}",
+        env!("CARGO_PKG_VERSION"),
+        absolute(target)
+    )?;
+    let unknown = FileStamp::unknown();
+    for saved in entries {
+        if saved.path.contains(['\n', '\r']) {
+            continue;
+        }
+        let stamp = saved
+            .stamp
+            .or_else(|| FileStamp::of(&target.join(&saved.path)))
+            .unwrap_or(unknown);
+        writeln!(
+            out,
+            "{:016x} {:016x} {} {} {} {} {}",
+            saved.fingerprint,
+            saved.quick,
+            stamp.len,
+            stamp.modified_ns,
+            stamp.changed_ns,
+            stamp.inode,
+            saved.path
+        )?;
+    }
+    out.into_inner().map_err(|e| e.into_error())?.sync_all()
 }
 
 #[cfg(test)]
@@ -192,7 +290,9 @@ mod tests {
         let other = root.path().join("other");
         fs::create_dir(&other).unwrap();
         assert!(BuildCache::load(root.path(), &other).entries.is_empty());
-        BuildCache::remove(root.path(), &target, &[]).unwrap();
-        assert!(BuildCache::load(root.path(), &target).entries.is_empty());
+        let mut loaded = loaded;
+        loaded.remove(root.path(), &[]).unwrap();
+        assert!(loaded.reusable("kk.html").is_none());
+        assert!(BuildCache::load(root.path(), &target).found);
     }
 }

@@ -13,13 +13,14 @@ use walkdir::WalkDir;
 use crate::content::{is_ignored_name, site_relative};
 use crate::diag::{Diagnostic, Diagnostics};
 
-/// A staging folder that is removed unless `commit` swaps it in.
+/// A staging folder that is removed unless `commit` moves it in.
 pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
     committed: bool,
-    /// Patch mode: the staging folder holds only the files that changed, and `commit`
-    /// moves them into the target and removes what the site no longer has.
+    /// Patch mode (the target exists): the staging folder holds only the files that changed,
+    /// and `commit` moves them into the target and removes the files the site no longer has
+    /// among those qostil wrote. Otherwise the staging folder becomes the target.
     patch: bool,
 }
 
@@ -30,13 +31,56 @@ fn sibling(target: &Path, tag: &str) -> PathBuf {
     target.with_file_name(format!(".{name}.qostil-{tag}-{}", std::process::id()))
 }
 
+/// Whether a process with this id is running (a staging folder of a live build is not
+/// removed). Where this cannot be known, every process counts as gone.
+pub fn process_alive(pid: u32) -> bool {
+    cfg!(target_os = "linux") && Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// Removes the staging and swap folders that killed builds into `target` left beside it
+/// (`.public.qostil-new-<pid>`, `.public.qostil-old-<pid>` of a process that is gone).
+fn remove_leftovers(target: &Path) {
+    let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
+        return;
+    };
+    let prefix = format!(".{}.qostil-", name.to_string_lossy());
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    for entry in fs::read_dir(parent).into_iter().flatten().flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let pid = ["new-", "old-", "search-"]
+            .iter()
+            .find_map(|tag| rest.strip_prefix(tag)?.parse::<u32>().ok());
+        if let Some(pid) = pid {
+            if pid != std::process::id() && !process_alive(pid) {
+                let _ = fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+}
+
 impl Staging {
+    /// Starts writing an output into `target`: a whole new tree when there is no target yet,
+    /// else a patch of the existing folder (which keeps every file qostil did not write).
     pub fn begin(target: &Path) -> io::Result<Staging> {
-        let dir = sibling(target, "new");
+        Staging::begin_tagged(target, "new")
+    }
+
+    /// `begin` with a staging folder of its own name, for a second write that runs beside
+    /// the first (serve's search index refresh).
+    pub fn begin_tagged(target: &Path, tag: &str) -> io::Result<Staging> {
+        remove_leftovers(target);
+        let dir = sibling(target, tag);
         if dir.exists() {
             fs::remove_dir_all(&dir)?;
         }
-        if let Some(parent) = dir.parent() {
+        if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
             fs::create_dir_all(parent)?;
         }
         fs::create_dir(&dir)?;
@@ -44,16 +88,13 @@ impl Staging {
             dir,
             target: target.to_path_buf(),
             committed: false,
-            patch: false,
+            patch: target.is_dir(),
         })
     }
 
-    /// A staging folder for a build that changes the previous output in place once it has
-    /// succeeded: a rebuild after a small edit then costs little more than the edit.
-    pub fn begin_patch(target: &Path) -> io::Result<Staging> {
-        let mut staging = Staging::begin(target)?;
-        staging.patch = target.is_dir();
-        Ok(staging)
+    /// Whether this output patches an existing folder (files kept stay where they are).
+    pub fn is_patch(&self) -> bool {
+        self.patch
     }
 
     /// Writes `bytes` at `rel` unless, in patch mode, the previous output already has them.
@@ -110,57 +151,86 @@ impl Staging {
         Ok(())
     }
 
-    /// Hard-links `rel` from the previous output (an unchanged file). `false` when that file
-    /// is missing or is not as the last build left it, so the caller renders it instead.
-    pub fn reuse(&self, rel: &str, expected: cache::FileStamp) -> bool {
+    /// Keeps `rel` from the previous output (an unchanged file): in patch mode it stays where
+    /// it is, else it is hard-linked into the new tree. `None` when that file is missing or is
+    /// not as the last build left it, so the caller renders it instead; otherwise the file's
+    /// stamp when it is known without reading it again.
+    pub fn reuse(&self, rel: &str, expected: cache::FileStamp) -> Option<Option<cache::FileStamp>> {
         let from = self.target.join(rel);
-        let to = self.dir.join(rel);
         if cache::FileStamp::of(&from) != Some(expected) {
-            return false;
+            return None;
         }
         if self.patch {
-            // The file stays where it is.
-            return true;
+            return Some(Some(expected));
         }
+        let to = self.dir.join(rel);
         let parent_ok = to.parent().is_none_or(|p| fs::create_dir_all(p).is_ok());
-        parent_ok && (fs::hard_link(&from, &to).is_ok() || fs::copy(&from, &to).is_ok())
+        // A new link changes the file's change time: its stamp is read again when saved.
+        let linked =
+            parent_ok && (fs::hard_link(&from, &to).is_ok() || fs::copy(&from, &to).is_ok());
+        linked.then_some(None)
     }
 
-    /// Makes the staged output the target. `expected` lists every file of the new output
-    /// (patch mode removes the others).
-    pub fn commit(self, expected: &std::collections::BTreeSet<String>) -> io::Result<()> {
+    /// Makes the staged output the target. In patch mode, `remove` lists the files of the
+    /// previous output (qostil's own, from its manifest) that the site no longer has, and
+    /// `owned` every file qostil wrote there: a staged file that would replace a file qostil
+    /// did not write is refused before anything moves.
+    pub fn commit(
+        self,
+        remove: &[String],
+        owned: &dyn Fn(&str) -> bool,
+    ) -> Result<(), CommitError> {
         if self.patch {
-            self.commit_patch(expected)
+            self.commit_patch(remove, owned)
         } else {
-            self.commit_swap()
+            self.commit_swap().map_err(CommitError::Io)
         }
     }
 
     /// Moves the changed files into the target, then removes the files the site no longer
     /// has and the folders that leaves empty.
-    fn commit_patch(mut self, expected: &std::collections::BTreeSet<String>) -> io::Result<()> {
-        for entry in WalkDir::new(&self.dir).into_iter().filter_map(Result::ok) {
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let rel = site_relative(&self.dir, entry.path());
-            let to = self.target.join(&rel);
+    fn commit_patch(
+        mut self,
+        remove: &[String],
+        owned: &dyn Fn(&str) -> bool,
+    ) -> Result<(), CommitError> {
+        let staged: Vec<(PathBuf, String)> = WalkDir::new(&self.dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| (e.path().to_path_buf(), site_relative(&self.dir, e.path())))
+            .collect();
+        let foreign: Vec<String> = staged
+            .iter()
+            .filter(|(_, rel)| !owned(rel) && fs::symlink_metadata(self.target.join(rel)).is_ok())
+            .map(|(_, rel)| rel.clone())
+            .collect();
+        if !foreign.is_empty() {
+            return Err(CommitError::Foreign(foreign));
+        }
+        for (from, rel) in &staged {
+            let to = self.target.join(rel);
             if let Some(parent) = to.parent() {
-                fs::create_dir_all(parent)?;
+                fs::create_dir_all(parent).map_err(CommitError::Io)?;
             }
-            fs::rename(entry.path(), &to)?;
+            fs::rename(from, &to).map_err(CommitError::Io)?;
         }
         let mut emptied = std::collections::BTreeSet::new();
-        for rel in files_in(&self.target, "") {
-            if !expected.contains(&rel) {
-                let path = self.target.join(&rel);
-                fs::remove_file(&path)?;
-                if let Some(parent) = path.parent() {
-                    emptied.insert(parent.to_path_buf());
-                }
+        for rel in remove {
+            let path = self.target.join(rel);
+            let is_file = fs::symlink_metadata(&path).is_ok_and(|m| !m.is_dir());
+            if !is_file {
+                continue;
+            }
+            match fs::remove_file(&path) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(CommitError::Io(e)),
+                _ => {}
+            }
+            if let Some(parent) = path.parent() {
+                emptied.insert(parent.to_path_buf());
             }
         }
-        // Deepest first; a folder that still has files stays.
+        // Deepest first; a folder that still has files (a user's too) stays.
         for dir in emptied.iter().rev() {
             let mut dir = dir.clone();
             while dir != self.target && fs::remove_dir(&dir).is_ok() {
@@ -170,32 +240,35 @@ impl Staging {
             }
         }
         self.committed = true;
-        fs::remove_dir_all(&self.dir)
+        fs::remove_dir_all(&self.dir).map_err(CommitError::Io)
     }
 
-    /// Replaces the target with the staged output: the old target is moved aside, the new
-    /// one renamed into place, the old one removed.
+    /// Moves the staged tree into place as the target (which does not exist).
     fn commit_swap(mut self) -> io::Result<()> {
-        let old = sibling(&self.target, "old");
-        if old.exists() {
-            fs::remove_dir_all(&old)?;
-        }
-        let had_target = self.target.exists();
-        if had_target {
-            fs::rename(&self.target, &old)?;
-        }
-        if let Err(e) = fs::rename(&self.dir, &self.target) {
-            if had_target {
-                // Put the previous output back so the target is never left missing.
-                let _ = fs::rename(&old, &self.target);
-            }
-            return Err(e);
-        }
+        fs::rename(&self.dir, &self.target)?;
         self.committed = true;
-        if had_target {
-            remove_tree_in_parallel(&old)?;
-        }
         Ok(())
+    }
+}
+
+/// Why an output could not be moved into place.
+#[derive(Debug)]
+pub enum CommitError {
+    Io(io::Error),
+    /// Files the build would replace that qostil did not write.
+    Foreign(Vec<String>),
+}
+
+impl std::fmt::Display for CommitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CommitError::Io(e) => write!(f, "{e}"),
+            CommitError::Foreign(files) => write!(
+                f,
+                "would replace files qostil did not write: {}; move them away",
+                files.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+            ),
+        }
     }
 }
 
@@ -207,49 +280,21 @@ impl Drop for Staging {
     }
 }
 
-/// Every file (anything but a folder) under `dir`, as `/`-separated paths inside it prefixed
-/// with `prefix`. Folders are read in parallel: an output has one per page, and reading them
-/// is system-call bound.
-fn files_in(dir: &Path, prefix: &str) -> Vec<String> {
-    use rayon::prelude::*;
-    let Ok(entries) = fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut files = Vec::new();
-    let mut folders = Vec::new();
-    for entry in entries.filter_map(Result::ok) {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let rel = format!("{prefix}{name}");
-        if entry.file_type().is_ok_and(|t| t.is_dir()) {
-            folders.push((entry.path(), rel + "/"));
-        } else {
-            files.push(rel);
-        }
-    }
-    let nested: Vec<Vec<String>> = folders
-        .par_iter()
-        .map(|(path, rel)| files_in(path, rel))
-        .collect();
-    files.extend(nested.into_iter().flatten());
-    files
-}
-
-/// Removes a folder tree, its top-level entries in parallel: deleting tens of thousands of
-/// files is system-call bound, and the cores are otherwise idle at this point.
-fn remove_tree_in_parallel(dir: &Path) -> io::Result<()> {
-    use rayon::prelude::*;
-    let entries: Vec<PathBuf> = fs::read_dir(dir)?
+/// Files in an output folder that qostil has no record of writing: every file (and
+/// symlink) whose path has no dot-named part (`.git/`, `.well-known/`, `.nojekyll` are the
+/// user's and always kept) and that `owned` does not claim. At most `limit` of them.
+pub fn foreign_files(target: &Path, owned: &dyn Fn(&str) -> bool, limit: usize) -> Vec<String> {
+    let walker = WalkDir::new(target)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    walker
         .filter_map(Result::ok)
-        .map(|e| e.path())
-        .collect();
-    entries.par_iter().try_for_each(|path| {
-        if path.is_dir() && !path.is_symlink() {
-            fs::remove_dir_all(path)
-        } else {
-            fs::remove_file(path)
-        }
-    })?;
-    fs::remove_dir(dir)
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| site_relative(target, e.path()))
+        .filter(|rel| !owned(rel))
+        .take(limit)
+        .collect()
 }
 
 /// Static files by their path in the output (`style.css`), the site's `static/` replacing

@@ -205,6 +205,23 @@ impl Renderer {
         self.template_hashes.get(name).copied()
     }
 
+    /// A hash of everything the renderer brings to an output besides its context: qostil's
+    /// version, the configuration, the UI strings and every template. Equal keys mean that
+    /// swapping one renderer for the other changes no output.
+    pub fn key(&self) -> u64 {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(&self.global_hash.to_le_bytes());
+        for (name, hash) in &self.template_hashes {
+            hasher.update(name.as_bytes());
+            hasher.update(&hash.to_le_bytes());
+        }
+        for (name, file) in &self.template_files {
+            hasher.update(name.as_bytes());
+            hasher.update(file.as_bytes());
+        }
+        hasher.digest()
+    }
+
     /// Whether the templates include `name` (optional ones such as `search.html`).
     pub fn has_template(&self, name: &str) -> bool {
         self.template_files.contains_key(name)

@@ -606,7 +606,7 @@ mod tests {
 
     fn fixture_site() -> (std::path::PathBuf, Site) {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
-        let locales = Locales::new().unwrap();
+        let locales = std::sync::Arc::new(Locales::new().unwrap());
         let site = crate::build::load_site(&root, None, false, &locales).unwrap();
         (root, site)
     }

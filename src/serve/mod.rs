@@ -3,20 +3,21 @@
 //! the server: the last good output keeps being served and the browser shows the error.
 
 mod http;
-mod state;
 mod watch;
 
 pub use http::safe_relative_path;
-pub use state::{Rebuild, State};
 
+use std::collections::BTreeSet;
 use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::build::BuildOptions;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::engine::{Applied, Engine, SearchJob};
+use crate::lang::{Lang, Locales};
 use http::{Broadcaster, HttpContext};
 
 #[derive(Debug, Clone)]
@@ -37,12 +38,34 @@ fn error_lines(diags: &Diagnostics) -> Vec<String> {
     diags.iter().take(20).map(ToString::to_string).collect()
 }
 
+/// The folder serve builds into: qostil's own, under `.qostil/`.
+pub fn output_dir(root: &Path) -> PathBuf {
+    root.join(crate::output::cache::CACHE_DIR).join("serve")
+}
+
+/// Opens the engine on the serve folder and writes the whole output (reusing what the last
+/// serve left there).
+fn start_engine(options: &BuildOptions, locales: &Arc<Locales>) -> Result<Engine, Diagnostics> {
+    let silent = crate::progress::Silent;
+    let mut engine = Engine::open(options, locales, true, true, &silent)?;
+    engine.write_all(&silent)?;
+    Ok(engine)
+}
+
 /// Runs until `stop` is set (Ctrl-C). Returns an error only when the server cannot start.
 pub fn serve(
     options: &ServeOptions,
     stop: Arc<AtomicBool>,
     report: &dyn Reporter,
 ) -> Result<(), Diagnostics> {
+    // One canonical root: the watcher reports absolute paths under the folder it watches,
+    // and every comparison with a source path uses this same spelling.
+    let root = std::fs::canonicalize(&options.root).map_err(|e| {
+        crate::engine::usage_error(format!(
+            "--root {}: cannot open the site folder: {e}",
+            options.root.display()
+        ))
+    })?;
     let address = SocketAddr::new(options.bind, options.port);
     let server = tiny_http::Server::http(address)
         .map_err(|e| Diagnostic::global(format!("cannot listen on {address}: {e}")))?;
@@ -58,27 +81,28 @@ pub fn serve(
             options.bind
         ));
     }
-    let output = options
-        .root
-        .join(crate::output::cache::CACHE_DIR)
-        .join("serve");
+    let output = output_dir(&root);
     let build_options = BuildOptions {
-        root: options.root.clone(),
+        root: root.clone(),
         output: Some(output.clone()),
         base_url: Some(base_url.clone()),
         drafts: options.drafts,
         clean: false,
     };
+    let locales = Arc::new(Locales::new().map_err(Diagnostic::global)?);
+    // Watch before the first build, so that an edit made while it runs is not missed.
+    let mut watcher = watch::SourceWatcher::new(&root)
+        .map_err(|e| Diagnostic::global(format!("cannot watch {}: {e}", root.display())))?;
     let events = Arc::new(Broadcaster::default());
     let started = Instant::now();
-    let mut state = match State::new(build_options.clone()) {
-        Ok(s) => {
+    let mut engine = match start_engine(&build_options, &locales) {
+        Ok(e) => {
             report.line(&format!(
                 "built {} pages in {} ms",
-                s.site.pages.len(),
+                e.site.pages.len(),
                 started.elapsed().as_millis()
             ));
-            Some(s)
+            Some(e)
         }
         Err(diags) => {
             report.line(&diags.to_string());
@@ -86,10 +110,8 @@ pub fn serve(
             None
         }
     };
-    let watcher = watch::SourceWatcher::new(&options.root)
-        .map_err(|e| Diagnostic::global(format!("cannot watch {}: {e}", options.root.display())))?;
     let desk = Arc::new(std::sync::Mutex::new(String::new()));
-    update_desk(&desk, state.as_ref());
+    update_desk(&desk, engine.as_ref());
     let http_thread = spawn_http(
         Arc::clone(&server),
         HttpContext {
@@ -100,59 +122,40 @@ pub fn serve(
     );
     report.line(&format!("serving {base_url}/ — press Ctrl-C to stop"));
 
-    let mut search_stale = std::collections::BTreeSet::new();
-    let mut search: Option<std::thread::JoinHandle<Result<usize, Diagnostics>>> = None;
+    let mut search_stale: BTreeSet<Lang> = BTreeSet::new();
+    let mut search: Option<SearchJob> = None;
     while !stop.load(Ordering::SeqCst) {
         let Some(mut batch) = watcher.next_batch(Duration::from_millis(200)) else {
-            // The search index follows the content, but only once the editor pauses: it
-            // reads every page, and a preview must not wait for it.
-            let running = search.as_ref().is_some_and(|h| !h.is_finished());
-            if !running {
-                if let Some(Err(diags)) = search.take().and_then(|h| h.join().ok()) {
-                    report.line(diags.to_string().trim_end());
-                }
-                if !search_stale.is_empty() {
-                    let langs = std::mem::take(&mut search_stale);
-                    search = state.as_ref().and_then(|s| s.refresh_search(langs));
-                }
-            }
+            idle(&mut engine, &mut search, &mut search_stale, report);
             continue;
         };
         let started = Instant::now();
-        let mut result = rebuild(&mut state, &build_options, &batch);
+        let mut result = rebuild(&mut engine, &build_options, &locales, &batch);
         // A file caught half-written fails to parse; if more events follow at once, that was
         // a save in progress: take them in and try again before reporting anything.
         while result.is_err() {
             match watcher.next_batch(SAVE_IN_PROGRESS) {
                 Some(more) => {
                     batch.extend(more);
-                    result = rebuild(&mut state, &build_options, &batch);
+                    result = rebuild(&mut engine, &build_options, &locales, &batch);
                 }
                 None => break,
             }
         }
-        let names = describe(&options.root, &batch);
+        let names = describe(&root, &batch);
         let elapsed = started.elapsed();
         match result {
-            Ok(rebuild) => {
+            Ok(applied) => {
                 events.set_error(None);
-                announce(&events, &rebuild);
-                if !rebuild.deferred.is_empty() {
-                    if let Some(Err(diags)) = state
-                        .as_mut()
-                        .map(|s| s.refresh_deferred(&rebuild.deferred))
-                    {
-                        report.line(diags.to_string().trim_end());
-                    }
-                }
-                search_stale.extend(rebuild.search_stale.iter().copied());
+                announce(&events, &applied);
+                search_stale.extend(applied.search_stale.iter().copied());
                 // After the browser was told: the desk reads every translation group.
-                update_desk(&desk, state.as_ref());
+                update_desk(&desk, engine.as_ref());
                 report.line(&format!(
                     "{names}: {} re-rendered ({} checked), {} files changed in {} ms",
-                    rebuild.rendered,
-                    rebuild.checked,
-                    rebuild.changed.len(),
+                    applied.write.rendered,
+                    applied.write.checked,
+                    applied.write.changed.len(),
                     elapsed.as_millis()
                 ));
             }
@@ -170,8 +173,11 @@ pub fn serve(
             }
         }
     }
-    if let Some(handle) = search {
-        let _ = handle.join();
+    if let (Some(job), Some(e)) = (search.take(), engine.as_mut()) {
+        let _ = e.finish_search(job);
+    }
+    if let Some(e) = &engine {
+        let _ = e.save_manifest();
     }
     server.unblock();
     let _ = http_thread.join();
@@ -179,23 +185,55 @@ pub fn serve(
     Ok(())
 }
 
+/// While the editor pauses: the search index follows the content (it reads every page, and
+/// a preview must not wait for it), and the manifest of the serve folder is saved for the
+/// next start.
+fn idle(
+    engine: &mut Option<Engine>,
+    search: &mut Option<SearchJob>,
+    stale: &mut BTreeSet<Lang>,
+    report: &dyn Reporter,
+) {
+    let Some(engine) = engine.as_mut() else {
+        return;
+    };
+    if search.as_ref().is_some_and(|job| !job.is_finished()) {
+        return;
+    }
+    if let Some(job) = search.take() {
+        if let Err(diags) = engine.finish_search(job) {
+            report.line(diags.to_string().trim_end());
+        }
+        let _ = engine.save_manifest();
+    }
+    if !stale.is_empty() {
+        let langs: Vec<Lang> = std::mem::take(stale).into_iter().collect();
+        *search = engine.start_search(langs);
+    }
+}
+
 /// How long to wait for the rest of a save before reporting a file that does not parse.
 const SAVE_IN_PROGRESS: Duration = Duration::from_millis(60);
 
-/// Applies a batch to the current state, or builds from scratch when the last full build
-/// failed.
+/// Applies a batch to the engine, or starts it again when the last start failed.
 fn rebuild(
-    state: &mut Option<State>,
+    engine: &mut Option<Engine>,
     build_options: &BuildOptions,
+    locales: &Arc<Locales>,
     batch: &[PathBuf],
-) -> Result<Rebuild, Diagnostics> {
-    match state.as_mut() {
-        Some(s) => s.apply(batch),
-        None => State::new(build_options.clone()).map(|s| {
-            *state = Some(s);
-            Rebuild {
-                changed: vec!["*".to_string()],
-                ..Rebuild::default()
+) -> Result<Applied, Diagnostics> {
+    match engine.as_mut() {
+        Some(e) => e.apply(batch),
+        None => start_engine(build_options, locales).map(|e| {
+            let languages = e.site.config.languages.iter().copied().collect();
+            *engine = Some(e);
+            Applied {
+                write: crate::engine::WriteReport {
+                    changed: vec!["*".to_string()],
+                    ..Default::default()
+                },
+                css_only: false,
+                search_stale: languages,
             }
         }),
     }
@@ -221,27 +259,32 @@ fn url_of(file: &str) -> String {
     }
 }
 
-fn announce(events: &Broadcaster, rebuild: &Rebuild) {
-    if rebuild.css_only {
+fn announce(events: &Broadcaster, applied: &Applied) {
+    if applied.css_only {
         events.send("css", "{}");
         return;
     }
-    if rebuild.changed.is_empty() && !rebuild.static_changed {
+    let changed = &applied.write.changed;
+    if changed.is_empty() {
         events.send("ok", "{}");
         return;
     }
-    let paths: Vec<String> = if rebuild.static_changed || rebuild.changed.iter().any(|c| c == "*") {
+    // A changed static file (an image, a script) can be on any page.
+    let everything = changed
+        .iter()
+        .any(|c| c == "*" || !(c.ends_with(".html") || c.ends_with(".xml")));
+    let paths: Vec<String> = if everything {
         vec!["*".to_string()]
     } else {
-        rebuild.changed.iter().map(|f| url_of(f)).collect()
+        changed.iter().map(|f| url_of(f)).collect()
     };
     events.send("reload", &serde_json::json!({ "paths": paths }).to_string());
 }
 
 /// Refreshes the translation desk page from the last good site.
-fn update_desk(desk: &std::sync::Mutex<String>, state: Option<&State>) {
-    let html = match state {
-        Some(s) => crate::check::desk::desk_html(&crate::check::desk::translation_desk(&s.site)),
+fn update_desk(desk: &std::sync::Mutex<String>, engine: Option<&Engine>) {
+    let html = match engine {
+        Some(e) => crate::check::desk::desk_html(&crate::check::desk::translation_desk(&e.site)),
         None => crate::check::desk::desk_html(&Default::default()),
     };
     if let Ok(mut d) = desk.lock() {

@@ -10,19 +10,21 @@ use std::time::{Duration, Instant};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::content::is_ignored_name;
+use crate::engine::SOURCE_ROOTS;
 
 /// A batch ends after this long without events…
 const QUIET: Duration = Duration::from_millis(12);
 /// …or this long after it began, so a never-ending stream of events still rebuilds.
 const MAX_BATCH: Duration = Duration::from_millis(400);
 
-/// Folders watched recursively (when they exist), and `site.yaml` at the root.
-pub const WATCHED: &[&str] = &["content", "themes", "templates", "static", "taxonomies"];
-
 pub struct SourceWatcher {
-    _watcher: RecommendedWatcher,
+    watcher: RecommendedWatcher,
     events: Receiver<notify::Result<notify::Event>>,
+    /// Canonical: notify reports paths under the path it was given, and every path is
+    /// compared with this one.
     root: PathBuf,
+    /// Source folders watched now; one created, removed or renamed later is watched again.
+    watched: BTreeSet<String>,
 }
 
 fn relevant(root: &Path, path: &Path) -> bool {
@@ -38,55 +40,79 @@ fn relevant(root: &Path, path: &Path) -> bool {
     if first == crate::config::CONFIG_FILE {
         return true;
     }
-    WATCHED.contains(&first.as_str())
+    SOURCE_ROOTS.contains(&first.as_str())
         && !rel
             .components()
             .any(|c| is_ignored_name(&c.as_os_str().to_string_lossy()))
 }
 
 impl SourceWatcher {
+    /// Watches the site root (for `site.yaml` and source folders that appear later) and
+    /// every source folder in it. `root` must be canonical.
     pub fn new(root: &Path) -> notify::Result<SourceWatcher> {
         let (tx, events) = channel();
         let mut watcher = notify::recommended_watcher(move |event| {
             let _ = tx.send(event);
         })?;
         watcher.watch(root, RecursiveMode::NonRecursive)?;
-        for dir in WATCHED {
-            let path = root.join(dir);
-            if path.is_dir() {
-                watcher.watch(&path, RecursiveMode::Recursive)?;
-            }
-        }
-        Ok(SourceWatcher {
-            _watcher: watcher,
+        let mut this = SourceWatcher {
+            watcher,
             events,
             root: root.to_path_buf(),
-        })
+            watched: BTreeSet::new(),
+        };
+        this.rewatch();
+        Ok(this)
     }
 
-    fn paths_of(&self, event: notify::Result<notify::Event>, into: &mut BTreeSet<PathBuf>) {
+    /// Brings the recursive watches in line with the source folders that exist now.
+    fn rewatch(&mut self) {
+        for dir in SOURCE_ROOTS {
+            let path = self.root.join(dir);
+            let exists = path.is_dir();
+            let was = self.watched.contains(*dir);
+            if was {
+                // A folder replaced by another of the same name needs a new watch.
+                let _ = self.watcher.unwatch(&path);
+                self.watched.remove(*dir);
+            }
+            if exists && self.watcher.watch(&path, RecursiveMode::Recursive).is_ok() {
+                self.watched.insert((*dir).to_string());
+            }
+        }
+    }
+
+    /// The paths of an event that concern the sources; whether it created, removed or
+    /// renamed a source folder itself.
+    fn paths_of(&self, event: notify::Result<notify::Event>, into: &mut BTreeSet<PathBuf>) -> bool {
         let Ok(event) = event else {
-            return;
+            return false;
         };
         if matches!(event.kind, EventKind::Access(_)) {
-            return;
+            return false;
         }
+        let mut top_level = false;
         for path in event.paths {
+            if path.parent() == Some(self.root.as_path()) {
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+                top_level |= name.is_some_and(|n| SOURCE_ROOTS.contains(&n.as_str()));
+            }
             if relevant(&self.root, &path) {
                 into.insert(path);
             }
         }
+        top_level
     }
 
     /// Waits up to `timeout` for a change; then gathers the rest of the burst. `None` when
     /// nothing relevant changed in time.
-    pub fn next_batch(&self, timeout: Duration) -> Option<Vec<PathBuf>> {
+    pub fn next_batch(&mut self, timeout: Duration) -> Option<Vec<PathBuf>> {
         let mut batch = BTreeSet::new();
         let first = match self.events.recv_timeout(timeout) {
             Ok(event) => event,
             Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return None,
         };
-        self.paths_of(first, &mut batch);
+        let mut top_level = self.paths_of(first, &mut batch);
         let started = Instant::now();
         loop {
             let left = MAX_BATCH.saturating_sub(started.elapsed());
@@ -94,9 +120,12 @@ impl SourceWatcher {
                 break;
             }
             match self.events.recv_timeout(QUIET.min(left)) {
-                Ok(event) => self.paths_of(event, &mut batch),
+                Ok(event) => top_level |= self.paths_of(event, &mut batch),
                 Err(_) => break,
             }
+        }
+        if top_level {
+            self.rewatch();
         }
         (!batch.is_empty()).then(|| batch.into_iter().collect())
     }

@@ -303,7 +303,10 @@ impl Run {
     /// diagnostic, then a count line that starts with the number of errors — and returns
     /// the error lines.
     pub fn site_errors(&self) -> Vec<String> {
-        self.assert_code(1);
+        // 1 for site errors, 2 for a refused request (a usage error); same report shape.
+        if self.code != Some(2) {
+            self.assert_code(1);
+        }
         let lines: Vec<&str> = self
             .stderr
             .lines()

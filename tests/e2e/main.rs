@@ -21,4 +21,5 @@ mod cli;
 mod content;
 mod errors;
 mod languages;
+mod safety;
 mod structure;

@@ -269,15 +269,18 @@ fn build_is_deterministic() {
 }
 
 #[test]
-fn rebuild_replaces_the_whole_output_folder() {
+fn rebuild_removes_what_the_site_no_longer_has_and_keeps_the_users_files() {
     let site = SiteTest::new("basic");
     site.build_ok(&[]);
     site.assert_exists("kk/news/tek-qazaqsha/index.html");
-    fs::write(site.public().join("stale.txt"), "left over").unwrap();
+    fs::write(site.public().join("CNAME"), "portal.example.kz").unwrap();
     site.remove("content/kk/news/tek-qazaqsha.md");
     site.build_ok(&[]);
     site.assert_missing("kk/news/tek-qazaqsha/index.html");
-    site.assert_missing("stale.txt");
+    assert_eq!(
+        fs::read_to_string(site.public().join("CNAME")).unwrap(),
+        "portal.example.kz"
+    );
     site.assert_exists("kk/news/festival/index.html");
     assert_eq!(site.stray_staging_dirs(), Vec::<String>::new());
 }

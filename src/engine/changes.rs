@@ -1,0 +1,386 @@
+//! Applying a batch of changed source files to a loaded site (`serve`). The batch is turned
+//! into a write plan by the same keys a build uses:
+//! - set-up files (site.yaml, vocabularies, templates, UI strings, data) load the
+//!   configuration and renderer again; a renderer with the same key changes nothing;
+//! - content files are loaded again; when the set of files is the same and every changed
+//!   document keeps its front matter and summary (the only parts of a document other pages
+//!   show, see `render::fingerprint::site_key`), the documents are replaced in place and
+//!   only their own pages and the feeds are looked at; anything else assembles the site
+//!   again and looks at every output by its quick key;
+//! - static files are copied again.
+//!
+//! A batch that fails leaves the site and the output as they were and is tried again with
+//! the next one.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use super::{config_key, Engine, Plan, WriteReport};
+use crate::config::Config;
+use crate::content::{load_file, load_known, Document, Stamped};
+use crate::diag::Diagnostics;
+use crate::lang::Lang;
+use crate::progress::Silent;
+use crate::render::Renderer;
+use crate::site::{assemble_site, OutputKind, PageId, Site};
+
+/// What `apply` did, for the terminal line and the browser's reload event.
+#[derive(Debug, Default, Clone)]
+pub struct Applied {
+    pub write: WriteReport,
+    /// Only stylesheets changed: the browser can swap them without reloading.
+    pub css_only: bool,
+    /// Languages whose search index no longer matches the content.
+    pub search_stale: BTreeSet<Lang>,
+}
+
+/// How a changed path relates to the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// site.yaml, a vocabulary, a template, UI strings, data: the renderer's inputs.
+    SetUp,
+    Static,
+    Content,
+}
+
+/// Top-level folders (and `site.yaml`) whose files are sources; `serve` watches them.
+pub const SOURCE_ROOTS: &[&str] = &[
+    "content",
+    "themes",
+    "templates",
+    "static",
+    "taxonomies",
+    "i18n",
+    "data",
+];
+
+fn classify(root: &Path, theme: &str, path: &Path) -> Option<Kind> {
+    let rel = path.strip_prefix(root).ok()?;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    match parts.first()?.as_str() {
+        crate::config::CONFIG_FILE if parts.len() == 1 => Some(Kind::SetUp),
+        "content" => Some(Kind::Content),
+        "static" => Some(Kind::Static),
+        "themes" => match (parts.get(1), parts.get(2)) {
+            (Some(name), Some(part)) if name == theme && part == "static" => Some(Kind::Static),
+            (Some(name), _) if name == theme => Some(Kind::SetUp),
+            // Another theme, or the themes folder itself (a theme renamed): set-up.
+            (None, _) => Some(Kind::SetUp),
+            _ => None,
+        },
+        "templates" | "taxonomies" | "i18n" | "data" => Some(Kind::SetUp),
+        _ => None,
+    }
+}
+
+/// The documents after a batch: the same files with some replaced in place, or a new list.
+enum Docs {
+    Same,
+    /// (index into `Engine::docs`, new document) for files that are still the same files.
+    InPlace(Vec<(usize, Stamped)>),
+    Reloaded(Vec<Stamped>),
+}
+
+impl Engine {
+    /// Applies a batch of changed paths (absolute, under the site root). On error nothing
+    /// changes and the paths are kept to be applied with the next batch.
+    pub fn apply(&mut self, batch: &[PathBuf]) -> Result<Applied, Diagnostics> {
+        self.pending.extend(batch.iter().cloned());
+        let paths: Vec<PathBuf> = self.pending.iter().cloned().collect();
+        let applied = self.apply_paths(&paths)?;
+        self.pending.clear();
+        Ok(applied)
+    }
+
+    fn apply_paths(&mut self, paths: &[PathBuf]) -> Result<Applied, Diagnostics> {
+        let root = self.options.root.clone();
+        let theme = self.site.config.theme.clone();
+        let kinds: Vec<(Kind, &PathBuf)> = paths
+            .iter()
+            .filter_map(|p| Some((classify(&root, &theme, p)?, p)))
+            .collect();
+        let has = |k: Kind| kinds.iter().any(|(kind, _)| *kind == k);
+        let content: Vec<&PathBuf> = kinds
+            .iter()
+            .filter(|(k, _)| *k == Kind::Content)
+            .map(|(_, p)| *p)
+            .collect();
+        let statics: Vec<&PathBuf> = kinds
+            .iter()
+            .filter(|(k, _)| *k == Kind::Static)
+            .map(|(_, p)| *p)
+            .collect();
+
+        let (config, renderer) = if has(Kind::SetUp) {
+            let config = crate::build::load_site_config(&root, self.options.base_url.as_deref())?;
+            let renderer = Renderer::new(&root, &config, std::sync::Arc::clone(&self.locales))?;
+            (Some(config), Some(renderer))
+        } else {
+            (None, None)
+        };
+        let config_changed = config
+            .as_ref()
+            .is_some_and(|c| config_key(c) != self.config_key);
+        let renderer = renderer.filter(|r| r.key() != self.renderer.key());
+        let docs = if config_changed {
+            // The configuration decides how documents are read (languages, taxonomies).
+            let config = config.as_ref().unwrap_or(&self.site.config);
+            Docs::Reloaded(load_known(&root, config, |_, _| None)?)
+        } else {
+            self.reload_documents(&content)?
+        };
+        let search_stale = self.stale_languages(&docs, config_changed);
+        let next = self.next_site(config, config_changed, &docs)?;
+        // With the same site structure and renderer, only the edited pages' quick keys can
+        // change (see `render::fingerprint::quick_key`), and the feeds have none.
+        let plan_outputs = match (&next, &renderer) {
+            (Next::Patched(ids), None) => Some(self.outputs_of_pages(ids)),
+            (Next::Unchanged, None) => Some(Vec::new()),
+            _ => None,
+        };
+        let plan = Plan {
+            outputs: plan_outputs,
+            statics: !statics.is_empty() || config_changed,
+            search: Vec::new(),
+        };
+        let css_only = !statics.is_empty()
+            && statics
+                .iter()
+                .all(|p| p.extension().is_some_and(|x| x == "css"));
+        self.write_next(next, renderer, docs, plan)
+            .map(|write| Applied {
+                css_only: css_only && write.changed.iter().all(|f| f.ends_with(".css")),
+                write,
+                search_stale,
+            })
+    }
+
+    /// Loads the changed content files again: in place when each is a Markdown file the
+    /// site already had and still has; otherwise the content folders are walked again (an
+    /// added, removed or renamed file or folder), reusing every document whose file did
+    /// not change.
+    fn reload_documents(&self, paths: &[&PathBuf]) -> Result<Docs, Diagnostics> {
+        if paths.is_empty() {
+            return Ok(Docs::Same);
+        }
+        let root = &self.options.root;
+        let config = &self.site.config;
+        let mut in_place = Vec::new();
+        let mut diags = Diagnostics::new();
+        let mut rescan = false;
+        for path in paths {
+            let source = crate::content::site_relative(root, path);
+            let index = self.docs.iter().position(|(d, _)| d.source == source);
+            match (index, path.is_file()) {
+                (Some(i), true) => match load_file(root, path, config) {
+                    Some(Ok(doc)) => {
+                        let stamp = std::fs::metadata(path)
+                            .ok()
+                            .map(|m| crate::content::cache::Stamp::of(&m));
+                        in_place.push((i, (doc, stamp)));
+                    }
+                    Some(Err(d)) => diags.extend(d),
+                    None => rescan = true,
+                },
+                // Not a page now nor before: an ignored file, or not Markdown.
+                (None, true) if load_file(root, path, config).is_none() => {}
+                _ => rescan = true,
+            }
+        }
+        if diags.has_errors() {
+            diags.sort();
+            return Err(diags);
+        }
+        if !rescan {
+            return Ok(Docs::InPlace(in_place));
+        }
+        let changed: BTreeSet<String> = paths
+            .iter()
+            .map(|p| crate::content::site_relative(root, p))
+            .collect();
+        let by_source: std::collections::HashMap<&str, &Stamped> =
+            self.docs.iter().map(|s| (s.0.source.as_str(), s)).collect();
+        load_known(root, config, |source, stamp| {
+            if changed.contains(source) {
+                return None;
+            }
+            let (doc, was) = by_source.get(source)?;
+            (*was == Some(stamp)).then(|| doc.clone())
+        })
+        .map(Docs::Reloaded)
+    }
+
+    /// The languages whose search index a change makes stale.
+    fn stale_languages(&self, docs: &Docs, config_changed: bool) -> BTreeSet<Lang> {
+        match docs {
+            _ if config_changed => self.site.config.languages.iter().copied().collect(),
+            Docs::Same => BTreeSet::new(),
+            Docs::InPlace(list) => list.iter().map(|(_, (d, _))| d.lang).collect(),
+            Docs::Reloaded(_) => self.site.config.languages.iter().copied().collect(),
+        }
+    }
+}
+
+/// The site after a batch.
+enum Next {
+    Unchanged,
+    /// Pages whose documents were replaced in place (same front matter and summary).
+    Patched(Vec<PageId>),
+    Assembled(Box<Site>),
+}
+
+/// Whether replacing `old` by `new` leaves everything but the document's own page and the
+/// feeds as it was: the same front matter and summary, and not a section's own text.
+fn shows_the_same(old: &Document, new: &Document) -> bool {
+    !old.is_index && old.meta_hash == new.meta_hash && old.summary == new.summary
+}
+
+impl Engine {
+    fn next_site(
+        &self,
+        config: Option<Config>,
+        config_changed: bool,
+        docs: &Docs,
+    ) -> Result<Next, Diagnostics> {
+        let in_place_ok = !config_changed
+            && match docs {
+                Docs::Same => true,
+                Docs::InPlace(list) => list
+                    .iter()
+                    .all(|(i, (new, _))| shows_the_same(&self.docs[*i].0, new)),
+                Docs::Reloaded(_) => false,
+            };
+        if in_place_ok {
+            let ids = match docs {
+                Docs::InPlace(list) => list
+                    .iter()
+                    .filter_map(|(i, _)| {
+                        let source = &self.docs[*i].0.source;
+                        self.site
+                            .pages
+                            .iter()
+                            .position(|p| p.doc.source == *source)
+                            .map(PageId)
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            return Ok(if ids.is_empty() && matches!(docs, Docs::Same) {
+                Next::Unchanged
+            } else {
+                Next::Patched(ids)
+            });
+        }
+        let config = config.unwrap_or_else(|| self.site.config.clone());
+        let all: Vec<Document> = match docs {
+            Docs::Reloaded(list) => list.iter().map(|(d, _)| d.clone()).collect(),
+            Docs::InPlace(list) => {
+                let mut all: Vec<Document> = self.docs.iter().map(|(d, _)| d.clone()).collect();
+                for (i, (doc, _)) in list {
+                    all[*i] = doc.clone();
+                }
+                all
+            }
+            Docs::Same => self.docs.iter().map(|(d, _)| d.clone()).collect(),
+        };
+        let site = assemble_site(config, all, &self.locales, self.options.drafts)?;
+        Ok(Next::Assembled(Box::new(site)))
+    }
+
+    /// The outputs a document edit that shows the same elsewhere can change: its own pages
+    /// and the feeds (which carry bodies).
+    fn outputs_of_pages(&self, ids: &[PageId]) -> Vec<usize> {
+        let ids: BTreeSet<usize> = ids.iter().map(|id| id.0).collect();
+        self.site
+            .outputs
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| match &o.kind {
+                OutputKind::Page(id) => ids.contains(&id.0),
+                OutputKind::Feed { .. } => !ids.is_empty(),
+                _ => false,
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Installs the next site, renderer and documents, writes the plan, and puts everything
+    /// back when the write fails.
+    fn write_next(
+        &mut self,
+        next: Next,
+        renderer: Option<Renderer>,
+        docs: Docs,
+        plan: Plan,
+    ) -> Result<WriteReport, Diagnostics> {
+        let mut undo = Undo {
+            renderer: renderer.map(|r| std::mem::replace(&mut self.renderer, r)),
+            site: None,
+            docs: None,
+            replaced: Vec::new(),
+            config_key: self.config_key,
+        };
+        if let Next::Assembled(mut site) = next {
+            crate::build::drop_search_without_template(&mut site, &self.renderer);
+            undo.site = Some(std::mem::replace(&mut self.site, *site));
+        }
+        self.config_key = config_key(&self.site.config);
+        match docs {
+            Docs::Same => {}
+            Docs::InPlace(list) => {
+                for (i, stamped) in list {
+                    if undo.site.is_none() {
+                        set_page_doc(&mut self.site, &stamped.0);
+                    }
+                    undo.replaced
+                        .push((i, std::mem::replace(&mut self.docs[i], stamped)));
+                }
+            }
+            Docs::Reloaded(list) => undo.docs = Some(std::mem::replace(&mut self.docs, list)),
+        }
+        let result = self.write(plan, &Silent);
+        if result.is_err() {
+            self.undo(undo);
+        }
+        result
+    }
+
+    fn undo(&mut self, undo: Undo) {
+        self.config_key = undo.config_key;
+        if let Some(r) = undo.renderer {
+            self.renderer = r;
+        }
+        let patched_in_place = undo.site.is_none();
+        if let Some(site) = undo.site {
+            self.site = site;
+        }
+        if let Some(docs) = undo.docs {
+            self.docs = docs;
+        }
+        for (i, stamped) in undo.replaced {
+            if patched_in_place {
+                set_page_doc(&mut self.site, &stamped.0);
+            }
+            self.docs[i] = stamped;
+        }
+    }
+}
+
+/// What `write_next` replaced, to put back when the write fails.
+struct Undo {
+    renderer: Option<Renderer>,
+    site: Option<Site>,
+    docs: Option<Vec<Stamped>>,
+    replaced: Vec<(usize, Stamped)>,
+    config_key: u64,
+}
+
+/// Replaces the document of the page made from `doc`'s file (a draft is no page).
+fn set_page_doc(site: &mut Site, doc: &Document) {
+    if let Some(page) = site.pages.iter_mut().find(|p| p.doc.source == doc.source) {
+        page.doc = doc.clone();
+    }
+}

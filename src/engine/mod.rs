@@ -1,0 +1,567 @@
+//! The incremental engine that `build`, `serve` and `check` share.
+//!
+//! - `load` is the one start-up: configuration, documents (through the documents cache),
+//!   the assembled site and the renderer, and the search-template check.
+//! - `Engine` keeps a loaded site and the manifest of its output folder. `write` renders the
+//!   outputs a plan names, keeps the ones whose quick key or fingerprint did not change,
+//!   writes through a staging folder and commits; `apply` (in `changes`) turns a batch of
+//!   changed source files into such a plan. A build is `open` + `write_all`; `serve` is
+//!   `open` + `write_all` and then `apply` for every batch the watcher reports.
+//!
+//! There is no list of "fields that matter": a change is judged by the same keys the build
+//! cache uses (front matter and summary hashes, the renderer's key, quick keys and
+//! fingerprints), so any new front-matter field is covered as soon as it is parsed.
+
+mod changes;
+pub mod write;
+
+pub use changes::{Applied, SOURCE_ROOTS};
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::build::{load_site_config, BuildOptions};
+use crate::config::Config;
+use crate::content::{load_stamped, Document, Stamped};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::lang::{Lang, Locales};
+use crate::output::cache::{BuildCache, Entry, FileStamp, Saved};
+use crate::output::{copy_static, CommitError, Staging};
+use crate::progress::Progress;
+use crate::render::Renderer;
+use crate::site::{assemble_site, Site};
+
+/// What the start-up loads: everything up to rendering.
+pub struct Loaded {
+    pub site: Site,
+    pub renderer: Renderer,
+    /// Every content document (drafts too), in load order, with its file's stamp; empty
+    /// unless asked for.
+    pub docs: Vec<Stamped>,
+}
+
+/// The start-up that `build`, `serve` and `check` share: the configuration (with the
+/// `--base-url` override), the documents (through the documents cache when given), the
+/// assembled site and the renderer — content and templates in parallel, reporting the
+/// errors of both — and a site without search when the theme has no search page.
+pub fn load(
+    root: &Path,
+    config: Config,
+    drafts: bool,
+    locales: &Arc<Locales>,
+    documents_cache: Option<&Path>,
+    keep_docs: bool,
+    progress: &dyn Progress,
+) -> Result<Loaded, Diagnostics> {
+    let (site, renderer) = rayon::join(
+        || {
+            let stamped = load_stamped(root, &config, documents_cache)?;
+            progress.stage("assembling", 0);
+            let (docs, kept): (Vec<Document>, Vec<Stamped>) = if keep_docs {
+                (stamped.iter().map(|(d, _)| d.clone()).collect(), stamped)
+            } else {
+                // Without a copy to keep, the documents move into the site.
+                (stamped.into_iter().map(|(d, _)| d).collect(), Vec::new())
+            };
+            assemble_site(config.clone(), docs, locales, drafts).map(|s| (s, kept))
+        },
+        || Renderer::new(root, &config, Arc::clone(locales)),
+    );
+    match (site, renderer) {
+        (Ok((mut site, docs)), Ok(renderer)) => {
+            crate::build::drop_search_without_template(&mut site, &renderer);
+            Ok(Loaded {
+                site,
+                renderer,
+                docs,
+            })
+        }
+        (s, r) => {
+            let mut diags = Diagnostics::new();
+            diags.extend(s.err().unwrap_or_default());
+            diags.extend(r.err().unwrap_or_default());
+            diags.sort();
+            Err(diags)
+        }
+    }
+}
+
+/// A loaded site and what its output folder holds.
+pub struct Engine {
+    options: BuildOptions,
+    /// The output folder, absolute.
+    target: PathBuf,
+    locales: Arc<Locales>,
+    pub site: Site,
+    renderer: Renderer,
+    /// A hash of the configuration the site was assembled with.
+    config_key: u64,
+    /// Every content document, in load order, with its stamp (for `apply`); empty for a
+    /// one-off build.
+    docs: Vec<Stamped>,
+    /// The manifest and keys of every file in the output that qostil wrote.
+    manifest: BuildCache,
+    /// The static files of the output, and each language's search index files.
+    statics: Vec<String>,
+    search: BTreeMap<Lang, Vec<String>>,
+    /// Whether the output folder is qostil's own (serve's, under `.qostil/`): its manifest
+    /// is saved when `save_manifest` is called instead of on every write.
+    private_output: bool,
+    /// Source files whose change has not been applied yet (the last attempt failed).
+    pending: BTreeSet<PathBuf>,
+}
+
+/// What one `write` did.
+#[derive(Debug, Default, Clone)]
+pub struct WriteReport {
+    /// Output files whose bytes changed or that were removed (`kk/news/x/index.html`).
+    pub changed: Vec<String>,
+    /// Outputs looked at (quick key or fingerprint) and re-rendered.
+    pub checked: usize,
+    pub rendered: usize,
+    /// Files in the output.
+    pub files: usize,
+}
+
+/// Which parts of the output a write makes again.
+#[derive(Debug, Clone)]
+struct Plan {
+    /// Outputs (indexes into `site.outputs`) to look at; `None`: all of them.
+    outputs: Option<Vec<usize>>,
+    statics: bool,
+    /// Languages whose search index is made again.
+    search: Vec<Lang>,
+}
+
+/// A usage error (exit 2): the command asks for something qostil refuses to do.
+pub fn usage_error(message: String) -> Diagnostics {
+    Diagnostic::global(message).with_code("usage").into()
+}
+
+fn config_key(config: &Config) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(format!("{config:?}").as_bytes())
+}
+
+impl Engine {
+    /// Loads the site for a build into `options.output` (default `public/`): checks that the
+    /// output folder is one qostil may write, then runs the start-up. `keep_docs` keeps the
+    /// documents for `apply`; `private_output` marks an output under `.qostil/`.
+    pub fn open(
+        options: &BuildOptions,
+        locales: &Arc<Locales>,
+        keep_docs: bool,
+        private_output: bool,
+        progress: &dyn Progress,
+    ) -> Result<Engine, Diagnostics> {
+        progress.stage("loading", 0);
+        let root = std::fs::canonicalize(&options.root).map_err(|e| {
+            usage_error(format!(
+                "--root {}: cannot open the site folder: {e}",
+                options.root.display()
+            ))
+        })?;
+        let target = match &options.output {
+            Some(out) => std::path::absolute(out).unwrap_or_else(|_| out.clone()),
+            None => root.join("public"),
+        };
+        let target = crate::build::normalize_lexically(&target);
+        if !private_output {
+            let shown = options.output.as_deref().unwrap_or(&target);
+            crate::build::check_output_folder(&root, &target, shown)?;
+        }
+        crate::output::cache::remove_stale_temporaries(&root);
+        let config = load_site_config(&root, options.base_url.as_deref())?;
+        let mut manifest = BuildCache::load(&root, &target);
+        if options.clean {
+            manifest.remove(&root, &config.languages).map_err(|e| {
+                Diagnostic::global(format!(
+                    "cannot remove the caches in {}/: {e}",
+                    crate::output::cache::CACHE_DIR
+                ))
+            })?;
+        }
+        if !private_output {
+            refuse_foreign_folder(&root, &target, &manifest)?;
+        }
+        let documents_cache = crate::output::cache::documents_path(&root);
+        let key = config_key(&config);
+        let loaded = load(
+            &root,
+            config,
+            options.drafts,
+            locales,
+            Some(&documents_cache),
+            keep_docs,
+            progress,
+        )?;
+        Ok(Engine {
+            options: BuildOptions {
+                root,
+                output: Some(target.clone()),
+                ..options.clone()
+            },
+            target,
+            locales: Arc::clone(locales),
+            site: loaded.site,
+            renderer: loaded.renderer,
+            config_key: key,
+            docs: loaded.docs,
+            manifest,
+            // The first write is `write_all`, which makes both.
+            statics: Vec::new(),
+            search: BTreeMap::new(),
+            private_output,
+            pending: BTreeSet::new(),
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.options.root
+    }
+
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Static files in the output.
+    pub fn static_count(&self) -> usize {
+        self.statics.len()
+    }
+
+    pub fn renderer(&self) -> &Renderer {
+        &self.renderer
+    }
+
+    /// Writes the whole output: every output, the static files and the search indexes.
+    pub fn write_all(&mut self, progress: &dyn Progress) -> Result<WriteReport, Diagnostics> {
+        let search = if self.renderer.has_template("search.html") {
+            self.site.config.languages.clone()
+        } else {
+            Vec::new()
+        };
+        self.write(
+            Plan {
+                outputs: None,
+                statics: true,
+                search,
+            },
+            progress,
+        )
+    }
+
+    /// Renders and writes what `plan` names through a staging folder, keeps everything else
+    /// of the output as it is, removes the files qostil wrote that the site no longer has,
+    /// and records the new manifest. On any error the output folder is as it was.
+    fn write(&mut self, plan: Plan, progress: &dyn Progress) -> Result<WriteReport, Diagnostics> {
+        let staging = Staging::begin(&self.target).map_err(|e| {
+            Diagnostic::global(format!(
+                "cannot create a staging folder beside {}: {e}",
+                self.target.display()
+            ))
+        })?;
+        let root = self.options.root.clone();
+        progress.stage("static files", 0);
+        let statics = if plan.statics {
+            copy_static(&root, &self.site.config.theme, &staging)?
+        } else {
+            self.statics.clone()
+        };
+        let all: Vec<usize>;
+        let outputs = match &plan.outputs {
+            Some(list) => list.as_slice(),
+            None => {
+                all = (0..self.site.outputs.len()).collect();
+                &all
+            }
+        };
+        let written = write::render_outputs(
+            &self.site,
+            &self.renderer,
+            &staging,
+            &self.manifest,
+            outputs,
+            progress,
+        )?;
+        let mut search = self.search.clone();
+        let mut saved = written.saved;
+        if !plan.search.is_empty() {
+            progress.stage("search index", plan.search.len() as u64);
+            let files = write::write_search_indexes(
+                &self.site,
+                &root,
+                &staging,
+                &self.manifest,
+                &plan.search,
+                progress,
+            )?;
+            for &lang in &plan.search {
+                search.insert(lang, Vec::new());
+            }
+            for file in &files {
+                if let Some(list) = lang_of_search_file(&file.path).and_then(|l| search.get_mut(&l))
+                {
+                    list.push(file.path.clone());
+                }
+            }
+            saved.extend(files);
+        }
+        saved.extend(statics.iter().map(|path| Saved {
+            path: path.clone(),
+            fingerprint: 0,
+            quick: 0,
+            stamp: None,
+        }));
+        progress.stage("writing", 0);
+        self.commit(
+            staging,
+            saved,
+            statics,
+            search,
+            written.rendered,
+            outputs.len(),
+        )
+    }
+
+    /// Starts making the search indexes of `langs` again on a thread of its own, at idle
+    /// priority and on one core, from a copy of the site: `serve` keeps previewing edits
+    /// meanwhile. `finish_search` moves the result in. `None` when the theme has no search.
+    pub fn start_search(&self, langs: Vec<Lang>) -> Option<SearchJob> {
+        if !self.renderer.has_template("search.html") || langs.is_empty() {
+            return None;
+        }
+        let site = self.site.clone();
+        let root = self.options.root.clone();
+        let manifest = self.manifest.clone();
+        let target = self.target.clone();
+        let job_langs = langs.clone();
+        let handle = std::thread::spawn(move || {
+            run_in_background();
+            let work = || -> Result<(Staging, Vec<Saved>), Diagnostics> {
+                let staging = Staging::begin_tagged(&target, "search").map_err(|e| {
+                    Diagnostic::global(format!("cannot stage the search index: {e}"))
+                })?;
+                let files = write::write_search_indexes(
+                    &site,
+                    &root,
+                    &staging,
+                    &manifest,
+                    &job_langs,
+                    &crate::progress::Silent,
+                )?;
+                Ok((staging, files))
+            };
+            match rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .start_handler(|_| run_in_background())
+                .build()
+            {
+                Ok(pool) => pool.install(work),
+                Err(_) => work(),
+            }
+        });
+        Some(SearchJob { handle, langs })
+    }
+
+    /// Moves a finished search index into the output (see `start_search`).
+    pub fn finish_search(&mut self, job: SearchJob) -> Result<WriteReport, Diagnostics> {
+        let (staging, files) = job
+            .handle
+            .join()
+            .map_err(|_| Diagnostic::global("the search index refresh stopped"))??;
+        let mut search = self.search.clone();
+        for &lang in &job.langs {
+            search.insert(lang, Vec::new());
+        }
+        for file in &files {
+            if let Some(list) = lang_of_search_file(&file.path).and_then(|l| search.get_mut(&l)) {
+                list.push(file.path.clone());
+            }
+        }
+        let statics = self.statics.clone();
+        self.commit(staging, files, statics, search, 0, 0)
+    }
+
+    /// Moves a staged write into the output and brings the manifest up to date. Before
+    /// anything moves, a manifest that lists the old and the new files is saved, so that a
+    /// crash at any point leaves a manifest that covers every file qostil wrote.
+    fn commit(
+        &mut self,
+        staging: Staging,
+        saved: Vec<Saved>,
+        statics: Vec<String>,
+        search: BTreeMap<Lang, Vec<String>>,
+        rendered: usize,
+        checked: usize,
+    ) -> Result<WriteReport, Diagnostics> {
+        let output_paths: Vec<String> = self.site.outputs.iter().map(|o| o.file_path()).collect();
+        let expected: BTreeSet<&str> = output_paths
+            .iter()
+            .map(String::as_str)
+            .chain(statics.iter().map(String::as_str))
+            .chain(search.values().flatten().map(String::as_str))
+            .collect();
+        let mut remove: Vec<String> = self
+            .manifest
+            .entries
+            .keys()
+            .filter(|p| !expected.contains(p.as_str()))
+            .cloned()
+            .collect();
+        remove.sort();
+        let mut entries: HashMap<String, Entry> = self.manifest.entries.clone();
+        let staged = staged_files(&staging);
+        if !self.private_output {
+            let mut union: Vec<Saved> = entries
+                .iter()
+                .map(|(path, e)| Saved {
+                    path: path.clone(),
+                    fingerprint: e.fingerprint,
+                    quick: e.quick,
+                    stamp: Some(e.stamp),
+                })
+                .collect();
+            union.extend(saved.iter().map(|s| Saved {
+                stamp: Some(FileStamp::unknown()),
+                ..s.clone()
+            }));
+            BuildCache::save(&self.options.root, &self.target, &union).map_err(|e| {
+                Diagnostic::global(format!(
+                    "cannot record the output in {}/: {e}; nothing was written",
+                    crate::output::cache::CACHE_DIR
+                ))
+            })?;
+        }
+        let owned = |rel: &str| entries.contains_key(rel);
+        staging.commit(&remove, &owned).map_err(|e| match e {
+            CommitError::Foreign(_) => usage_error(format!("{}: {e}", self.target.display())),
+            CommitError::Io(e) => {
+                Diagnostic::global(format!("cannot write {}: {e}", self.target.display())).into()
+            }
+        })?;
+        for path in &remove {
+            entries.remove(path);
+        }
+        for s in saved {
+            let stamp = s
+                .stamp
+                .or_else(|| FileStamp::of(&self.target.join(&s.path)))
+                .unwrap_or_else(FileStamp::unknown);
+            entries.insert(
+                s.path,
+                Entry {
+                    fingerprint: s.fingerprint,
+                    quick: s.quick,
+                    stamp,
+                },
+            );
+        }
+        let files = entries.len();
+        self.manifest = BuildCache {
+            entries,
+            reusable: true,
+            found: true,
+        };
+        if !self.private_output {
+            // The output is complete; a manifest that cannot be saved leaves the one saved
+            // above, which still lists every file, so only the next build's time suffers.
+            let _ = self.save_manifest();
+        }
+        self.statics = statics;
+        self.search = search;
+        let mut changed = staged;
+        changed.extend(remove);
+        changed.sort();
+        Ok(WriteReport {
+            changed,
+            checked,
+            rendered,
+            files,
+        })
+    }
+
+    /// Saves the manifest and keys of the output (`.qostil/build-cache-…`).
+    pub fn save_manifest(&self) -> std::io::Result<()> {
+        let saved: Vec<Saved> = self
+            .manifest
+            .entries
+            .iter()
+            .map(|(path, e)| Saved {
+                path: path.clone(),
+                fingerprint: e.fingerprint,
+                quick: e.quick,
+                stamp: Some(e.stamp),
+            })
+            .collect();
+        BuildCache::save(&self.options.root, &self.target, &saved)
+    }
+}
+
+/// A search index being made on a thread of its own (see `Engine::start_search`).
+pub struct SearchJob {
+    handle: std::thread::JoinHandle<Result<(Staging, Vec<Saved>), Diagnostics>>,
+    langs: Vec<Lang>,
+}
+
+impl SearchJob {
+    pub fn is_finished(&self) -> bool {
+        self.handle.is_finished()
+    }
+}
+
+/// Lowers the calling thread's priority so that it runs only on a core nothing else wants:
+/// the search index is rebuilt while the editor works, and a save must be previewed at once
+/// even on a two-core machine. Best effort: where the scheduler refuses, it runs as before.
+fn run_in_background() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain system calls on the calling thread (pid 0 = this thread on Linux), with a
+    // valid, initialised parameter; they touch no memory of ours beyond reading `param`.
+    unsafe {
+        let param = libc::sched_param { sched_priority: 0 };
+        if libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) != 0 {
+            libc::setpriority(libc::PRIO_PROCESS, 0, 19);
+        }
+    }
+}
+
+/// The files a staging folder holds (what a commit changes), as output paths.
+fn staged_files(staging: &Staging) -> Vec<String> {
+    walkdir::WalkDir::new(staging.dir())
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| crate::content::site_relative(staging.dir(), e.path()))
+        .collect()
+}
+
+/// `kk/search/s/ab.json` → kk; the search page itself (`kk/search/index.html`) is an output.
+fn lang_of_search_file(path: &str) -> Option<Lang> {
+    let (lang, rest) = path.split_once('/')?;
+    let rest = rest.strip_prefix("search/")?;
+    if rest == "index.html" {
+        return None;
+    }
+    lang.parse().ok()
+}
+
+/// An existing output folder with files qostil has no record of writing is refused: a build
+/// would mix its files with the user's (and, before this rule, removed them).
+fn refuse_foreign_folder(
+    root: &Path,
+    target: &Path,
+    manifest: &BuildCache,
+) -> Result<(), Diagnostics> {
+    if !target.is_dir() || manifest.found {
+        return Ok(());
+    }
+    let foreign = crate::output::foreign_files(target, &|_| false, 5);
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    let shown = crate::content::site_relative(root, target);
+    Err(usage_error(format!(
+        "{shown}: the output folder holds files qostil did not write ({}); \
+         remove them, or choose another folder with --output",
+        foreign.join(", ")
+    )))
+}

@@ -1,0 +1,317 @@
+//! Writing outputs through a staging folder: every output rendered or kept from the previous
+//! output (by quick key, else fingerprint), and the search indexes. `build` writes every
+//! output this way and `serve` the ones a change can reach: one writer for both.
+
+use rayon::prelude::*;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::lang::Lang;
+use crate::output::cache::{BuildCache, Saved};
+use crate::output::Staging;
+use crate::progress::Progress;
+use crate::render::Renderer;
+use crate::site::Site;
+use std::path::Path;
+
+/// Writes every language's search index into the output, or keeps the previous build's
+/// when that language's documents did not change; returns the files, keyed for the cache.
+pub fn write_search_indexes(
+    site: &Site,
+    root: &Path,
+    staging: &Staging,
+    cache: &BuildCache,
+    langs: &[Lang],
+    progress: &dyn Progress,
+) -> Result<Vec<Saved>, Diagnostics> {
+    // One language at a time: an index holds its postings while it is built.
+    let mut diags = Diagnostics::new();
+    let mut saved = Vec::new();
+    for &lang in langs {
+        let key = search_input_key(site, lang);
+        match reuse_search_index(cache, staging, lang, key) {
+            Some(files) => saved.extend(files),
+            None => match write_search_index(site, root, staging, cache, lang, key) {
+                Ok(files) => saved.extend(files),
+                Err(d) => diags.extend(d),
+            },
+        }
+        progress.advance(1);
+    }
+    diags.into_result(saved)
+}
+
+/// Builds one language's index, writing each file as soon as the index makes it, with the
+/// terms cache of the last build; returns the files.
+fn write_search_index(
+    site: &Site,
+    root: &Path,
+    staging: &Staging,
+    cache: &BuildCache,
+    lang: Lang,
+    key: u64,
+) -> Result<Vec<Saved>, Diagnostics> {
+    let terms_path = crate::output::cache::terms_path(root, lang);
+    let previous =
+        crate::search::terms::CachedTerms::load(&terms_path, crate::search::terms_key(site, lang));
+    let terms = crate::search::TermsCache {
+        previous: previous.as_ref(),
+        save_to: Some(&terms_path),
+    };
+    let mut out = StagedIndex {
+        staging,
+        cache,
+        key,
+        saved: Vec::new(),
+        diags: Diagnostics::new(),
+    };
+    if let Err(d) = crate::search::write_index(site, root, lang, terms, &mut out) {
+        out.diags.push(d);
+    }
+    out.diags.into_result(out.saved)
+}
+
+/// A language's index files as the build writes them: staged, keyed for the cache (`quick`
+/// is the whole index's key, `fingerprint` a text chunk's own), and text chunks kept from the
+/// previous output when their documents did not change.
+struct StagedIndex<'a> {
+    staging: &'a Staging,
+    cache: &'a BuildCache,
+    key: u64,
+    saved: Vec<Saved>,
+    diags: Diagnostics,
+}
+
+impl crate::search::IndexOutput for StagedIndex<'_> {
+    fn write(&mut self, path: &str, bytes: &[u8], key: u64) -> Result<(), Diagnostic> {
+        // A file made from the whole index is keyed by its bytes: most of them come out the
+        // same after an edit, and a hash is cheaper than reading the old file to compare.
+        let fingerprint = if key == 0 {
+            xxhash_rust::xxh3::xxh3_64(bytes)
+        } else {
+            key
+        };
+        if self.keep(path, fingerprint) {
+            return Ok(());
+        }
+        if let Err(e) = self.staging.write(path, bytes) {
+            self.diags
+                .push(Diagnostic::global(format!("cannot write {path}: {e}")));
+        }
+        self.saved.push(Saved {
+            path: path.to_string(),
+            fingerprint,
+            quick: self.key,
+            stamp: None,
+        });
+        Ok(())
+    }
+
+    fn keep(&mut self, path: &str, key: u64) -> bool {
+        let Some(entry) = self.cache.reusable(path) else {
+            return false;
+        };
+        if entry.fingerprint != key {
+            return false;
+        }
+        let Some(stamp) = self.staging.reuse(path, entry.stamp) else {
+            return false;
+        };
+        self.saved.push(Saved {
+            path: path.to_string(),
+            fingerprint: key,
+            quick: self.key,
+            stamp,
+        });
+        true
+    }
+}
+
+/// A hash of everything a language's search index is made of: qostil's version (the index
+/// format and the stemmers), the site's URLs, and the indexed documents' files in order.
+fn search_input_key(site: &Site, lang: Lang) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    hasher.update(crate::search::kazakh::RULES_JSON.as_bytes());
+    for part in [&site.config.base_url, &site.config.base_path] {
+        hasher.update(part.as_bytes());
+        hasher.update(b"\n");
+    }
+    hasher.update(lang.code().as_bytes());
+    for page in site.pages.iter().filter(|p| p.lang() == lang) {
+        hasher.update(page.url.as_bytes());
+        hasher.update(&page.doc.content_hash.to_le_bytes());
+        hasher.update(&[u8::from(page.doc.meta.draft)]);
+    }
+    hasher.digest()
+}
+
+/// The previous build's index files of `lang`, when they were made from the same inputs
+/// and every one is still as that build left it.
+fn reuse_search_index(
+    cache: &BuildCache,
+    staging: &Staging,
+    lang: Lang,
+    key: u64,
+) -> Option<Vec<Saved>> {
+    let prefix = format!("{lang}/search/");
+    // The search page beside the index is an output of its own, rendered with the others.
+    let page = format!("{prefix}index.html");
+    if !cache.reusable {
+        return None;
+    }
+    let files: Vec<(&String, &crate::output::cache::Entry)> = cache
+        .entries
+        .iter()
+        .filter(|(path, _)| path.starts_with(&prefix) && **path != page)
+        .collect();
+    if files.is_empty() || files.iter().any(|(_, e)| e.quick != key) {
+        return None;
+    }
+    files
+        .into_iter()
+        .map(|(path, e)| {
+            let stamp = staging.reuse(path, e.stamp)?;
+            Some(Saved {
+                path: path.clone(),
+                fingerprint: e.fingerprint,
+                quick: key,
+                stamp,
+            })
+        })
+        .collect()
+}
+
+/// One output's result: its file, keys, and whether it was rendered (or reused).
+struct OutputResult {
+    saved: Saved,
+    rendered: bool,
+}
+
+/// What `render_all` did.
+pub struct Written {
+    pub rendered: usize,
+    /// Every output written or kept, for the manifest and the build cache.
+    pub saved: Vec<Saved>,
+}
+
+/// Renders the given outputs in parallel and writes each to the staging folder as soon as it is
+/// rendered, so no more than one page per thread is held in memory. Outputs whose inputs
+/// did not change (same quick key, else same fingerprint) are reused from the previous build.
+pub fn render_outputs(
+    site: &Site,
+    renderer: &Renderer,
+    staging: &Staging,
+    cache: &BuildCache,
+    outputs: &[usize],
+    progress: &dyn Progress,
+) -> Result<Written, Diagnostics> {
+    progress.stage("folders", 0);
+    let paths: Vec<String> = outputs
+        .iter()
+        .map(|&i| site.outputs[i].file_path())
+        .collect();
+    staging
+        .prepare_folders(paths.iter().map(String::as_str))
+        .map_err(|e| Diagnostic::global(format!("cannot create the output folders: {e}")))?;
+    progress.stage("rendering", outputs.len() as u64);
+    let site_key = crate::render::site_key(site);
+    let results: Vec<Result<OutputResult, Diagnostic>> = outputs
+        .par_iter()
+        .map(|&i| {
+            progress.advance(1);
+            render_one(site, renderer, staging, cache, site_key, &site.outputs[i])
+        })
+        .collect();
+    let mut errors = Vec::new();
+    let mut written = Written {
+        rendered: 0,
+        saved: Vec::with_capacity(results.len()),
+    };
+    for result in results {
+        match result {
+            Ok(r) => {
+                written.rendered += usize::from(r.rendered);
+                written.saved.push(r.saved);
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    let mut diags = Diagnostics(errors);
+    // A template bug fails every page that uses it: report it once per template and message.
+    diags.sort();
+    Diagnostics(dedup_by_template(diags.0)).into_result(written)
+}
+
+/// One output: reused when its quick key or its fingerprint matches the previous build's and
+/// the file is as that build left it; otherwise rendered and written.
+fn render_one(
+    site: &Site,
+    renderer: &Renderer,
+    staging: &Staging,
+    cache: &BuildCache,
+    site_key: u64,
+    output: &crate::site::Output,
+) -> Result<OutputResult, Diagnostic> {
+    let path = output.file_path();
+    let previous = cache.reusable(&path);
+    let quick = renderer.quick_key(site, site_key, output);
+    let reused = |fingerprint: u64, path: String, stamp| OutputResult {
+        saved: Saved {
+            path,
+            fingerprint,
+            quick: quick.unwrap_or(0),
+            stamp,
+        },
+        rendered: false,
+    };
+    if let (Some(q), Some(entry)) = (quick, previous) {
+        if entry.quick == q {
+            if let Some(stamp) = staging.reuse(&path, entry.stamp) {
+                return Ok(reused(entry.fingerprint, path, stamp));
+            }
+        }
+    }
+    let (fingerprint, text) =
+        renderer.render_changed(site, output, previous.map(|e| e.fingerprint))?;
+    let kept = match (&text, previous, fingerprint) {
+        (None, Some(entry), Some(f)) => staging.reuse(&path, entry.stamp).map(|s| (f, s)),
+        _ => None,
+    };
+    if let Some((f, stamp)) = kept {
+        return Ok(reused(f, path, stamp));
+    }
+    let text = match text {
+        Some(text) => text,
+        None => renderer.render_bytes(site, output)?,
+    };
+    staging
+        .write_if_changed(&path, &text)
+        .map_err(|e| Diagnostic::global(format!("cannot write {path}: {e}")))?;
+    // Sitemaps and robots.txt have no fingerprint, only a quick key; every file is in the
+    // manifest all the same.
+    Ok(OutputResult {
+        saved: Saved {
+            path,
+            fingerprint: fingerprint.unwrap_or(0),
+            quick: quick.unwrap_or(0),
+            stamp: None,
+        },
+        rendered: true,
+    })
+}
+
+/// Keeps the first error of each (file, cause) pair: a broken template would otherwise be
+/// reported once per page.
+fn dedup_by_template(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut seen = std::collections::BTreeSet::new();
+    diags
+        .into_iter()
+        .filter(|d| {
+            let cause = d
+                .message
+                .split_once("): ")
+                .map_or(d.message.as_str(), |(_, c)| c);
+            seen.insert((d.file.clone(), cause.to_string()))
+        })
+        .collect()
+}
