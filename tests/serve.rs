@@ -437,3 +437,124 @@ fn ctrl_c_stops_the_server() {
     assert!(status.success(), "{status}");
     assert!(server.drain_lines().iter().any(|l| l == "stopped"));
 }
+
+/// Peak resident memory of a process, in KiB (Linux).
+fn peak_rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+#[test]
+fn a_huge_header_gets_431_unbuffered_and_the_server_goes_on() {
+    let server = Server::start();
+    let peak_before = peak_rss_kib(server.child.id());
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream
+        .set_write_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    // The answer is read while the header is still being sent.
+    let answered = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let mut stream = stream.try_clone().unwrap();
+        let answered = std::sync::Arc::clone(&answered);
+        std::thread::spawn(move || {
+            let mut raw = Vec::new();
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stream.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                raw.extend_from_slice(&buf[..n]);
+                answered.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+            String::from_utf8_lossy(&raw).into_owned()
+        })
+    };
+    let started = Instant::now();
+    write!(stream, "GET /kk/ HTTP/1.1\r\nHost: localhost\r\nX-Big: ").unwrap();
+    let chunk = vec![b'a'; 64 * 1024];
+    let mut sent = 0usize;
+    while sent < 100 * 1024 * 1024 && !answered.load(std::sync::atomic::Ordering::SeqCst) {
+        match stream.write(&chunk) {
+            Ok(n) => sent += n,
+            Err(_) => break,
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "no answer");
+    }
+    let answer = reader.join().unwrap();
+    assert!(
+        answer.starts_with("HTTP/1.1 431 Request Header Fields Too Large\r\n"),
+        "{answer}"
+    );
+    assert!(
+        sent < 20 * 1024 * 1024,
+        "the server took {sent} bytes before answering"
+    );
+    let grown = peak_rss_kib(server.child.id()).saturating_sub(peak_before);
+    assert!(grown < 20 * 1024, "peak memory grew by {grown} KiB");
+    let (status, _, body) = server.get("/kk/");
+    assert_eq!(status, 200);
+    assert!(body.contains("/_qostil/livereload.js"));
+}
+
+#[test]
+fn a_slow_head_is_cut_off() {
+    let server = Server::start();
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let started = Instant::now();
+    write!(stream, "GET /kk/ HTTP/1.1\r\n").unwrap();
+    // Never ends its head: the server answers 408 once the head time is up.
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let answer = String::from_utf8_lossy(&raw);
+    assert!(answer.starts_with("HTTP/1.1 408 "), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert_eq!(server.get("/kk/").0, 200);
+}
+
+#[test]
+fn double_slashes_never_redirect_to_another_host() {
+    let server = Server::start();
+    for path in ["//kk", "//kk/news", "///kk", "/kk//news"] {
+        let (status, head, _) = server.get(path);
+        assert_eq!(status, 301, "{path}");
+        let location = head
+            .lines()
+            .find_map(|l| l.strip_prefix("location: "))
+            .unwrap_or_else(|| panic!("no location for {path}: {head}"));
+        assert!(location.starts_with('/'), "{path} → {location}");
+        assert!(!location.starts_with("//"), "{path} → {location}");
+        assert!(!location.contains("//"), "{path} → {location}");
+    }
+    let (_, head, _) = server.get("//kk");
+    assert!(head.contains("location: /kk/\r\n"), "{head}");
+}
+
+#[test]
+fn absolute_form_requests_are_answered_like_paths() {
+    let server = Server::start();
+    let absolute = |path: &str| format!("http://127.0.0.1:{}{path}", server.port);
+    for path in ["/kk/", "/style.css", "/kk/no-such-page/", "/kk/news"] {
+        let (status, head, body) = server.get(path);
+        let (abs_status, abs_head, abs_body) = server.get(&absolute(path));
+        assert_eq!(abs_status, status, "{path}");
+        assert_eq!(abs_body, body, "{path}");
+        let location = |h: &str| {
+            h.lines()
+                .find(|l| l.starts_with("location:"))
+                .map(str::to_string)
+        };
+        assert_eq!(location(&abs_head), location(&head), "{path}");
+    }
+    assert_eq!(server.request("HEAD", &absolute("/kk/")).0, 200);
+}

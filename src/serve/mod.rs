@@ -67,13 +67,9 @@ pub fn serve(
         ))
     })?;
     let address = SocketAddr::new(options.bind, options.port);
-    let server = tiny_http::Server::http(address)
+    let listener = std::net::TcpListener::bind(address)
         .map_err(|e| Diagnostic::global(format!("cannot listen on {address}: {e}")))?;
-    let server = Arc::new(server);
-    let port = server
-        .server_addr()
-        .to_ip()
-        .map_or(options.port, |a| a.port());
+    let port = listener.local_addr().map_or(options.port, |a| a.port());
     let base_url = format!("http://{}", SocketAddr::new(options.bind, port));
     if !options.bind.is_loopback() {
         report.line(&format!(
@@ -112,8 +108,10 @@ pub fn serve(
     };
     let desk = Arc::new(std::sync::Mutex::new(String::new()));
     update_desk(&desk, engine.as_ref());
+    let http_stop = Arc::new(AtomicBool::new(false));
     let http_thread = spawn_http(
-        Arc::clone(&server),
+        listener,
+        Arc::clone(&http_stop),
         HttpContext {
             dir: output,
             events: Arc::clone(&events),
@@ -179,8 +177,19 @@ pub fn serve(
     if let Some(e) = &engine {
         let _ = e.save_manifest();
     }
-    server.unblock();
-    let _ = http_thread.join();
+    http_stop.store(true, Ordering::SeqCst);
+    // One connection wakes the accept loop to see the flag; without it, do not wait.
+    let wake = SocketAddr::new(
+        match options.bind {
+            IpAddr::V4(a) if a.is_unspecified() => IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+            IpAddr::V6(a) if a.is_unspecified() => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+            ip => ip,
+        },
+        port,
+    );
+    if std::net::TcpStream::connect_timeout(&wake, Duration::from_secs(1)).is_ok() {
+        let _ = http_thread.join();
+    }
     report.line("stopped");
     Ok(())
 }
@@ -292,15 +301,12 @@ fn update_desk(desk: &std::sync::Mutex<String>, engine: Option<&Engine>) {
     }
 }
 
-fn spawn_http(server: Arc<tiny_http::Server>, ctx: HttpContext) -> std::thread::JoinHandle<()> {
-    std::thread::spawn(move || {
-        let ctx = Arc::new(ctx);
-        for request in server.incoming_requests() {
-            let ctx = Arc::clone(&ctx);
-            // One thread per request: event streams stay open, pages are quick.
-            std::thread::spawn(move || http::handle(request, &ctx));
-        }
-    })
+fn spawn_http(
+    listener: std::net::TcpListener,
+    stop: Arc<AtomicBool>,
+    ctx: HttpContext,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || http::accept_loop(&listener, ctx, &stop))
 }
 
 #[cfg(test)]
