@@ -13,11 +13,14 @@
 //! fingerprints), so any new front-matter field is covered as soon as it is parsed.
 
 mod changes;
+mod commit;
+mod search;
 pub mod write;
 
 pub use changes::{Applied, SOURCE_ROOTS};
+pub use search::SearchJob;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -26,11 +29,12 @@ use crate::config::Config;
 use crate::content::{load_stamped, Document, Stamped};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::{Lang, Locales};
-use crate::output::cache::{BuildCache, Entry, FileStamp, Saved};
-use crate::output::{copy_static, CommitError, Staging};
+use crate::output::cache::{BuildCache, Saved};
+use crate::output::{copy_static, Staging};
 use crate::progress::Progress;
 use crate::render::Renderer;
 use crate::site::{assemble_site, Site};
+use commit::lang_of_search_file;
 
 /// What the start-up loads: everything up to rendering.
 pub struct Loaded {
@@ -313,235 +317,10 @@ impl Engine {
             stamp: None,
         }));
         progress.stage("writing", 0);
-        self.commit(
-            staging,
-            saved,
-            statics,
-            search,
-            written.rendered,
-            outputs.len(),
-        )
+        let outputs_changed = plan.outputs.is_none();
+        let counts = (written.rendered, outputs.len());
+        self.commit(staging, saved, statics, search, outputs_changed, counts)
     }
-
-    /// Starts making the search indexes of `langs` again on a thread of its own, at idle
-    /// priority and on one core, from a copy of the site: `serve` keeps previewing edits
-    /// meanwhile. `finish_search` moves the result in. `None` when the theme has no search.
-    pub fn start_search(&self, langs: Vec<Lang>) -> Option<SearchJob> {
-        if !self.renderer.has_template("search.html") || langs.is_empty() {
-            return None;
-        }
-        let site = self.site.clone();
-        let root = self.options.root.clone();
-        let manifest = self.manifest.clone();
-        let target = self.target.clone();
-        let job_langs = langs.clone();
-        let handle = std::thread::spawn(move || {
-            run_in_background();
-            let work = || -> Result<(Staging, Vec<Saved>), Diagnostics> {
-                let staging = Staging::begin_tagged(&target, "search").map_err(|e| {
-                    Diagnostic::global(format!("cannot stage the search index: {e}"))
-                })?;
-                let files = write::write_search_indexes(
-                    &site,
-                    &root,
-                    &staging,
-                    &manifest,
-                    &job_langs,
-                    &crate::progress::Silent,
-                )?;
-                Ok((staging, files))
-            };
-            match rayon::ThreadPoolBuilder::new()
-                .num_threads(1)
-                .start_handler(|_| run_in_background())
-                .build()
-            {
-                Ok(pool) => pool.install(work),
-                Err(_) => work(),
-            }
-        });
-        Some(SearchJob { handle, langs })
-    }
-
-    /// Moves a finished search index into the output (see `start_search`).
-    pub fn finish_search(&mut self, job: SearchJob) -> Result<WriteReport, Diagnostics> {
-        let (staging, files) = job
-            .handle
-            .join()
-            .map_err(|_| Diagnostic::global("the search index refresh stopped"))??;
-        let mut search = self.search.clone();
-        for &lang in &job.langs {
-            search.insert(lang, Vec::new());
-        }
-        for file in &files {
-            if let Some(list) = lang_of_search_file(&file.path).and_then(|l| search.get_mut(&l)) {
-                list.push(file.path.clone());
-            }
-        }
-        let statics = self.statics.clone();
-        self.commit(staging, files, statics, search, 0, 0)
-    }
-
-    /// Moves a staged write into the output and brings the manifest up to date. Before
-    /// anything moves, a manifest that lists the old and the new files is saved, so that a
-    /// crash at any point leaves a manifest that covers every file qostil wrote.
-    fn commit(
-        &mut self,
-        staging: Staging,
-        saved: Vec<Saved>,
-        statics: Vec<String>,
-        search: BTreeMap<Lang, Vec<String>>,
-        rendered: usize,
-        checked: usize,
-    ) -> Result<WriteReport, Diagnostics> {
-        let output_paths: Vec<String> = self.site.outputs.iter().map(|o| o.file_path()).collect();
-        let expected: BTreeSet<&str> = output_paths
-            .iter()
-            .map(String::as_str)
-            .chain(statics.iter().map(String::as_str))
-            .chain(search.values().flatten().map(String::as_str))
-            .collect();
-        let mut remove: Vec<String> = self
-            .manifest
-            .entries
-            .keys()
-            .filter(|p| !expected.contains(p.as_str()))
-            .cloned()
-            .collect();
-        remove.sort();
-        let mut entries: HashMap<String, Entry> = self.manifest.entries.clone();
-        let staged = staged_files(&staging);
-        if !self.private_output {
-            let mut union: Vec<Saved> = entries
-                .iter()
-                .map(|(path, e)| Saved {
-                    path: path.clone(),
-                    fingerprint: e.fingerprint,
-                    quick: e.quick,
-                    stamp: Some(e.stamp),
-                })
-                .collect();
-            union.extend(saved.iter().map(|s| Saved {
-                stamp: Some(FileStamp::unknown()),
-                ..s.clone()
-            }));
-            BuildCache::save(&self.options.root, &self.target, &union).map_err(|e| {
-                Diagnostic::global(format!(
-                    "cannot record the output in {}/: {e}; nothing was written",
-                    crate::output::cache::CACHE_DIR
-                ))
-            })?;
-        }
-        let owned = |rel: &str| entries.contains_key(rel);
-        staging.commit(&remove, &owned).map_err(|e| match e {
-            CommitError::Foreign(_) => usage_error(format!("{}: {e}", self.target.display())),
-            CommitError::Io(e) => {
-                Diagnostic::global(format!("cannot write {}: {e}", self.target.display())).into()
-            }
-        })?;
-        for path in &remove {
-            entries.remove(path);
-        }
-        for s in saved {
-            let stamp = s
-                .stamp
-                .or_else(|| FileStamp::of(&self.target.join(&s.path)))
-                .unwrap_or_else(FileStamp::unknown);
-            entries.insert(
-                s.path,
-                Entry {
-                    fingerprint: s.fingerprint,
-                    quick: s.quick,
-                    stamp,
-                },
-            );
-        }
-        let files = entries.len();
-        self.manifest = BuildCache {
-            entries,
-            reusable: true,
-            found: true,
-        };
-        if !self.private_output {
-            // The output is complete; a manifest that cannot be saved leaves the one saved
-            // above, which still lists every file, so only the next build's time suffers.
-            let _ = self.save_manifest();
-        }
-        self.statics = statics;
-        self.search = search;
-        let mut changed = staged;
-        changed.extend(remove);
-        changed.sort();
-        Ok(WriteReport {
-            changed,
-            checked,
-            rendered,
-            files,
-        })
-    }
-
-    /// Saves the manifest and keys of the output (`.qostil/build-cache-…`).
-    pub fn save_manifest(&self) -> std::io::Result<()> {
-        let saved: Vec<Saved> = self
-            .manifest
-            .entries
-            .iter()
-            .map(|(path, e)| Saved {
-                path: path.clone(),
-                fingerprint: e.fingerprint,
-                quick: e.quick,
-                stamp: Some(e.stamp),
-            })
-            .collect();
-        BuildCache::save(&self.options.root, &self.target, &saved)
-    }
-}
-
-/// A search index being made on a thread of its own (see `Engine::start_search`).
-pub struct SearchJob {
-    handle: std::thread::JoinHandle<Result<(Staging, Vec<Saved>), Diagnostics>>,
-    langs: Vec<Lang>,
-}
-
-impl SearchJob {
-    pub fn is_finished(&self) -> bool {
-        self.handle.is_finished()
-    }
-}
-
-/// Lowers the calling thread's priority so that it runs only on a core nothing else wants:
-/// the search index is rebuilt while the editor works, and a save must be previewed at once
-/// even on a two-core machine. Best effort: where the scheduler refuses, it runs as before.
-fn run_in_background() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: plain system calls on the calling thread (pid 0 = this thread on Linux), with a
-    // valid, initialised parameter; they touch no memory of ours beyond reading `param`.
-    unsafe {
-        let param = libc::sched_param { sched_priority: 0 };
-        if libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) != 0 {
-            libc::setpriority(libc::PRIO_PROCESS, 0, 19);
-        }
-    }
-}
-
-/// The files a staging folder holds (what a commit changes), as output paths.
-fn staged_files(staging: &Staging) -> Vec<String> {
-    walkdir::WalkDir::new(staging.dir())
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| crate::content::site_relative(staging.dir(), e.path()))
-        .collect()
-}
-
-/// `kk/search/s/ab.json` → kk; the search page itself (`kk/search/index.html`) is an output.
-fn lang_of_search_file(path: &str) -> Option<Lang> {
-    let (lang, rest) = path.split_once('/')?;
-    let rest = rest.strip_prefix("search/")?;
-    if rest == "index.html" {
-        return None;
-    }
-    lang.parse().ok()
 }
 
 /// An existing output folder with files qostil has no record of writing is refused: a build

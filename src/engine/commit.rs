@@ -1,0 +1,171 @@
+//! Committing a staged write: the files move into the output, the files qostil wrote that
+//! the site no longer has are removed, and the manifest (`output::cache`) is brought up to
+//! date — saved before anything moves as well, listing old and new files, so that a build
+//! killed at any point leaves a manifest that covers every file qostil wrote.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{usage_error, Engine, WriteReport};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::lang::Lang;
+use crate::output::cache::{BuildCache, Entry, FileStamp, Saved};
+use crate::output::{CommitError, Staging};
+
+impl Engine {
+    /// Moves a staged write into the output and brings the manifest up to date. Before
+    /// anything moves, a manifest that lists the old and the new files is saved, so that a
+    /// crash at any point leaves a manifest that covers every file qostil wrote.
+    pub(super) fn commit(
+        &mut self,
+        staging: Staging,
+        saved: Vec<Saved>,
+        statics: Vec<String>,
+        search: BTreeMap<Lang, Vec<String>>,
+        outputs_changed: bool,
+        counts: (usize, usize),
+    ) -> Result<WriteReport, Diagnostics> {
+        let (rendered, checked) = counts;
+        let remove = self.files_to_remove(outputs_changed, &statics, &search);
+        let staged = staged_files(&staging);
+        if !self.private_output {
+            let mut union: Vec<Saved> = self
+                .manifest
+                .entries
+                .iter()
+                .map(|(path, e)| Saved {
+                    path: path.clone(),
+                    fingerprint: e.fingerprint,
+                    quick: e.quick,
+                    stamp: Some(e.stamp),
+                })
+                .collect();
+            union.extend(saved.iter().map(|s| Saved {
+                stamp: Some(FileStamp::unknown()),
+                ..s.clone()
+            }));
+            BuildCache::save(&self.options.root, &self.target, &union).map_err(|e| {
+                Diagnostic::global(format!(
+                    "cannot record the output in {}/: {e}; nothing was written",
+                    crate::output::cache::CACHE_DIR
+                ))
+            })?;
+        }
+        let owned = |rel: &str| self.manifest.entries.contains_key(rel);
+        staging.commit(&remove, &owned).map_err(|e| match e {
+            CommitError::Foreign(_) => usage_error(format!("{}: {e}", self.target.display())),
+            CommitError::Io(e) => {
+                Diagnostic::global(format!("cannot write {}: {e}", self.target.display())).into()
+            }
+        })?;
+        let entries = &mut self.manifest.entries;
+        for path in &remove {
+            entries.remove(path);
+        }
+        for s in saved {
+            let stamp = s
+                .stamp
+                .or_else(|| FileStamp::of(&self.target.join(&s.path)))
+                .unwrap_or_else(FileStamp::unknown);
+            entries.insert(
+                s.path,
+                Entry {
+                    fingerprint: s.fingerprint,
+                    quick: s.quick,
+                    stamp,
+                },
+            );
+        }
+        let files = entries.len();
+        self.manifest.reusable = true;
+        self.manifest.found = true;
+        if !self.private_output {
+            // The output is complete; a manifest that cannot be saved leaves the one saved
+            // above, which still lists every file, so only the next build's time suffers.
+            let _ = self.save_manifest();
+        }
+        self.statics = statics;
+        self.search = search;
+        let mut changed = staged;
+        changed.extend(remove);
+        changed.sort();
+        Ok(WriteReport {
+            changed,
+            checked,
+            rendered,
+            files,
+        })
+    }
+
+    /// The files of the output qostil wrote that the site no longer has. When the site's
+    /// outputs are the ones it had (`outputs_changed` false), only static and search files
+    /// can have gone, which spares a comparison of every output on each edit.
+    fn files_to_remove(
+        &self,
+        outputs_changed: bool,
+        statics: &[String],
+        search: &BTreeMap<Lang, Vec<String>>,
+    ) -> Vec<String> {
+        let mut remove: Vec<String> = if outputs_changed {
+            let output_paths: Vec<String> =
+                self.site.outputs.iter().map(|o| o.file_path()).collect();
+            let expected: BTreeSet<&str> = output_paths
+                .iter()
+                .map(String::as_str)
+                .chain(statics.iter().map(String::as_str))
+                .chain(search.values().flatten().map(String::as_str))
+                .collect();
+            self.manifest
+                .entries
+                .keys()
+                .filter(|p| !expected.contains(p.as_str()))
+                .cloned()
+                .collect()
+        } else {
+            let now: BTreeSet<&String> = statics.iter().chain(search.values().flatten()).collect();
+            self.statics
+                .iter()
+                .chain(self.search.values().flatten())
+                .filter(|p| !now.contains(p))
+                .cloned()
+                .collect()
+        };
+        remove.sort();
+        remove
+    }
+
+    /// Saves the manifest and keys of the output (`.qostil/build-cache-…`).
+    pub fn save_manifest(&self) -> std::io::Result<()> {
+        let saved: Vec<Saved> = self
+            .manifest
+            .entries
+            .iter()
+            .map(|(path, e)| Saved {
+                path: path.clone(),
+                fingerprint: e.fingerprint,
+                quick: e.quick,
+                stamp: Some(e.stamp),
+            })
+            .collect();
+        BuildCache::save(&self.options.root, &self.target, &saved)
+    }
+}
+
+/// The files a staging folder holds (what a commit changes), as output paths.
+pub(super) fn staged_files(staging: &Staging) -> Vec<String> {
+    walkdir::WalkDir::new(staging.dir())
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| crate::content::site_relative(staging.dir(), e.path()))
+        .collect()
+}
+
+/// `kk/search/s/ab.json` → kk; the search page itself (`kk/search/index.html`) is an output.
+pub(super) fn lang_of_search_file(path: &str) -> Option<Lang> {
+    let (lang, rest) = path.split_once('/')?;
+    let rest = rest.strip_prefix("search/")?;
+    if rest == "index.html" {
+        return None;
+    }
+    lang.parse().ok()
+}

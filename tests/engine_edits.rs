@@ -1,0 +1,341 @@
+//! The property behind `serve`: after any sequence of edits, the output the incremental
+//! engine keeps up to date equals a clean build of the final sources, byte for byte.
+//!
+//! 200 seeded random sequences of edits (bodies, titles, tags, dates, drafts, summaries, an
+//! extra front-matter field, added, removed and renamed articles, a section's `_index.md`,
+//! UI strings, templates, site.yaml, static files, and a broken edit fixed later) over a copy
+//! of the `basic` fixture. Each edit is handed to `Engine::apply` with the paths a watcher
+//! reports; after each sequence the search index is refreshed (as `serve` does when edits
+//! pause) and the output is compared with `build --clean` into another folder.
+//!
+//! `QOSTIL_EDIT_SEQUENCES` sets the number of sequences (default 200).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use qostil::engine::Engine;
+use qostil::lang::Locales;
+use qostil::progress::Silent;
+use qostil::BuildOptions;
+
+const BASE_URL: &str = "http://127.0.0.1:1111";
+
+/// xorshift64*: a small deterministic generator, so a failing seed can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap();
+            (
+                rel.to_string_lossy().into_owned(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The articles of both languages' news sections (not `_index.md`).
+fn articles(root: &Path) -> Vec<PathBuf> {
+    let mut list: Vec<PathBuf> = ["kk", "ru"]
+        .iter()
+        .flat_map(|lang| fs::read_dir(root.join("content").join(lang).join("news")).into_iter())
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "md") && p.file_stem().is_some_and(|s| s != "_index")
+        })
+        .collect();
+    list.sort();
+    list
+}
+
+/// Replaces the front-matter line starting with `key:` (a one-line value) by `line`, or
+/// adds `line` after the opening `---` when there is none; `None` removes the line.
+fn set_field(text: &str, key: &str, line: Option<&str>) -> String {
+    let (front, body) = match text
+        .strip_prefix("---\n")
+        .and_then(|t| t.split_once("\n---"))
+    {
+        Some(parts) => parts,
+        None => return text.to_string(),
+    };
+    let prefix = format!("{key}:");
+    let mut lines: Vec<String> = front
+        .lines()
+        .filter(|l| !l.starts_with(&prefix))
+        .map(str::to_string)
+        .collect();
+    if let Some(line) = line {
+        lines.insert(0, line.to_string());
+    }
+    format!("---\n{}\n---{body}", lines.join("\n"))
+}
+
+fn edit(path: &Path, f: impl FnOnce(String) -> String) {
+    let text = fs::read_to_string(path).unwrap();
+    fs::write(path, f(text)).unwrap();
+}
+
+/// One random edit; returns the paths a watcher would report and whether the site is
+/// expected to build.
+fn random_edit(rng: &mut Rng, root: &Path, n: usize) -> Vec<PathBuf> {
+    let list = articles(root);
+    let article = list[rng.below(list.len())].clone();
+    match rng.below(17) {
+        0 => edit(&article, |t| format!("{t}\nАбзац {n}. Paragraph {n}.\n")),
+        // A new first paragraph: the summary a card shows changes with the body.
+        1 => edit(&article, |t| match t.match_indices("\n---\n").next() {
+            Some((i, _)) => format!("{}\n\nБірінші абзац {n}.\n{}", &t[..i + 5], &t[i + 5..]),
+            None => t,
+        }),
+        2 => edit(&article, |t| {
+            set_field(&t, "title", Some(&format!("title: \"Тақырып {n}\"")))
+        }),
+        3 => edit(&article, |t| {
+            let tags = ["[Профессии]", "[Колледжи, Мамандықтар]", "[]", "[Жаңа]"];
+            let pick = tags[rng.below(tags.len())];
+            set_field(&t, "tags", Some(&format!("tags: {pick}")))
+        }),
+        4 => edit(&article, |t| {
+            let date = format!(
+                "date: 2025-{:02}-{:02}",
+                rng.below(12) + 1,
+                rng.below(28) + 1
+            );
+            set_field(&t, "date", Some(&date))
+        }),
+        5 => edit(&article, |t| {
+            let on = t.contains("\ndraft: true");
+            set_field(&t, "draft", (!on).then_some("draft: true"))
+        }),
+        6 => edit(&article, |t| {
+            set_field(&t, "summary", Some(&format!("summary: \"Қысқаша {n}\"")))
+        }),
+        7 => edit(&article, |t| {
+            set_field(&t, "colour", Some(&format!("colour: \"c{n}\"")))
+        }),
+        8 => {
+            let lang = ["kk", "ru"][rng.below(2)];
+            let path = root.join(format!("content/{lang}/news/added-{n}.md"));
+            let text = format!(
+                "---\ntitle: \"Added {n}\"\ndate: 2025-06-{:02}\ntags: [Жаңа]\n---\nМәтін {n}.\n",
+                rng.below(28) + 1
+            );
+            fs::write(&path, text).unwrap();
+            return vec![path];
+        }
+        9 if list.len() > 4 => {
+            fs::remove_file(&article).unwrap();
+        }
+        10 => {
+            let to = article.with_file_name(format!("renamed-{n}.md"));
+            fs::rename(&article, &to).unwrap();
+            return vec![article, to];
+        }
+        11 => {
+            let index = root.join("content/kk/news/_index.md");
+            edit(&index, |t| {
+                set_field(&t, "title", Some(&format!("title: \"Жаңалықтар {n}\"")))
+            });
+            return vec![index];
+        }
+        12 => {
+            let strings = root.join("themes/portal/i18n/kk.yaml");
+            edit(&strings, |t| {
+                let mut lines: Vec<String> = t.lines().map(str::to_string).collect();
+                if let Some(l) = lines.iter_mut().find(|l| l.starts_with("language: ")) {
+                    *l = format!("language: \"Тіл {n}\"");
+                }
+                lines.join("\n") + "\n"
+            });
+            return vec![strings];
+        }
+        13 => {
+            let template = root.join("themes/portal/templates/page.html");
+            edit(&template, |t| {
+                t.replacen(
+                    "{% block main %}",
+                    &format!("{{% block main %}}<!-- {n} -->"),
+                    1,
+                )
+            });
+            return vec![template];
+        }
+        14 => {
+            let config = root.join("site.yaml");
+            edit(&config, |t| {
+                let per_page = [2, 3, 10][rng.below(3)];
+                let lines: Vec<String> = t
+                    .lines()
+                    .map(|l| {
+                        if l.starts_with("paginate_by:") {
+                            format!("paginate_by: {per_page}")
+                        } else {
+                            l.to_string()
+                        }
+                    })
+                    .collect();
+                lines.join("\n") + "\n"
+            });
+            return vec![config];
+        }
+        15 => {
+            let dir = root.join("static");
+            fs::create_dir_all(&dir).unwrap();
+            let path = dir.join(format!("file-{}.txt", rng.below(3)));
+            if path.exists() && rng.below(2) == 0 {
+                fs::remove_file(&path).unwrap();
+            } else {
+                fs::write(&path, format!("static {n}\n")).unwrap();
+            }
+            return vec![path];
+        }
+        _ => {
+            let css = root.join("themes/portal/static/style.css");
+            edit(&css, |t| format!("{t}\n/* {n} */\n"));
+            return vec![css];
+        }
+    }
+    vec![article]
+}
+
+/// A clean build of the sources into a fresh folder.
+fn clean_build(root: &Path, out: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let _ = fs::remove_dir_all(out);
+    qostil::build_site(&BuildOptions {
+        root: root.to_path_buf(),
+        output: Some(out.to_path_buf()),
+        base_url: Some(BASE_URL.to_string()),
+        drafts: false,
+        clean: true,
+    })
+    .unwrap_or_else(|e| panic!("clean build failed: {e}"));
+    files(out)
+}
+
+/// A copy of the `basic` fixture with the repository's theme, and an engine writing it into
+/// `.qostil/serve/` as `serve` does.
+fn open_site(tmp: &Path, locales: &Arc<Locales>) -> (PathBuf, Engine) {
+    let root = tmp.join("site");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_tree(&repo.join("tests/fixtures/basic"), &root);
+    copy_tree(&repo.join("themes/portal"), &root.join("themes/portal"));
+    let options = BuildOptions {
+        root: root.clone(),
+        output: Some(root.join(".qostil/serve")),
+        base_url: Some(BASE_URL.to_string()),
+        drafts: false,
+        clean: false,
+    };
+    let mut engine = Engine::open(&options, locales, true, true, &Silent).unwrap();
+    engine.write_all(&Silent).unwrap();
+    (root, engine)
+}
+
+/// One sequence of 1 to 6 edits on a site, then the comparison with a clean build.
+fn run_sequence(seed: u64, root: &Path, engine: &mut Engine, clean: &Path) {
+    let mut rng = Rng::new(seed);
+    let steps = 1 + rng.below(6);
+    let mut log = Vec::new();
+    for step in 0..steps {
+        let n = (seed as usize) * 10 + step;
+        if rng.below(8) == 0 {
+            // A broken edit: the site keeps its last good output until it is fixed.
+            let list = articles(root);
+            let article = list[rng.below(list.len())].clone();
+            let good = fs::read_to_string(&article).unwrap();
+            fs::write(&article, "---\ntitle: [unclosed\n---\nx\n").unwrap();
+            assert!(
+                engine.apply(std::slice::from_ref(&article)).is_err(),
+                "seed {seed}: broken edit built"
+            );
+            fs::write(&article, good).unwrap();
+            log.push(format!("broken+fixed {}", article.display()));
+            engine
+                .apply(&[article])
+                .unwrap_or_else(|e| panic!("seed {seed}: {e}\n{log:?}"));
+            continue;
+        }
+        let paths = random_edit(&mut rng, root, n);
+        log.push(format!("{paths:?}"));
+        engine
+            .apply(&paths)
+            .unwrap_or_else(|e| panic!("seed {seed}: {e}\nedits: {log:#?}"));
+    }
+    let langs = vec![qostil::lang::Lang::Kk, qostil::lang::Lang::Ru];
+    if let Some(job) = engine.start_search(langs) {
+        engine.finish_search(job).unwrap();
+    }
+    let served = files(&root.join(".qostil/serve"));
+    let expected = clean_build(root, clean);
+    let mut differences: Vec<&String> = expected
+        .iter()
+        .filter(|(path, bytes)| served.get(*path) != Some(bytes))
+        .map(|(path, _)| path)
+        .collect();
+    differences.extend(served.keys().filter(|p| !expected.contains_key(*p)));
+    assert!(
+        differences.is_empty(),
+        "seed {seed}: the served output differs from a clean build in {differences:?}\nedits: {log:#?}"
+    );
+}
+
+/// Sequences run in a few chains, each on its own site that keeps every earlier edit (as a
+/// long editing session does), the chains in parallel.
+#[test]
+fn any_sequence_of_edits_leaves_the_same_output_as_a_clean_build() {
+    let locales = Arc::new(Locales::new().unwrap());
+    let count: u64 = std::env::var("QOSTIL_EDIT_SEQUENCES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
+    const CHAINS: u64 = 4;
+    std::thread::scope(|scope| {
+        for chain in 0..CHAINS {
+            let locales = Arc::clone(&locales);
+            scope.spawn(move || {
+                let tmp = tempfile::tempdir().unwrap();
+                let (root, mut engine) = open_site(tmp.path(), &locales);
+                let clean = tmp.path().join("clean");
+                for seed in (chain..count).step_by(CHAINS as usize) {
+                    run_sequence(seed, &root, &mut engine, &clean);
+                }
+            });
+        }
+    });
+}
