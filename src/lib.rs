@@ -20,6 +20,7 @@ pub mod import;
 pub mod lang;
 pub mod new;
 pub mod output;
+pub mod paths;
 pub mod progress;
 pub mod render;
 pub mod search;

@@ -9,14 +9,14 @@ pub mod markdown;
 
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-use walkdir::WalkDir;
-
 use crate::config::Config;
-use crate::diag::{line_col, Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::Lang;
 pub use date::PageDate;
 pub use frontmatter::{FrontMatter, Image, SortBy, Source};
+use rayon::prelude::*;
+// Kept here for the modules that name them by their old home.
+pub use crate::paths::{is_ignored_name, read_utf8, site_relative};
 
 /// One Markdown file of `content/<lang>/`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -166,9 +166,42 @@ pub fn load_file(
     Some(load_document(&file, &config.taxonomies))
 }
 
+/// Everything about the site's input files that does not stop a build but that an editor
+/// should hear about: folders of `content/` that are not a configured language, and special
+/// files (FIFOs, sockets, devices) skipped in `content/`, `templates/` and `static/`.
+pub fn input_warnings(root: &Path, config: &Config) -> Diagnostics {
+    let mut diags = unconfigured_language_folders(root, config);
+    let theme = root.join("themes").join(&config.theme);
+    let mut dirs = vec![
+        theme.join("templates"),
+        root.join("templates"),
+        theme.join("static"),
+        root.join("static"),
+    ];
+    dirs.extend(
+        config
+            .languages
+            .iter()
+            .map(|l| root.join("content").join(l.code())),
+    );
+    let mut walked = Diagnostics::new();
+    for dir in dirs {
+        crate::paths::walk_files(root, &dir, &mut walked);
+    }
+    diags
+        .0
+        .extend(walked.0.into_iter().filter(|d| !d.is_error()));
+    diags
+}
+
+/// The name the build still calls: all of `input_warnings`.
+pub fn unconfigured_languages(root: &Path, config: &Config) -> Diagnostics {
+    input_warnings(root, config)
+}
+
 /// Warnings for folders of `content/` that are not a configured language: their files are
 /// not built, which an editor should hear about.
-pub fn unconfigured_languages(root: &Path, config: &Config) -> Diagnostics {
+fn unconfigured_language_folders(root: &Path, config: &Config) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let Ok(entries) = std::fs::read_dir(root.join("content")) else {
         return diags;
@@ -194,88 +227,22 @@ pub fn unconfigured_languages(root: &Path, config: &Config) -> Diagnostics {
     diags
 }
 
-/// Hidden files, editor backups and swap files are not content.
-pub fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name == "4913"
-}
-
 fn discover_language(root: &Path, lang: Lang, diags: &mut Diagnostics) -> Vec<ContentFile> {
     let lang_root = root.join("content").join(lang.code());
-    if !lang_root.is_dir() {
-        return Vec::new();
-    }
-    let walker = WalkDir::new(&lang_root)
-        .follow_links(true)
-        .sort_by_file_name()
+    crate::paths::walk_content(root, &lang_root, diags)
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    let mut files = Vec::new();
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let file = e
-                    .path()
-                    .map(|p| site_relative(root, p))
-                    .unwrap_or_else(|| format!("content/{lang}"));
-                diags.push(Diagnostic::error(file, format!("cannot read: {e}")));
-                continue;
+        .filter(|f| f.rel.ends_with(".md"))
+        .map(|f| {
+            let (dir, name) = f.rel.rsplit_once('/').unwrap_or(("", &f.rel));
+            ContentFile {
+                dir: dir.to_string(),
+                stem: name.strip_suffix(".md").unwrap_or(name).to_string(),
+                path: f.path,
+                source: f.source,
+                lang,
             }
-        };
-        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|x| x != "md") {
-            continue;
-        }
-        let rel = entry
-            .path()
-            .strip_prefix(&lang_root)
-            .unwrap_or(entry.path());
-        let dir = rel
-            .parent()
-            .map(|p| p.to_string_lossy().replace('\\', "/"))
-            .unwrap_or_default();
-        let stem = rel
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        files.push(ContentFile {
-            path: entry.path().to_path_buf(),
-            source: site_relative(root, entry.path()),
-            lang,
-            dir,
-            stem,
-        });
-    }
-    files
-}
-
-/// `root/content/kk/x.md` → `content/kk/x.md` (with `/` separators).
-pub fn site_relative(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/")
-}
-
-/// Reads a file as UTF-8, naming the file and the position of the first bad byte on failure.
-pub fn read_utf8(path: &Path, source: &str) -> Result<String, Diagnostic> {
-    let bytes =
-        std::fs::read(path).map_err(|e| Diagnostic::error(source, format!("cannot read: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
-        let (line, col) = line_col(&prefix, prefix.len());
-        Diagnostic::error(
-            source,
-            format!("not valid UTF-8 (byte {valid}); save the file as UTF-8"),
-        )
-        .at(line, col)
-    })
+        })
+        .collect()
 }
 
 fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, Diagnostics> {

@@ -6,10 +6,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use tera::{Template, Tera};
-use walkdir::WalkDir;
 
-use crate::content::{is_ignored_name, read_utf8, site_relative};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::paths::read_utf8;
 
 /// Parsed templates and the file each name came from.
 pub struct TemplateSet {
@@ -30,33 +29,10 @@ fn discover_templates(
     let theme_dir = root.join("themes").join(theme).join("templates");
     let site_dir = root.join("templates");
     for dir in [theme_dir, site_dir] {
-        if !dir.is_dir() {
-            continue;
-        }
-        let walker = WalkDir::new(&dir)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-        for entry in walker {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    let file = e
-                        .path()
-                        .map_or_else(|| site_relative(root, &dir), |p| site_relative(root, p));
-                    diags.push(Diagnostic::error(file, format!("cannot read: {e}")));
-                    continue;
-                }
-            };
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let name = site_relative(&dir, entry.path());
-            let file = site_relative(root, entry.path());
-            match read_utf8(entry.path(), &file) {
+        for file in crate::paths::walk_files(root, &dir, diags) {
+            match read_utf8(&file.path, &file.source) {
                 Ok(text) => {
-                    found.insert(name, (file, text));
+                    found.insert(file.rel, (file.source, text));
                 }
                 Err(d) => diags.push(d),
             }

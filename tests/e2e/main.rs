@@ -20,5 +20,6 @@ mod check;
 mod cli;
 mod content;
 mod errors;
+mod inputs;
 mod languages;
 mod structure;

@@ -1,0 +1,134 @@
+//! Input safety (issue #15, "never lose a user's file"): links out of the site, special files,
+//! bad file names, nameless content files, YAML bombs, aliases that would overwrite another
+//! output, over-long slugs, characters XML forbids. Each failing case exits 1, names the
+//! site-relative file, and leaves the previous output byte for byte as it was.
+
+use crate::harness::SiteTest;
+
+/// A successfully built fixture site.
+fn built_site() -> SiteTest {
+    let site = SiteTest::new("basic");
+    site.build_ok(&[]);
+    site
+}
+
+/// Breaks the built `site` with `break_it`, builds again, checks that the build failed
+/// without touching public/ and returns the error lines.
+fn failing_build(site: &SiteTest, break_it: impl FnOnce(&SiteTest)) -> Vec<String> {
+    let before = site.snapshot_public();
+    break_it(site);
+    let errors = site.build(&[]).site_errors();
+    site.snapshot_public()
+        .assert_same(&before, "public/ before and after a failed build");
+    assert_eq!(site.stray_staging_dirs(), Vec::<String>::new());
+    errors
+}
+
+/// The one error line that starts with `error: <prefix>`.
+fn error_starting(errors: &[String], prefix: &str) -> String {
+    let wanted = format!("error: {prefix}");
+    errors
+        .iter()
+        .find(|l| l.starts_with(&wanted))
+        .cloned()
+        .unwrap_or_else(|| panic!("no error starts with {wanted:?}:\n{}", errors.join("\n")))
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_out_of_the_site_is_an_error_naming_the_link() {
+    let site = built_site();
+    let outside = site.scratch("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("secret.css"), "body{}").unwrap();
+    let errors = failing_build(&site, |s| {
+        std::fs::create_dir_all(s.path("static")).unwrap();
+        std::os::unix::fs::symlink(outside.join("secret.css"), s.path("static/secret.css"))
+            .unwrap();
+    });
+    let line = error_starting(&errors, "static/secret.css: a symbolic link to");
+    assert!(line.contains("outside the site"), "{line}");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_inside_the_site_is_followed() {
+    let site = SiteTest::new("basic");
+    site.write("static/real.css", "body{}");
+    std::os::unix::fs::symlink("real.css", site.path("static/alias.css")).unwrap();
+    site.build_ok(&[]);
+    assert_eq!(site.out("alias.css"), "body{}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_fifo_is_skipped_with_a_warning() {
+    let site = SiteTest::new("basic");
+    let fifo = site.path("content/kk/news/pipe.md");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("run mkfifo");
+    assert!(status.success());
+    let run = site.build_ok(&[]);
+    assert!(
+        run.stderr
+            .contains("warning: content/kk/news/pipe.md: not a regular file (a FIFO); skipped"),
+        "{}",
+        run.stderr
+    );
+    let check = site.run(&["check"]);
+    assert!(
+        check.stdout.contains("content/kk/news/pipe.md"),
+        "check must report the FIFO too:\n{}",
+        check.stdout
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_that_is_not_utf8_is_an_error() {
+    use std::os::unix::ffi::OsStrExt;
+    let site = built_site();
+    let errors = failing_build(&site, |s| {
+        let name = std::ffi::OsStr::from_bytes(b"caf\xe9.md");
+        std::fs::write(
+            s.path("content/kk/news").join(name),
+            "---\ntitle: X\ndate: 2025-01-01\n---\n",
+        )
+        .unwrap();
+    });
+    let line = error_starting(&errors, "content/kk/news/caf\\xE9.md: ");
+    assert!(line.contains("not valid UTF-8"), "{line}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_with_a_backslash_is_an_error() {
+    let site = built_site();
+    let errors = failing_build(&site, |s| {
+        s.write("static/a\\b.css", "x");
+    });
+    let line = error_starting(&errors, "static/a\\b.css: ");
+    assert!(line.contains("backslash"), "{line}");
+}
+
+#[test]
+fn a_content_file_named_just_md_is_reported() {
+    let site = built_site();
+    let errors = failing_build(&site, |s| {
+        s.write(
+            "content/ru/news/.md",
+            "---\ntitle: Без имени\ndate: 2025-01-01\n---\n",
+        );
+    });
+    error_starting(&errors, "content/ru/news/.md: ");
+    let check = site.run(&["check"]);
+    check.assert_code(1);
+    assert!(
+        check.stdout.contains("content/ru/news/.md"),
+        "{}",
+        check.stdout
+    );
+}
