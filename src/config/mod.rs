@@ -86,23 +86,15 @@ impl Config {
 /// Reads and validates `<root>/site.yaml`.
 pub fn load_config(root: &Path) -> Result<Config, Diagnostics> {
     let path = root.join(CONFIG_FILE);
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| Diagnostic::error(CONFIG_FILE, format!("cannot read: {e}")))?;
+    let text = crate::paths::read_utf8(&path, CONFIG_FILE)?;
     let mut config = parse_config(&text)?;
     config.vocabularies =
         vocabulary::load_vocabularies(root, &config.taxonomies, &config.languages)?;
     Ok(config)
 }
 
-fn yaml_diagnostic(e: yaml::YamlError) -> Diagnostic {
-    let mut d = Diagnostic::error(CONFIG_FILE, e.message);
-    d.line = e.line;
-    d.col = e.col;
-    d
-}
-
 pub fn parse_config(text: &str) -> Result<Config, Diagnostics> {
-    let map = yaml::parse_mapping(text).map_err(yaml_diagnostic)?;
+    let map = yaml::parse_file_mapping(CONFIG_FILE, text)?;
     let mut diags = Diagnostics::new();
     for key in map.keys().filter(|k| !KNOWN_KEYS.contains(&k.as_str())) {
         diags.push(
@@ -128,7 +120,7 @@ pub fn parse_config(text: &str) -> Result<Config, Diagnostics> {
             }
         },
         Err(e) => {
-            diags.push(yaml_diagnostic(e));
+            diags.push(e.into_diagnostic(CONFIG_FILE));
             diags.sort();
             Err(diags)
         }

@@ -227,11 +227,8 @@ pub fn parse_front_matter(
     let map = match yaml::parse_mapping(split.yaml) {
         Ok(map) => map,
         Err(e) => {
-            let e = e.shifted(split.yaml_line);
-            let mut d = Diagnostic::error(file, format!("front matter: {}", e.message));
-            d.line = e.line;
-            d.col = e.col;
-            diags.push(d);
+            let e = e.shifted(split.yaml_line).in_context("front matter");
+            diags.push(e.into_diagnostic(file));
             return None;
         }
     };

@@ -132,3 +132,53 @@ fn a_content_file_named_just_md_is_reported() {
         check.stdout
     );
 }
+
+/// About 24 KB of YAML that would expand to ten million values.
+fn alias_bomb(key: &str) -> String {
+    let items = vec!["x"; 10_000].join(",");
+    let aliases = vec!["*a"; 1000].join(",");
+    format!("bomb_anchor: &a [{items}]\n{key}: [{aliases}]\n")
+}
+
+#[test]
+fn an_alias_bomb_in_front_matter_fails_fast_naming_file_and_line() {
+    let site = built_site();
+    let started = std::time::Instant::now();
+    let errors = failing_build(&site, |s| {
+        s.write(
+            "content/kk/news/bomb.md",
+            format!(
+                "---\ntitle: Бомба\ndate: 2025-01-01\n{}---\n\nМәтін.\n",
+                alias_bomb("extra")
+            ),
+        );
+    });
+    assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+    let line = error_starting(&errors, "content/kk/news/bomb.md:5:");
+    assert!(
+        line.contains("too large once its aliases are expanded"),
+        "{line}"
+    );
+}
+
+#[test]
+fn an_alias_bomb_in_site_yaml_or_ui_strings_is_an_error() {
+    let site = built_site();
+    let lines = site.read("site.yaml").lines().count();
+    let errors = failing_build(&site, |s| {
+        s.append("site.yaml", &alias_bomb("bomb"));
+    });
+    let line = error_starting(&errors, &format!("site.yaml:{}:", lines + 2));
+    assert!(line.contains("too large"), "{line}");
+
+    let site = built_site();
+    let lines = site.read("themes/portal/i18n/kk.yaml").lines().count();
+    let errors = failing_build(&site, |s| {
+        s.append("themes/portal/i18n/kk.yaml", &alias_bomb("bomb"));
+    });
+    let line = error_starting(
+        &errors,
+        &format!("themes/portal/i18n/kk.yaml:{}:", lines + 2),
+    );
+    assert!(line.contains("too large"), "{line}");
+}
