@@ -3,6 +3,7 @@
 //! reads no files and knows nothing of templates.
 
 mod assemble;
+mod collisions;
 mod outputs;
 mod taxonomy;
 mod translations;

@@ -182,3 +182,98 @@ fn an_alias_bomb_in_site_yaml_or_ui_strings_is_an_error() {
     );
     assert!(line.contains("too large"), "{line}");
 }
+
+/// Adds `aliases: [<alias>]` to the kk festival article.
+fn with_alias(site: &SiteTest, alias: &str) {
+    site.replace(
+        "content/kk/news/festival.md",
+        "date: 2025-11-03",
+        &format!("date: 2025-11-03\naliases: [\"{alias}\"]"),
+    );
+}
+
+#[test]
+fn an_alias_may_not_name_an_existing_output_in_any_spelling() {
+    let site = built_site();
+    for alias in [
+        "/index.html",
+        "/kk/news/festival/index.html",
+        "//kk//news/festival/",
+        "/kk/news/%66estival/",
+        "/kk/atom.xml",
+        "/robots.txt",
+        "/style.css",
+        "/ru/",
+    ] {
+        let before = site.read("content/kk/news/festival.md");
+        let errors = failing_build(&site, |s| with_alias(s, alias));
+        let line = error_starting(&errors, "content/kk/news/festival.md:4:10:");
+        assert!(
+            line.contains(&format!("aliases: `{alias}` names an existing output")),
+            "{alias}: {line}"
+        );
+        assert_eq!(errors.len(), 1, "{alias}: {errors:?}");
+        site.write("content/kk/news/festival.md", before);
+    }
+}
+
+#[test]
+fn an_alias_may_not_go_into_the_search_folder() {
+    let site = built_site();
+    let errors = failing_build(&site, |s| with_alias(s, "/kk/search/old/"));
+    let line = error_starting(&errors, "content/kk/news/festival.md:4:10:");
+    assert!(line.contains("search index"), "{line}");
+}
+
+#[test]
+fn a_new_alias_still_redirects() {
+    let site = SiteTest::new("basic");
+    with_alias(&site, "/kk/old/festival.html");
+    site.build_ok(&[]);
+    site.html("kk/old/festival.html")
+        .assert_has("/kk/news/festival/");
+}
+
+#[test]
+fn a_static_file_in_the_way_of_an_output_is_an_error() {
+    let site = built_site();
+    let errors = failing_build(&site, |s| {
+        s.write("static/kk/atom.xml", "<feed/>");
+    });
+    let line = error_starting(&errors, "static/kk/atom.xml: ");
+    assert!(line.contains("/kk/atom.xml"), "{line}");
+}
+
+#[test]
+fn a_300_character_slug_is_an_error_naming_the_file_and_field() {
+    let site = built_site();
+    let slug = "a".repeat(300);
+    let errors = failing_build(&site, |s| {
+        s.write(
+            "content/kk/news/long.md",
+            format!("---\ntitle: Ұзын\ndate: 2025-01-01\nslug: {slug}\n---\n"),
+        );
+    });
+    let line = error_starting(&errors, "content/kk/news/long.md:4:7: slug: ");
+    assert!(line.contains("300 bytes"), "{line}");
+}
+
+#[test]
+fn an_over_long_term_or_alias_segment_is_an_error() {
+    let site = built_site();
+    let (term, alias) = ("c".repeat(300), "b".repeat(300));
+    let errors = failing_build(&site, |s| {
+        s.write(
+            "content/kk/news/term.md",
+            format!("---\ntitle: Термин\ndate: 2025-01-01\ntags: [{term}]\naliases: [/old/{alias}/]\n---\n"),
+        );
+    });
+    let line = error_starting(&errors, "content/kk/news/term.md:5:");
+    assert!(line.contains("aliases: makes the URL segment"), "{line}");
+    assert!(
+        errors
+            .iter()
+            .any(|l| l.contains("tags (a term)") && l.contains("300 bytes")),
+        "{errors:?}"
+    );
+}
