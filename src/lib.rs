@@ -12,6 +12,7 @@
 )]
 
 pub mod build;
+pub mod chars;
 pub mod check;
 pub mod config;
 pub mod content;

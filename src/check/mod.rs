@@ -112,6 +112,7 @@ pub fn check_site(root: &Path) -> CheckReport {
     diags.extend(check_front_matter(&site));
     diags.extend(check_terms(&site));
     diags.extend(crate::content::input_warnings(root, &site.config));
+    diags.extend(site.warnings.clone());
     diags.sort();
     CheckReport {
         pages: site.pages.len(),

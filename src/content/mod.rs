@@ -42,10 +42,29 @@ pub struct Document {
     pub meta_hash: u64,
     /// 1-based line of the file where the body starts (for positions inside the body).
     pub body_line: usize,
+    /// Problems that did not stop loading (kept in the documents cache, so that every build
+    /// repeats them until the file is fixed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Note>,
+}
+
+/// A warning about a document, at a position of its file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Note {
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
 }
 
 impl Document {
     /// Path inside the language root without `.md`: `news/x`; the default pairing key.
+    /// The document's warnings as diagnostics of its file.
+    pub fn warnings(&self) -> impl Iterator<Item = Diagnostic> + '_ {
+        self.warnings
+            .iter()
+            .map(|n| Diagnostic::warning(&self.source, &n.message).at(n.line, n.col))
+    }
+
     pub fn rel_key(&self) -> String {
         if self.dir.is_empty() {
             self.stem.clone()
@@ -246,7 +265,15 @@ fn discover_language(root: &Path, lang: Lang, diags: &mut Diagnostics) -> Vec<Co
 }
 
 fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, Diagnostics> {
-    let text = read_utf8(&file.path, &file.source)?;
+    let raw = read_utf8(&file.path, &file.source)?;
+    let mut warnings = Vec::new();
+    let text = match crate::chars::strip_forbidden(&raw) {
+        (clean, 0) => clean,
+        (clean, removed) => {
+            warnings.push(forbidden_characters_note(&raw, removed));
+            clean
+        }
+    };
     let split = frontmatter::split_front_matter(&text)
         .map_err(|m| Diagnostic::error(&file.source, m).at(1, 1))?;
     let mut diags = Diagnostics::new();
@@ -263,6 +290,11 @@ fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, 
     if diags.has_errors() {
         return Err(diags);
     }
+    warnings.extend(diags.iter().map(|d| Note {
+        line: d.line.unwrap_or(1),
+        col: d.col.unwrap_or(1),
+        message: d.message.clone(),
+    }));
     let summary = match &meta.summary {
         Some(s) => s.trim().to_string(),
         None => markdown::first_paragraph_text(split.body),
@@ -279,12 +311,33 @@ fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, 
         content_hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
         meta_hash: xxhash_rust::xxh3::xxh3_64(&text.as_bytes()[..split.body_offset]),
         body_line: text[..split.body_offset].matches('\n').count() + 1,
+        warnings,
     })
+}
+
+/// The warning for characters XML forbids, at the first of them.
+fn forbidden_characters_note(text: &str, removed: usize) -> Note {
+    let first = text.find(crate::chars::is_forbidden).unwrap_or(0);
+    let (line, col) = crate::diag::line_col(text, first);
+    let code = text[first..].chars().next().map_or(0, u32::from);
+    Note {
+        line,
+        col,
+        message: format!(
+            "removed {removed} control character{} that XML and HTML forbid (the first is U+{code:04X})",
+            if removed == 1 { "" } else { "s" }
+        ),
+    }
 }
 
 /// The Markdown body of a loaded document, read again from disk.
 pub fn read_body(root: &Path, doc: &Document) -> Result<String, Diagnostic> {
-    let mut text = read_utf8(&root.join(&doc.source), &doc.source)?;
+    let raw = read_utf8(&root.join(&doc.source), &doc.source)?;
+    // As on loading, so that `body_offset` points at the same place.
+    let mut text = match crate::chars::strip_forbidden(&raw) {
+        (_, 0) => raw,
+        (clean, _) => clean.into_owned(),
+    };
     if doc.body_offset > text.len() || !text.is_char_boundary(doc.body_offset) {
         return Err(Diagnostic::error(
             &doc.source,

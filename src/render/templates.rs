@@ -108,8 +108,9 @@ pub fn load_templates(
     })
 }
 
-/// Escapes what HTML needs escaped (`& < > " '`). Tera's default also escapes `/`, which
-/// turns every URL into `&#x2F;kk&#x2F;news&#x2F;`.
+/// Escapes what HTML needs escaped (`& < > " '`) and drops the control characters XML
+/// forbids (NUL among them), which content loading already removed from documents. Tera's
+/// default also escapes `/`, which turns every URL into `&#x2F;kk&#x2F;news&#x2F;`.
 fn escape_html_text(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
     // Copy the runs between special characters whole: those are ASCII, so every split is
@@ -122,6 +123,7 @@ fn escape_html_text(input: &str) -> String {
             b'>' => "&gt;",
             b'"' => "&quot;",
             b'\'' => "&#39;",
+            0x00..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F => "",
             _ => continue,
         };
         out.push_str(&input[run_start..i]);
@@ -233,6 +235,7 @@ mod escape_tests {
         );
         assert_eq!(super::escape_html_text(""), "");
         assert_eq!(super::escape_html_text("&"), "&amp;");
+        assert_eq!(super::escape_html_text("a\0b\u{1}\tc"), "ab\tc");
     }
 
     /// The filter gives what Tera's own `truncate` gives.

@@ -23,6 +23,10 @@ pub fn assemble_site(
     drafts: bool,
 ) -> Result<Site, Diagnostics> {
     let mut diags = Diagnostics::new();
+    let mut warnings = Diagnostics::new();
+    for doc in &docs {
+        warnings.0.extend(doc.warnings());
+    }
     let docs: Vec<Document> = docs
         .into_iter()
         .filter(|d| drafts || !d.meta.draft)
@@ -91,6 +95,7 @@ pub fn assemble_site(
         nav,
         latest,
         outputs: Vec::new(),
+        warnings,
     };
     site.outputs = assemble_outputs(&site, &mut diags);
     diags.into_result(site)

@@ -277,3 +277,36 @@ fn an_over_long_term_or_alias_segment_is_an_error() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn characters_xml_forbids_are_dropped_with_a_warning() {
+    let site = SiteTest::new("basic");
+    site.write(
+        "content/kk/news/control.md",
+        "---\ntitle: \"Бас\u{0}тақырып\u{1}\"\ndate: 2025-01-01\nsummary: \"Қысқа\\0 мәтін\"\n---\n\nМәтін\u{B} \u{FFFE}ішінде\u{0}.\n",
+    );
+    let run = site.build_ok(&[]);
+    let page = site.out("/kk/news/control/");
+    assert!(
+        page.contains("Бастақырып"),
+        "the title loses only the controls"
+    );
+    for c in ['\u{0}', '\u{1}', '\u{B}', '\u{FFFE}'] {
+        assert!(!page.contains(c), "{c:?} reached the page");
+    }
+    let feed = site.out("kk/atom.xml");
+    roxmltree::Document::parse(&feed).unwrap_or_else(|e| panic!("atom.xml: {e}\n{feed}"));
+    assert!(feed.contains("Бастақырып"), "{feed}");
+    assert!(!run.stdout.is_empty());
+
+    let check = site.run(&["check"]);
+    assert!(
+        check.stdout.contains("content/kk/news/control.md")
+            && check.stdout.contains("removed 5 control characters")
+            && check
+                .stdout
+                .contains("summary: removed 1 escaped control character that"),
+        "{}",
+        check.stdout
+    );
+}
