@@ -310,3 +310,44 @@ fn characters_xml_forbids_are_dropped_with_a_warning() {
         check.stdout
     );
 }
+
+#[test]
+fn import_skips_documents_it_cannot_name_and_caps_titles() {
+    let site = SiteTest::new("basic");
+    site.write(
+        "raw/a-front-matter.txt",
+        "---\ntitle: Бар\n---\nПривет, это текст.\n",
+    );
+    site.write("raw/b-stars.txt", "★★★\nПривет всем, это текст новости.\n");
+    site.write(
+        "raw/c-long.txt",
+        format!("{}\nВторой абзац.\n", "слово".repeat(200_000)),
+    );
+    let before = crate::harness::Snapshot::of(&site.path("content"));
+    let run = site.run(&["import", "raw"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains("raw/a-front-matter.txt") && run.stderr.contains("`---`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("raw/b-stars.txt") && run.stderr.contains("gives no slug"),
+        "{}",
+        run.stderr
+    );
+    let after = crate::harness::Snapshot::of(&site.path("content"));
+    let added: Vec<&str> = after
+        .files()
+        .into_iter()
+        .filter(|f| !before.0.contains_key(*f))
+        .collect();
+    assert_eq!(added.len(), 1, "{added:?}");
+    assert!(!added[0].ends_with("/.md"), "{added:?}");
+    let written = site.read(&format!("content/{}", added[0]));
+    let title = written
+        .lines()
+        .find_map(|l| l.strip_prefix("title: "))
+        .unwrap_or_else(|| panic!("no title:\n{}", &written[..300]));
+    assert!(title.chars().count() <= 202, "{}", title.len());
+}
