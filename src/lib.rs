@@ -12,6 +12,7 @@
 )]
 
 pub mod build;
+pub mod chars;
 pub mod check;
 pub mod config;
 pub mod content;
@@ -21,6 +22,7 @@ pub mod import;
 pub mod lang;
 pub mod new;
 pub mod output;
+pub mod paths;
 pub mod progress;
 pub mod render;
 pub mod search;

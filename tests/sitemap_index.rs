@@ -29,6 +29,7 @@ fn article(lang: Lang, n: usize) -> Document {
         content_hash: 0,
         meta_hash: 0,
         body_line: 1,
+        warnings: Vec::new(),
     }
 }
 

@@ -107,7 +107,8 @@ pub fn check_site(root: &Path) -> CheckReport {
     diags.extend(check_translations(&site));
     diags.extend(check_front_matter(&site));
     diags.extend(check_terms(&site));
-    diags.extend(crate::content::unconfigured_languages(root, &site.config));
+    diags.extend(crate::content::input_warnings(root, &site.config));
+    diags.extend(site.warnings.clone());
     diags.sort();
     CheckReport {
         pages: site.pages.len(),

@@ -63,6 +63,20 @@ pub struct Config {
     pub taxonomies: Vec<String>,
     /// Declared vocabularies (`taxonomies/<name>.yaml`) by taxonomy name.
     pub vocabularies: BTreeMap<String, Vocabulary>,
+    /// The site root this configuration was loaded from (`None` when parsed from text).
+    pub root: SiteRoot,
+}
+
+/// Where the site is on disk: the site stage needs it to see the static files that its
+/// outputs must not collide with. Not part of the configuration's identity: its `Debug`
+/// (which fingerprints hash) leaves the path out, so a moved site keeps its caches.
+#[derive(Clone, Default)]
+pub struct SiteRoot(pub Option<std::path::PathBuf>);
+
+impl std::fmt::Debug for SiteRoot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SiteRoot")
+    }
 }
 
 impl Config {
@@ -86,23 +100,16 @@ impl Config {
 /// Reads and validates `<root>/site.yaml`.
 pub fn load_config(root: &Path) -> Result<Config, Diagnostics> {
     let path = root.join(CONFIG_FILE);
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| Diagnostic::error(CONFIG_FILE, format!("cannot read: {e}")))?;
+    let text = crate::paths::read_utf8(&path, CONFIG_FILE)?;
     let mut config = parse_config(&text)?;
+    config.root = SiteRoot(Some(root.to_path_buf()));
     config.vocabularies =
         vocabulary::load_vocabularies(root, &config.taxonomies, &config.languages)?;
     Ok(config)
 }
 
-fn yaml_diagnostic(e: yaml::YamlError) -> Diagnostic {
-    let mut d = Diagnostic::error(CONFIG_FILE, e.message);
-    d.line = e.line;
-    d.col = e.col;
-    d
-}
-
 pub fn parse_config(text: &str) -> Result<Config, Diagnostics> {
-    let map = yaml::parse_mapping(text).map_err(yaml_diagnostic)?;
+    let map = yaml::parse_file_mapping(CONFIG_FILE, text)?;
     let mut diags = Diagnostics::new();
     for key in map.keys().filter(|k| !KNOWN_KEYS.contains(&k.as_str())) {
         diags.push(
@@ -128,7 +135,7 @@ pub fn parse_config(text: &str) -> Result<Config, Diagnostics> {
             }
         },
         Err(e) => {
-            diags.push(yaml_diagnostic(e));
+            diags.push(e.into_diagnostic(CONFIG_FILE));
             diags.sort();
             Err(diags)
         }
@@ -219,6 +226,7 @@ fn resolve_config(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
         feed_limit: feed_limit.unwrap_or(20),
         taxonomies,
         vocabularies: BTreeMap::new(),
+        root: SiteRoot::default(),
     })
 }
 

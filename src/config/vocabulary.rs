@@ -50,7 +50,7 @@ pub fn load_vocabularies(
         if !path.exists() {
             continue;
         }
-        let text = match crate::content::read_utf8(&path, &file) {
+        let text = match crate::paths::read_utf8(&path, &file) {
             Ok(t) => t,
             Err(d) => {
                 diags.push(d);
@@ -68,12 +68,7 @@ pub fn load_vocabularies(
 }
 
 pub fn parse_vocabulary(file: &str, text: &str, langs: &[Lang]) -> Result<Vocabulary, Diagnostics> {
-    let map = yaml::parse_mapping(text).map_err(|e| {
-        let mut d = Diagnostic::error(file, e.message);
-        d.line = e.line;
-        d.col = e.col;
-        Diagnostics::from(d)
-    })?;
+    let map = yaml::parse_file_mapping(file, text)?;
     let mut diags = Diagnostics::new();
     let mut terms = Vec::new();
     let mut lookup = BTreeMap::new();

@@ -86,6 +86,8 @@ impl Stamp {
 pub fn key(taxonomies: &[String]) -> String {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    // The cache's format: documents gained `warnings`.
+    hasher.update(b"documents-2\n");
     for name in taxonomies {
         hasher.update(name.as_bytes());
         hasher.update(b"\n");
@@ -272,6 +274,7 @@ mod tests {
             content_hash: 1,
             meta_hash: 2,
             body_line: 4,
+            warnings: Vec::new(),
         }
     }
 

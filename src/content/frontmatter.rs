@@ -224,17 +224,15 @@ pub fn parse_front_matter(
     taxonomies: &[String],
     diags: &mut Diagnostics,
 ) -> Option<FrontMatter> {
-    let map = match yaml::parse_mapping(split.yaml) {
+    let mut map = match yaml::parse_mapping(split.yaml) {
         Ok(map) => map,
         Err(e) => {
-            let e = e.shifted(split.yaml_line);
-            let mut d = Diagnostic::error(file, format!("front matter: {}", e.message));
-            d.line = e.line;
-            d.col = e.col;
-            diags.push(d);
+            let e = e.shifted(split.yaml_line).in_context("front matter");
+            diags.push(e.into_diagnostic(file));
             return None;
         }
     };
+    strip_escaped_controls(&mut map, split, file, diags);
     let positions = map
         .keys()
         .filter_map(|k| {
@@ -251,6 +249,32 @@ pub fn parse_front_matter(
     let mut fm = resolve_front_matter(&mut r, taxonomies);
     fm.positions = positions;
     Some(fm)
+}
+
+/// Control characters written as YAML escapes (`"\0"`): removed like those in the text,
+/// with a warning at the key that held them.
+fn strip_escaped_controls(
+    map: &mut Map<String, Value>,
+    split: &Split<'_>,
+    file: &str,
+    diags: &mut Diagnostics,
+) {
+    for (key, value) in map.iter_mut() {
+        let removed = crate::chars::strip_forbidden_json(value);
+        if removed > 0 {
+            let pos = yaml::locate_key(split.yaml, key).map(|(l, c)| (l + split.yaml_line - 1, c));
+            diags.push(
+                Diagnostic::warning(
+                    file,
+                    format!(
+                        "{key}: removed {removed} escaped control character{} that XML and HTML forbid",
+                        if removed == 1 { "" } else { "s" }
+                    ),
+                )
+                .at_opt(pos),
+            );
+        }
+    }
 }
 
 fn resolve_front_matter(r: &mut FieldReader<'_>, taxonomies: &[String]) -> FrontMatter {

@@ -9,14 +9,14 @@ pub mod markdown;
 
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-use walkdir::WalkDir;
-
 use crate::config::Config;
-use crate::diag::{line_col, Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::Lang;
 pub use date::PageDate;
 pub use frontmatter::{FrontMatter, Image, SortBy, Source};
+use rayon::prelude::*;
+// Kept here for the modules that name them by their old home.
+pub use crate::paths::{is_ignored_name, read_utf8, site_relative};
 
 /// One Markdown file of `content/<lang>/`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -42,10 +42,29 @@ pub struct Document {
     pub meta_hash: u64,
     /// 1-based line of the file where the body starts (for positions inside the body).
     pub body_line: usize,
+    /// Problems that did not stop loading (kept in the documents cache, so that every build
+    /// repeats them until the file is fixed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Note>,
+}
+
+/// A warning about a document, at a position of its file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Note {
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
 }
 
 impl Document {
     /// Path inside the language root without `.md`: `news/x`; the default pairing key.
+    /// The document's warnings as diagnostics of its file.
+    pub fn warnings(&self) -> impl Iterator<Item = Diagnostic> + '_ {
+        self.warnings
+            .iter()
+            .map(|n| Diagnostic::warning(&self.source, &n.message).at(n.line, n.col))
+    }
+
     pub fn rel_key(&self) -> String {
         if self.dir.is_empty() {
             self.stem.clone()
@@ -185,9 +204,42 @@ pub fn load_file(
     Some(load_document(&file, &config.taxonomies))
 }
 
+/// Everything about the site's input files that does not stop a build but that an editor
+/// should hear about: folders of `content/` that are not a configured language, and special
+/// files (FIFOs, sockets, devices) skipped in `content/`, `templates/` and `static/`.
+pub fn input_warnings(root: &Path, config: &Config) -> Diagnostics {
+    let mut diags = unconfigured_language_folders(root, config);
+    let theme = root.join("themes").join(&config.theme);
+    let mut dirs = vec![
+        theme.join("templates"),
+        root.join("templates"),
+        theme.join("static"),
+        root.join("static"),
+    ];
+    dirs.extend(
+        config
+            .languages
+            .iter()
+            .map(|l| root.join("content").join(l.code())),
+    );
+    let mut walked = Diagnostics::new();
+    for dir in dirs {
+        crate::paths::walk_files(root, &dir, &mut walked);
+    }
+    diags
+        .0
+        .extend(walked.0.into_iter().filter(|d| !d.is_error()));
+    diags
+}
+
+/// The name the build still calls: all of `input_warnings`.
+pub fn unconfigured_languages(root: &Path, config: &Config) -> Diagnostics {
+    input_warnings(root, config)
+}
+
 /// Warnings for folders of `content/` that are not a configured language: their files are
 /// not built, which an editor should hear about.
-pub fn unconfigured_languages(root: &Path, config: &Config) -> Diagnostics {
+fn unconfigured_language_folders(root: &Path, config: &Config) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let Ok(entries) = std::fs::read_dir(root.join("content")) else {
         return diags;
@@ -213,92 +265,34 @@ pub fn unconfigured_languages(root: &Path, config: &Config) -> Diagnostics {
     diags
 }
 
-/// Hidden files, editor backups and swap files are not content.
-pub fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name == "4913"
-}
-
 fn discover_language(root: &Path, lang: Lang, diags: &mut Diagnostics) -> Vec<ContentFile> {
     let lang_root = root.join("content").join(lang.code());
-    if !lang_root.is_dir() {
-        return Vec::new();
-    }
-    let walker = WalkDir::new(&lang_root)
-        .follow_links(true)
-        .sort_by_file_name()
+    crate::paths::walk_content(root, &lang_root, diags)
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    let mut files = Vec::new();
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let file = e
-                    .path()
-                    .map(|p| site_relative(root, p))
-                    .unwrap_or_else(|| format!("content/{lang}"));
-                diags.push(Diagnostic::error(file, format!("cannot read: {e}")));
-                continue;
+        .filter(|f| f.rel.ends_with(".md"))
+        .map(|f| {
+            let (dir, name) = f.rel.rsplit_once('/').unwrap_or(("", &f.rel));
+            ContentFile {
+                dir: dir.to_string(),
+                stem: name.strip_suffix(".md").unwrap_or(name).to_string(),
+                path: f.path,
+                source: f.source,
+                lang,
             }
-        };
-        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|x| x != "md") {
-            continue;
-        }
-        let rel = entry
-            .path()
-            .strip_prefix(&lang_root)
-            .unwrap_or(entry.path());
-        let dir = rel
-            .parent()
-            .map(|p| p.to_string_lossy().replace('\\', "/"))
-            .unwrap_or_default();
-        let stem = rel
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        files.push(ContentFile {
-            path: entry.path().to_path_buf(),
-            source: site_relative(root, entry.path()),
-            lang,
-            dir,
-            stem,
-        });
-    }
-    files
-}
-
-/// `root/content/kk/x.md` → `content/kk/x.md` (with `/` separators).
-pub fn site_relative(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/")
-}
-
-/// Reads a file as UTF-8, naming the file and the position of the first bad byte on failure.
-pub fn read_utf8(path: &Path, source: &str) -> Result<String, Diagnostic> {
-    let bytes =
-        std::fs::read(path).map_err(|e| Diagnostic::error(source, format!("cannot read: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
-        let (line, col) = line_col(&prefix, prefix.len());
-        Diagnostic::error(
-            source,
-            format!("not valid UTF-8 (byte {valid}); save the file as UTF-8"),
-        )
-        .at(line, col)
-    })
+        })
+        .collect()
 }
 
 fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, Diagnostics> {
-    let text = read_utf8(&file.path, &file.source)?;
+    let raw = read_utf8(&file.path, &file.source)?;
+    let mut warnings = Vec::new();
+    let text = match crate::chars::strip_forbidden(&raw) {
+        (clean, 0) => clean,
+        (clean, removed) => {
+            warnings.push(forbidden_characters_note(&raw, removed));
+            clean
+        }
+    };
     let split = frontmatter::split_front_matter(&text)
         .map_err(|m| Diagnostic::error(&file.source, m).at(1, 1))?;
     let mut diags = Diagnostics::new();
@@ -315,6 +309,11 @@ fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, 
     if diags.has_errors() {
         return Err(diags);
     }
+    warnings.extend(diags.iter().map(|d| Note {
+        line: d.line.unwrap_or(1),
+        col: d.col.unwrap_or(1),
+        message: d.message.clone(),
+    }));
     let summary = match &meta.summary {
         Some(s) => s.trim().to_string(),
         None => markdown::first_paragraph_text(split.body),
@@ -331,12 +330,33 @@ fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, 
         content_hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
         meta_hash: xxhash_rust::xxh3::xxh3_64(&text.as_bytes()[..split.body_offset]),
         body_line: text[..split.body_offset].matches('\n').count() + 1,
+        warnings,
     })
+}
+
+/// The warning for characters XML forbids, at the first of them.
+fn forbidden_characters_note(text: &str, removed: usize) -> Note {
+    let first = text.find(crate::chars::is_forbidden).unwrap_or(0);
+    let (line, col) = crate::diag::line_col(text, first);
+    let code = text[first..].chars().next().map_or(0, u32::from);
+    Note {
+        line,
+        col,
+        message: format!(
+            "removed {removed} control character{} that XML and HTML forbid (the first is U+{code:04X})",
+            if removed == 1 { "" } else { "s" }
+        ),
+    }
 }
 
 /// The Markdown body of a loaded document, read again from disk.
 pub fn read_body(root: &Path, doc: &Document) -> Result<String, Diagnostic> {
-    let mut text = read_utf8(&root.join(&doc.source), &doc.source)?;
+    let raw = read_utf8(&root.join(&doc.source), &doc.source)?;
+    // As on loading, so that `body_offset` points at the same place.
+    let mut text = match crate::chars::strip_forbidden(&raw) {
+        (_, 0) => raw,
+        (clean, _) => clean.into_owned(),
+    };
     if doc.body_offset > text.len() || !text.is_char_boundary(doc.body_offset) {
         return Err(Diagnostic::error(
             &doc.source,

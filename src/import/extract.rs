@@ -217,6 +217,8 @@ fn ends_sentence(text: &str) -> bool {
 pub const MAX_HEADLINE: usize = 200;
 /// Longest title derived from a lead sentence.
 pub const MAX_DERIVED_TITLE: usize = 100;
+/// Longest summary taken from a lead sentence; a longer one is cut at a word and gets `…`.
+pub const MAX_SUMMARY: usize = 300;
 
 /// A first line that is a headline: short and without a final full stop.
 pub fn is_headline(line: &str) -> bool {
@@ -251,22 +253,45 @@ pub fn title_from_sentence(sentence: &str) -> String {
         })
         .to_string()
     };
-    let full = trim(sentence);
-    if full.chars().count() <= MAX_DERIVED_TITLE {
-        return full;
+    trim(&cut_at_word(&trim(sentence), MAX_DERIVED_TITLE))
+}
+
+/// `text` cut to at most `max` characters at a word boundary; a first word longer than
+/// that is cut inside the word, so the result is never longer than `max`.
+pub fn cut_at_word(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
     }
     let mut cut = String::new();
-    for word in full.split_whitespace() {
-        let next_len = cut.chars().count() + 1 + word.chars().count();
-        if !cut.is_empty() && next_len > MAX_DERIVED_TITLE {
+    let mut len = 0;
+    for word in text.split_whitespace() {
+        let words = word.chars().count();
+        let next_len = if cut.is_empty() {
+            words
+        } else {
+            len + 1 + words
+        };
+        if next_len > max {
             break;
         }
         if !cut.is_empty() {
             cut.push(' ');
         }
         cut.push_str(word);
+        len = next_len;
     }
-    trim(&cut)
+    if cut.is_empty() {
+        return text.chars().take(max).collect();
+    }
+    cut
+}
+
+/// The summary from a lead sentence: cut at a word with `…` when longer than `MAX_SUMMARY`.
+pub fn summary_from_sentence(sentence: &str) -> String {
+    if sentence.chars().count() <= MAX_SUMMARY {
+        return sentence.to_string();
+    }
+    format!("{}…", cut_at_word(sentence, MAX_SUMMARY - 1))
 }
 
 /// A Markdown image line `![alt](url)`: (alt, url).
@@ -379,6 +404,21 @@ mod tests {
         assert!(!is_boilerplate("Жауап қалдыру туралы шешім қабылданды"));
         assert!(is_counter("18"));
         assert!(!is_counter("18 студент"));
+    }
+
+    #[test]
+    fn long_words_and_sentences_are_cut() {
+        let word = "ә".repeat(1_000_000);
+        assert_eq!(
+            title_from_sentence(&word).chars().count(),
+            MAX_DERIVED_TITLE
+        );
+        assert_eq!(cut_at_word("ab cd ef", 5), "ab cd");
+        assert_eq!(cut_at_word("abcdef", 3), "abc");
+        let long = "сөз ".repeat(1000);
+        let summary = summary_from_sentence(&long);
+        assert!(summary.chars().count() <= MAX_SUMMARY, "{}", summary.len());
+        assert!(summary.ends_with("сөз…"), "{summary}");
     }
 
     #[test]

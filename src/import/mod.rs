@@ -195,6 +195,12 @@ pub fn convert_document(bytes: &[u8], source: &str) -> Result<Converted, String>
         )
     })?;
     let text = text.trim_start_matches('\u{feff}');
+    if text.lines().find(|l| !l.trim().is_empty()).map(str::trim) == Some("---") {
+        return Err(
+            "starts with a `---` line: this looks like a content file with front matter, not a raw document; skipped"
+                .to_string(),
+        );
+    }
 
     let mut stripped = Stripped::default();
     let mut date = None;
@@ -255,7 +261,7 @@ pub fn convert_document(bytes: &[u8], source: &str) -> Result<Converted, String>
     let Some(first_text) = first_text else {
         return Err("no paragraphs: the document has no text to publish".to_string());
     };
-    let summary = lead_sentence(&first_text);
+    let summary = summary_from_sentence(&lead_sentence(&first_text));
     let title = headline.unwrap_or_else(|| title_from_sentence(&summary));
     if title.is_empty() {
         return Err(
@@ -263,6 +269,12 @@ pub fn convert_document(bytes: &[u8], source: &str) -> Result<Converted, String>
         );
     }
     let slug = slug_for_title(&title);
+    if slug.is_empty() {
+        return Err(format!(
+            "the title «{}» gives no slug (no letters or digits); skipped",
+            cut_at_word(&title, 60)
+        ));
+    }
     let body = markdown_body(&lines, &title);
     let front = ImportedFrontMatter {
         title: &title,
@@ -346,6 +358,32 @@ mod tests {
 
     fn convert(text: &str) -> Converted {
         convert_document(text.as_bytes(), "seeds/x.txt").unwrap()
+    }
+
+    #[test]
+    fn a_document_with_front_matter_or_without_a_slug_is_refused() {
+        let err = convert_document(
+            b"\n---\ntitle: X\n---\n\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82 \xd0\xbc\xd0\xb8\xd1\x80.\n",
+            "seeds/x.txt",
+        )
+        .unwrap_err();
+        assert!(err.contains("`---`"), "{err}");
+        let err =
+            convert_document("★★★\nПривет всем, это текст новости.\n".as_bytes(), "s").unwrap_err();
+        assert!(err.contains("gives no slug"), "{err}");
+    }
+
+    #[test]
+    fn a_million_character_first_line_gives_a_short_title_and_summary() {
+        let text = format!("{}\nВторой абзац.\n", "слово".repeat(200_000));
+        let c = convert(&text);
+        assert!(
+            c.title.chars().count() <= extract::MAX_HEADLINE,
+            "{}",
+            c.title.len()
+        );
+        let front = c.text.split("---\n").nth(1).unwrap_or_default();
+        assert!(front.len() < 2_000, "{}", front.len());
     }
 
     #[test]

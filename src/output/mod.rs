@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::content::{is_ignored_name, site_relative};
+use crate::content::site_relative;
 use crate::diag::{Diagnostic, Diagnostics};
 
 /// A staging folder that is removed unless `commit` moves it in.
@@ -300,36 +300,7 @@ pub fn foreign_files(target: &Path, owned: &dyn Fn(&str) -> bool, limit: usize) 
 /// Static files by their path in the output (`style.css`), the site's `static/` replacing
 /// the theme's file of the same name, with the file each comes from.
 pub fn discover_static(root: &Path, theme: &str) -> Result<BTreeMap<String, PathBuf>, Diagnostics> {
-    let mut diags = Diagnostics::new();
-    let mut files = BTreeMap::new();
-    for dir in [
-        root.join("themes").join(theme).join("static"),
-        root.join("static"),
-    ] {
-        if !dir.is_dir() {
-            continue;
-        }
-        let walker = WalkDir::new(&dir)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-        for entry in walker {
-            match entry {
-                Ok(e) if e.file_type().is_file() => {
-                    files.insert(site_relative(&dir, e.path()), e.path().to_path_buf());
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    let file = e
-                        .path()
-                        .map_or_else(|| site_relative(root, &dir), |p| site_relative(root, p));
-                    diags.push(Diagnostic::error(file, format!("cannot read: {e}")));
-                }
-            }
-        }
-    }
-    diags.into_result(files)
+    crate::paths::static_files(root, theme)
 }
 
 /// Copies the static files into the output root (in patch mode, those that changed).

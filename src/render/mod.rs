@@ -73,19 +73,14 @@ pub fn load_ui_strings(
     let mut all = BTreeMap::new();
     for &lang in langs {
         let file = format!("themes/{theme}/i18n/{lang}.yaml");
-        let text = match crate::content::read_utf8(&root.join(&file), &file) {
+        let text = match crate::paths::read_utf8(&root.join(&file), &file) {
             Ok(t) => t,
             Err(d) => {
                 diags.push(d);
                 continue;
             }
         };
-        let parsed = yaml::parse_mapping(&text).map_err(|e| {
-            let mut d = Diagnostic::error(&file, e.message);
-            d.line = e.line;
-            d.col = e.col;
-            d
-        });
+        let parsed = yaml::parse_file_mapping(&file, &text);
         match parsed.map(|map| UiStrings::from_mapping(&file, map)) {
             Ok(Ok(strings)) => {
                 all.insert(lang, strings);

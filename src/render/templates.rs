@@ -6,10 +6,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use tera::{Template, Tera};
-use walkdir::WalkDir;
 
-use crate::content::{is_ignored_name, read_utf8, site_relative};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::paths::read_utf8;
 
 /// Parsed templates and the file each name came from.
 pub struct TemplateSet {
@@ -30,33 +29,10 @@ fn discover_templates(
     let theme_dir = root.join("themes").join(theme).join("templates");
     let site_dir = root.join("templates");
     for dir in [theme_dir, site_dir] {
-        if !dir.is_dir() {
-            continue;
-        }
-        let walker = WalkDir::new(&dir)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-        for entry in walker {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    let file = e
-                        .path()
-                        .map_or_else(|| site_relative(root, &dir), |p| site_relative(root, p));
-                    diags.push(Diagnostic::error(file, format!("cannot read: {e}")));
-                    continue;
-                }
-            };
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let name = site_relative(&dir, entry.path());
-            let file = site_relative(root, entry.path());
-            match read_utf8(entry.path(), &file) {
+        for file in crate::paths::walk_files(root, &dir, diags) {
+            match read_utf8(&file.path, &file.source) {
                 Ok(text) => {
-                    found.insert(name, (file, text));
+                    found.insert(file.rel, (file.source, text));
                 }
                 Err(d) => diags.push(d),
             }
@@ -132,8 +108,9 @@ pub fn load_templates(
     })
 }
 
-/// Escapes what HTML needs escaped (`& < > " '`). Tera's default also escapes `/`, which
-/// turns every URL into `&#x2F;kk&#x2F;news&#x2F;`.
+/// Escapes what HTML needs escaped (`& < > " '`) and drops the control characters XML
+/// forbids (NUL among them), which content loading already removed from documents. Tera's
+/// default also escapes `/`, which turns every URL into `&#x2F;kk&#x2F;news&#x2F;`.
 fn escape_html_text(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
     // Copy the runs between special characters whole: those are ASCII, so every split is
@@ -146,6 +123,7 @@ fn escape_html_text(input: &str) -> String {
             b'>' => "&gt;",
             b'"' => "&quot;",
             b'\'' => "&#39;",
+            0x00..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F => "",
             _ => continue,
         };
         out.push_str(&input[run_start..i]);
@@ -257,6 +235,7 @@ mod escape_tests {
         );
         assert_eq!(super::escape_html_text(""), "");
         assert_eq!(super::escape_html_text("&"), "&amp;");
+        assert_eq!(super::escape_html_text("a\0b\u{1}\tc"), "ab\tc");
     }
 
     /// The filter gives what Tera's own `truncate` gives.

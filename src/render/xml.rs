@@ -18,8 +18,9 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // Control characters other than tab and newlines are not allowed in XML 1.0.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            // Control characters other than tab and newlines, U+FFFE and U+FFFF are not
+            // allowed in XML 1.0.
+            c if crate::chars::is_forbidden(c) => {}
             c => out.push(c),
         }
     }
@@ -248,6 +249,7 @@ mod tests {
     #[test]
     fn escapes_markup_and_drops_control_characters() {
         assert_eq!(escape("a<b>&\"c'\u{1}"), "a&lt;b&gt;&amp;&quot;c&apos;");
+        assert_eq!(escape("x\u{0}\u{FFFE}y\u{FFFF}\tz"), "xy\tz");
     }
 
     #[test]

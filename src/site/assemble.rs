@@ -9,6 +9,7 @@ use crate::content::{Document, SortBy};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::{slugify, Lang, Locales};
 
+use super::collisions::{check_output_paths, AliasNote, MAX_SEGMENT_BYTES};
 use super::taxonomy::{build_taxonomy, TaxonomySpec};
 use super::{
     GroupId, NavItem, NavTitle, Output, OutputKind, Page, PageId, PageKind, Section, SectionId,
@@ -22,6 +23,10 @@ pub fn assemble_site(
     drafts: bool,
 ) -> Result<Site, Diagnostics> {
     let mut diags = Diagnostics::new();
+    let mut warnings = Diagnostics::new();
+    for doc in &docs {
+        warnings.0.extend(doc.warnings());
+    }
     let docs: Vec<Document> = docs
         .into_iter()
         .filter(|d| drafts || !d.meta.draft)
@@ -90,6 +95,7 @@ pub fn assemble_site(
         nav,
         latest,
         outputs: Vec::new(),
+        warnings,
     };
     site.outputs = assemble_outputs(&site, &mut diags);
     diags.into_result(site)
@@ -211,6 +217,20 @@ fn assemble_pages(
                     "slug: the file name gives no URL; set `slug:` to letters or digits",
                 )
                 .at(1, 1),
+            );
+            continue;
+        }
+        if slug.len() > MAX_SEGMENT_BYTES {
+            diags.push(
+                Diagnostic::error(
+                    &doc.source,
+                    format!(
+                        "slug: `{}…` makes a URL segment of {} bytes; file systems allow {MAX_SEGMENT_BYTES}: set a shorter `slug:`",
+                        &slug[..slug.floor_char_boundary(40)],
+                        slug.len()
+                    ),
+                )
+                .at_opt(doc.meta.position("slug").or(Some((1, 1)))),
             );
             continue;
         }
@@ -374,12 +394,14 @@ fn assemble_nav(
 /// sources.
 fn assemble_outputs(site: &Site, diags: &mut Diagnostics) -> Vec<Output> {
     let mut outputs = Vec::new();
+    let mut aliases = BTreeMap::new();
     let mut push = |url: String, kind: OutputKind, source: &str| {
         outputs.push(Output {
             url,
             kind,
             source: source.to_string(),
-        })
+        });
+        outputs.len() - 1
     };
     push("/".into(), OutputKind::Chooser, crate::config::CONFIG_FILE);
     push(
@@ -413,17 +435,18 @@ fn assemble_outputs(site: &Site, diags: &mut Diagnostics) -> Vec<Output> {
             &page.doc.source,
         );
         for alias in &page.doc.meta.aliases {
+            let position = page.doc.meta.position("aliases");
             let url = match normalize_alias(alias) {
                 Ok(url) => url,
                 Err(message) => {
                     diags.push(
                         Diagnostic::error(&page.doc.source, format!("aliases: {message}"))
-                            .at_opt(page.doc.meta.position("aliases")),
+                            .at_opt(position),
                     );
                     continue;
                 }
             };
-            push(
+            let index = push(
                 url,
                 OutputKind::Redirect {
                     lang: page.lang(),
@@ -431,6 +454,13 @@ fn assemble_outputs(site: &Site, diags: &mut Diagnostics) -> Vec<Output> {
                     target: Box::new(OutputKind::Page(PageId(i))),
                 },
                 &page.doc.source,
+            );
+            aliases.insert(
+                index,
+                AliasNote {
+                    written: alias.clone(),
+                    position,
+                },
             );
         }
     }
@@ -457,8 +487,27 @@ fn assemble_outputs(site: &Site, diags: &mut Diagnostics) -> Vec<Output> {
         }
     }
     push_feeds_and_sitemaps(site, &mut outputs);
-    check_unique_urls(&outputs, diags);
+    let statics = static_files(&site.config, diags);
+    check_output_paths(site, &outputs, &aliases, &statics, diags);
     outputs
+}
+
+/// The static files (output path → site-relative source), for the collision check; none
+/// when the configuration was not loaded from a folder.
+fn static_files(config: &Config, diags: &mut Diagnostics) -> BTreeMap<String, String> {
+    let Some(root) = &config.root.0 else {
+        return BTreeMap::new();
+    };
+    match crate::paths::static_files(root, &config.theme) {
+        Ok(files) => files
+            .into_iter()
+            .map(|(rel, path)| (rel, crate::paths::site_relative(root, &path)))
+            .collect(),
+        Err(d) => {
+            diags.extend(d);
+            BTreeMap::new()
+        }
+    }
 }
 
 /// Atom feeds per language and per term, the sitemap (split above `SITEMAP_LIMIT` URLs) and
@@ -521,7 +570,7 @@ fn paginated_outputs(
     base: &str,
     lang: Lang,
     source: &str,
-    push: &mut impl FnMut(String, OutputKind, &str),
+    push: &mut impl FnMut(String, OutputKind, &str) -> usize,
     kind: impl Fn(usize) -> OutputKind,
 ) {
     for n in 1..=count {
@@ -548,44 +597,85 @@ fn section_source(section: &Section) -> String {
     }
 }
 
-/// `old/path` → `/old/path/`; a path ending in `.html` stays a file.
+/// `old/path` → `/old/path/`; a path ending in `.html` stays a file, and a final
+/// `index.html` is the folder's own page (`/a/index.html` → `/a/`). Percent-escapes are
+/// decoded and empty segments dropped, so every spelling of one path gives one URL.
 /// An alias must stay inside the site: no `..` or `.` segments, no backslashes, no URL.
 fn normalize_alias(alias: &str) -> Result<String, String> {
-    let trimmed = alias.trim().trim_matches('/');
-    let bad = trimmed.contains(['\\', '\0', '?', '#'])
-        || trimmed.contains("://")
-        || trimmed
-            .split('/')
-            .any(|s| s == ".." || s == "." || s.is_empty());
-    if bad || trimmed.is_empty() {
-        return Err(format!(
-            "`{alias}` is not a path inside the site; write an old URL such as /kk/old-path/"
-        ));
+    let outside = || {
+        format!("`{alias}` is not a path inside the site; write an old URL such as /kk/old-path/")
+    };
+    let decoded = percent_encoding::percent_decode_str(alias.trim())
+        .decode_utf8()
+        .map_err(|_| format!("`{alias}` has percent-escapes that are not UTF-8"))?;
+    if decoded.contains("://")
+        || decoded.contains(|c: char| c == '\\' || c == '?' || c == '#' || c.is_control())
+    {
+        return Err(outside());
     }
-    Ok(if trimmed.ends_with(".html") {
-        format!("/{trimmed}")
-    } else {
-        format!("/{trimmed}/")
+    let mut segments: Vec<&str> = decoded.split('/').filter(|s| !s.is_empty()).collect();
+    if segments.iter().any(|s| *s == ".." || *s == ".") {
+        return Err(outside());
+    }
+    let file = match segments.last() {
+        Some(&"index.html") => {
+            segments.pop();
+            false
+        }
+        Some(last) => last.ends_with(".html"),
+        None => false,
+    };
+    let path = segments.join("/");
+    Ok(match (path.is_empty(), file) {
+        (true, _) => "/".to_string(),
+        (false, true) => format!("/{path}"),
+        (false, false) => format!("/{path}/"),
     })
 }
 
-fn check_unique_urls(outputs: &[Output], diags: &mut Diagnostics) {
-    let mut seen: BTreeMap<&str, &Output> = BTreeMap::new();
-    for output in outputs {
-        if let Some(first) = seen.get(output.url.as_str()) {
-            let (a, b) = if first.source <= output.source {
-                (&first.source, &output.source)
-            } else {
-                (&output.source, &first.source)
-            };
-            let message = if a == b {
-                format!("URL {} is produced twice by this file", output.url)
-            } else {
-                format!("URL {} is also produced by {a}", output.url)
-            };
-            diags.push(Diagnostic::error(b.as_str(), message));
-        } else {
-            seen.insert(&output.url, output);
+#[cfg(test)]
+mod tests {
+    use super::normalize_alias;
+
+    #[test]
+    fn every_spelling_of_a_path_gives_one_url() {
+        for spelling in [
+            "/kk/news/festival/",
+            "kk/news/festival",
+            "//kk//news/festival/",
+            "/kk/news/festival/index.html",
+            "/kk/%6Eews/festival/",
+            "/kk/news/festival%2Findex.html",
+        ] {
+            assert_eq!(
+                normalize_alias(spelling).as_deref(),
+                Ok("/kk/news/festival/"),
+                "{spelling}"
+            );
+        }
+        assert_eq!(normalize_alias("/index.html").as_deref(), Ok("/"));
+        assert_eq!(
+            normalize_alias("/kk/old.html").as_deref(),
+            Ok("/kk/old.html")
+        );
+        assert_eq!(
+            normalize_alias("/robots.txt").as_deref(),
+            Ok("/robots.txt/")
+        );
+    }
+
+    #[test]
+    fn paths_out_of_the_site_are_refused() {
+        for bad in [
+            "../x.html",
+            "/kk/%2e%2e/%2e%2e/x/",
+            "https://example.kz/x/",
+            "/a\\b/",
+            "/a?b",
+            "/a%00b/",
+            "/%ff/",
+        ] {
+            assert!(normalize_alias(bad).is_err(), "{bad}");
         }
     }
 }

@@ -3,6 +3,7 @@
 //! reads no files and knows nothing of templates.
 
 mod assemble;
+mod collisions;
 mod outputs;
 mod taxonomy;
 mod translations;
@@ -16,6 +17,7 @@ use std::collections::BTreeMap;
 
 use crate::config::Config;
 use crate::content::{Document, SortBy};
+use crate::diag::Diagnostics;
 use crate::lang::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -123,6 +125,8 @@ pub struct Site {
     /// Language → its articles, newest first (home page, feeds).
     pub latest: BTreeMap<Lang, Vec<PageId>>,
     pub outputs: Vec<Output>,
+    /// The documents' warnings (problems that did not stop the build), for the report.
+    pub warnings: Diagnostics,
 }
 
 impl Site {

@@ -20,6 +20,7 @@ mod check;
 mod cli;
 mod content;
 mod errors;
+mod inputs;
 mod languages;
 mod safety;
 mod structure;
