@@ -105,7 +105,11 @@ pub fn build(
         rendered: written.rendered,
         reused: site.outputs.len().saturating_sub(written.rendered),
         static_files: engine.static_count(),
-        warnings: crate::content::unconfigured_languages(engine.root(), &site.config),
+        warnings: {
+            let mut warnings = crate::content::input_warnings(engine.root(), &site.config);
+            warnings.extend(site.warnings.clone());
+            warnings
+        },
         output: engine.target().to_path_buf(),
         elapsed: started.elapsed(),
     };

@@ -232,11 +232,6 @@ pub fn input_warnings(root: &Path, config: &Config) -> Diagnostics {
     diags
 }
 
-/// The name the build still calls: all of `input_warnings`.
-pub fn unconfigured_languages(root: &Path, config: &Config) -> Diagnostics {
-    input_warnings(root, config)
-}
-
 /// Warnings for folders of `content/` that are not a configured language: their files are
 /// not built, which an editor should hear about.
 fn unconfigured_language_folders(root: &Path, config: &Config) -> Diagnostics {
