@@ -23,7 +23,7 @@ use std::time::{Duration, SystemTime};
 
 use super::Document;
 
-const HEADER: &str = "qostil documents 1";
+const HEADER: &str = "qostil documents 2";
 
 /// How long before the build's start a file's last change must be for its entry to be kept.
 const SETTLE: Duration = Duration::from_secs(2);
@@ -106,6 +106,9 @@ pub struct DocumentCache {
 
 struct Line {
     stamp: Stamp,
+    /// xxh3 of the source, the tab and the JSON: a line changed by anything but qostil
+    /// (even into other valid JSON) is a miss.
+    checksum: u64,
     source: Range<usize>,
     whole: Range<usize>,
     json: Range<usize>,
@@ -144,7 +147,10 @@ impl DocumentCache {
 
     fn find(&self, source: &str, stamp: Stamp) -> Option<&Line> {
         let line = self.lines.get(&source_hash(source.as_bytes()))?;
-        (line.stamp == stamp && self.text.get(line.source.clone())? == source.as_bytes())
+        let checked = self.text.get(line.source.start..line.json.end)?;
+        (line.stamp == stamp
+            && self.text.get(line.source.clone())? == source.as_bytes()
+            && xxhash_rust::xxh3::xxh3_64(checked) == line.checksum)
             .then_some(line)
     }
 
@@ -181,10 +187,13 @@ fn split_line(text: &[u8], whole: Range<usize>) -> Option<Line> {
     let tab = line.iter().position(|&b| b == b'\t')?;
     let head = std::str::from_utf8(&line[..tab]).ok()?;
     let mut spaces = head.match_indices(' ').map(|(i, _)| i);
-    let source_at = spaces.nth(3)? + 1;
-    let stamp = Stamp::parse(&head[..source_at - 1])?;
+    let checksum_at = spaces.nth(3)? + 1;
+    let source_at = spaces.next()? + 1;
+    let stamp = Stamp::parse(&head[..checksum_at - 1])?;
+    let checksum = u64::from_str_radix(&head[checksum_at..source_at - 1], 16).ok()?;
     Some(Line {
         stamp,
+        checksum,
         source: whole.start + source_at..whole.start + tab,
         json: whole.start + tab + 1..whole.end - 1,
         whole,
@@ -210,9 +219,14 @@ pub fn save(
                 return Some(Cow::Borrowed(line));
             }
             let json = serde_json::to_string(doc).ok()?;
+            let checked = format!("{}\t{json}", doc.source);
             let line = format!(
-                "{} {} {} {} {}\t{json}\n",
-                s.len, s.modified_ns, s.changed_ns, s.inode, doc.source
+                "{} {} {} {} {:016x} {checked}\n",
+                s.len,
+                s.modified_ns,
+                s.changed_ns,
+                s.inode,
+                xxhash_rust::xxh3::xxh3_64(checked.as_bytes())
             );
             Some(Cow::Owned(line.into_bytes()))
         })

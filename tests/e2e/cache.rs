@@ -373,6 +373,18 @@ fn settled_site() -> SiteTest {
     site
 }
 
+/// A documents cache line with its checksum computed again over the source and the JSON:
+/// `<len> <modified> <changed> <inode> <checksum> <source>\t<json>`.
+fn reseal(line: &str) -> String {
+    let fields: Vec<&str> = line.splitn(6, ' ').collect();
+    let checked = fields[5];
+    let checksum = xxhash_rust::xxh3::xxh3_64(checked.as_bytes());
+    format!(
+        "{} {} {} {} {checksum:016x} {checked}",
+        fields[0], fields[1], fields[2], fields[3]
+    )
+}
+
 #[test]
 fn documents_come_from_the_documents_cache_until_their_file_changes() {
     let site = settled_site();
@@ -387,13 +399,19 @@ fn documents_come_from_the_documents_cache_until_their_file_changes() {
         .find(|l| l.contains("content/kk/news/festival.md\t"))
         .unwrap_or_else(|| panic!("festival is not cached:\n{text}"));
     assert!(line.contains(title), "{line}");
-    std::fs::write(&cache, text.replace(title, "qostilzzz")).unwrap();
     // Into another folder, so that no output is kept from the first build.
     let page_in = |name: &str| {
         let out = site.scratch(name);
         site.build_ok(&["--output", out.to_str().unwrap()]);
         std::fs::read_to_string(out.join("kk/news/festival/index.html")).unwrap()
     };
+    // Changed by hand (still valid JSON): the line's checksum no longer matches, the file
+    // is read instead.
+    std::fs::write(&cache, text.replace(title, "qostilzzz")).unwrap();
+    assert!(!page_in("tampered").contains("qostilzzz"));
+    // Changed with its checksum made again, as qostil would write it: the cache is used.
+    let resealed = reseal(&line.replace(title, "qostilzzz"));
+    std::fs::write(&cache, text.replace(line, &resealed)).unwrap();
     assert!(page_in("second").contains("qostilzzz"));
     // Any change to the file makes the build read it again.
     site.replace("content/kk/news/festival.md", "фестивалі\"", "фестивалі!\"");
