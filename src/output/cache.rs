@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 /// The folder the cache lives in, at the site root.
 pub const CACHE_DIR: &str = ".qostil";
-const HEADER: &str = "qostil build cache 4";
+const HEADER: &str = "qostil build cache 5";
 
 /// What the cache knows of one output file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,9 +143,23 @@ pub fn remove_stale_temporaries(root: &Path) {
     }
 }
 
-/// `<fingerprint> <quick> <len> <modified> <changed> <inode> <path>`
+/// `<checksum> <fingerprint> <quick> <len> <modified> <changed> <inode> <path>`, the
+/// checksum (xxh3) over the rest of the line. A line whose checksum does not match still
+/// names a file qostil wrote, but its keys and stamp are not trusted: it is never reused.
 fn parse_line(line: &str) -> Option<(String, Entry)> {
-    let mut parts = line.splitn(7, ' ');
+    let (checksum, rest) = line.split_once(' ')?;
+    let intact = u64::from_str_radix(checksum, 16)
+        .is_ok_and(|c| c == xxhash_rust::xxh3::xxh3_64(rest.as_bytes()));
+    if !intact {
+        let path = rest.splitn(7, ' ').nth(6)?.to_string();
+        let entry = Entry {
+            fingerprint: 0,
+            quick: 0,
+            stamp: FileStamp::unknown(),
+        };
+        return Some((path, entry));
+    }
+    let mut parts = rest.splitn(7, ' ');
     let fingerprint = u64::from_str_radix(parts.next()?, 16).ok()?;
     let quick = u64::from_str_radix(parts.next()?, 16).ok()?;
     let stamp = FileStamp {
@@ -167,7 +181,7 @@ fn parse_line(line: &str) -> Option<(String, Entry)> {
 
 impl BuildCache {
     /// The cache of the last build into `target`, if there is one. A cache of another version
-    /// of qostil is only a manifest; a damaged one is none.
+    /// of qostil is only a manifest; so is a damaged line.
     pub fn load(root: &Path, target: &Path) -> BuildCache {
         let Ok(text) = fs::read_to_string(cache_path(root, target)) else {
             return BuildCache::default();
@@ -180,10 +194,9 @@ impl BuildCache {
             return BuildCache::default();
         }
         let mut entries = HashMap::new();
-        for line in lines {
-            let Some((path, entry)) = parse_line(line) else {
-                return BuildCache::default();
-            };
+        // A line that does not parse at all is left out; the rest still tell which files
+        // qostil wrote.
+        for (path, entry) in lines.filter_map(parse_line) {
             entries.insert(path, entry);
         }
         BuildCache {
@@ -251,8 +264,7 @@ fn write_lines(tmp: &Path, target: &Path, entries: &[Saved]) -> io::Result<()> {
             .stamp
             .or_else(|| FileStamp::of(&target.join(&saved.path)))
             .unwrap_or(unknown);
-        writeln!(
-            out,
+        let rest = format!(
             "{:016x} {:016x} {} {} {} {} {}",
             saved.fingerprint,
             saved.quick,
@@ -261,7 +273,9 @@ fn write_lines(tmp: &Path, target: &Path, entries: &[Saved]) -> io::Result<()> {
             stamp.changed_ns,
             stamp.inode,
             saved.path
-        )?;
+        );
+        let checksum = xxhash_rust::xxh3::xxh3_64(rest.as_bytes());
+        writeln!(out, "{checksum:016x} {rest}")?;
     }
     out.into_inner().map_err(|e| e.into_error())?.sync_all()
 }
@@ -269,6 +283,31 @@ fn write_lines(tmp: &Path, target: &Path, entries: &[Saved]) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_changed_by_hand_is_owned_but_never_reused() {
+        let root = tempfile::tempdir().unwrap();
+        let target = root.path().join("public");
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("a.html"), "x").unwrap();
+        let entries = vec![Saved {
+            path: "a.html".to_string(),
+            fingerprint: 42,
+            quick: 7,
+            stamp: None,
+        }];
+        BuildCache::save(root.path(), &target, &entries).unwrap();
+        let path = cache_path(root.path(), &target);
+        let text = fs::read_to_string(&path).unwrap();
+        // The quick key changed (still well-formed): the checksum no longer matches.
+        let tampered = text.replace(" 0000000000000007 ", " 0000000000000008 ");
+        assert_ne!(tampered, text);
+        fs::write(&path, tampered).unwrap();
+        let loaded = BuildCache::load(root.path(), &target);
+        assert!(loaded.found);
+        assert_eq!(loaded.entries["a.html"].stamp, FileStamp::unknown());
+        assert_eq!(loaded.entries["a.html"].quick, 0);
+    }
 
     #[test]
     fn round_trips_and_rejects_another_output() {
