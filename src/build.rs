@@ -65,7 +65,9 @@ pub fn load_site(
 ) -> Result<Site, Diagnostics> {
     let config = load_site_config(root, base_url)?;
     let docs = crate::content::load_documents(root, &config)?;
-    crate::site::assemble_site(config, docs, locales, drafts)
+    let statics = crate::output::discover_static(root, &config.theme)?;
+    let sources = crate::output::static_sources(root, &statics);
+    crate::site::assemble_site(config, docs, &sources, locales, drafts)
 }
 
 /// Builds the site into the output folder. On any error nothing in the output folder changes
@@ -124,19 +126,9 @@ pub fn drop_search_without_template(site: &mut Site, renderer: &Renderer) {
     }
 }
 
-/// Folders of the site's sources and qostil's own cache; the output folder may be neither
-/// one of them nor inside one.
-const SOURCE_FOLDERS: &[&str] = &[
-    "content",
-    "themes",
-    "templates",
-    "static",
-    "taxonomies",
-    "i18n",
-    "data",
-    "seeds",
-    crate::output::cache::CACHE_DIR,
-];
+/// Folders beside the watched sources that the output folder may not be in either: the raw
+/// documents and qostil's own cache.
+const OTHER_FOLDERS: &[&str] = &["seeds", crate::output::cache::CACHE_DIR];
 
 /// `path` with its longest existing beginning resolved (symbolic links followed), so that
 /// two spellings of one folder compare equal.
@@ -164,8 +156,9 @@ fn resolve(path: &Path) -> PathBuf {
 /// removes files there. A usage error (exit 2) names the problem.
 pub fn check_output_folder(root: &Path, target: &Path, shown: &Path) -> Result<(), Diagnostics> {
     let (root_abs, target_abs) = (resolve(root), resolve(target));
-    let inside_sources = SOURCE_FOLDERS
+    let inside_sources = crate::engine::SOURCE_ROOTS
         .iter()
+        .chain(OTHER_FOLDERS)
         .find(|f| target_abs.starts_with(root_abs.join(f)));
     let problem = if target_abs.exists() && !target_abs.is_dir() {
         Some("not a folder; the output must be a folder".to_string())

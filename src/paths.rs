@@ -13,6 +13,81 @@ use walkdir::WalkDir;
 
 use crate::diag::{line_col, Diagnostic, Diagnostics};
 
+/// What identifies a version of a file without reading it: size, modification and change
+/// times, inode. Writing a file, or replacing it by a rename, changes its change time, which
+/// no tool can set back (`touch -r` restores only the modification time). The documents
+/// cache and the build cache both compare files by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub len: u64,
+    pub modified_ns: u128,
+    pub changed_ns: u128,
+    pub inode: u64,
+}
+
+impl Stamp {
+    pub fn of(meta: &std::fs::Metadata) -> Stamp {
+        let modified_ns = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        #[cfg(unix)]
+        let (changed_ns, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            let changed = i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec());
+            (u128::try_from(changed).unwrap_or(0), meta.ino())
+        };
+        #[cfg(not(unix))]
+        let (changed_ns, inode) = (0, 0);
+        Stamp {
+            len: meta.len(),
+            modified_ns,
+            changed_ns,
+            inode,
+        }
+    }
+
+    /// The stamp of the regular file at `path` (a link is not followed); `None` for
+    /// anything else or a missing file.
+    pub fn of_file(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::symlink_metadata(path).ok()?;
+        meta.is_file().then(|| Stamp::of(&meta))
+    }
+
+    /// A stamp no file has: an entry with it is never reused.
+    pub fn unknown() -> Stamp {
+        Stamp {
+            len: 0,
+            modified_ns: 0,
+            changed_ns: 0,
+            inode: 0,
+        }
+    }
+
+    /// Reads the `Display` form back: `<len> <modified> <changed> <inode>`.
+    pub fn parse(text: &str) -> Option<Stamp> {
+        let mut parts = text.split(' ');
+        let stamp = Stamp {
+            len: parts.next()?.parse().ok()?,
+            modified_ns: parts.next()?.parse().ok()?,
+            changed_ns: parts.next()?.parse().ok()?,
+            inode: parts.next()?.parse().ok()?,
+        };
+        parts.next().is_none().then_some(stamp)
+    }
+}
+
+impl std::fmt::Display for Stamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {} {} {}",
+            self.len, self.modified_ns, self.changed_ns, self.inode
+        )
+    }
+}
+
 /// One regular file found by `walk_files`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WalkedFile {

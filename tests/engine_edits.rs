@@ -19,6 +19,9 @@ use qostil::lang::Locales;
 use qostil::progress::Silent;
 use qostil::BuildOptions;
 
+mod support;
+use support::{copy_dir, edit, files};
+
 const BASE_URL: &str = "http://127.0.0.1:1111";
 
 /// xorshift64*: a small deterministic generator, so a failing seed can be replayed.
@@ -39,33 +42,6 @@ impl Rng {
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-fn files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap();
-            (
-                rel.to_string_lossy().into_owned(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
 }
 
 /// The articles of both languages' news sections (not `_index.md`).
@@ -104,11 +80,6 @@ fn set_field(text: &str, key: &str, line: Option<&str>) -> String {
         lines.insert(0, line.to_string());
     }
     format!("---\n{}\n---{body}", lines.join("\n"))
-}
-
-fn edit(path: &Path, f: impl FnOnce(String) -> String) {
-    let text = fs::read_to_string(path).unwrap();
-    fs::write(path, f(text)).unwrap();
 }
 
 /// One random edit; returns the paths a watcher would report and whether the site is
@@ -253,8 +224,8 @@ fn clean_build(root: &Path, out: &Path) -> std::collections::BTreeMap<String, Ve
 fn open_site(tmp: &Path, locales: &Arc<Locales>) -> (PathBuf, Engine) {
     let root = tmp.join("site");
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_tree(&repo.join("tests/fixtures/basic"), &root);
-    copy_tree(&repo.join("themes/portal"), &root.join("themes/portal"));
+    copy_dir(&repo.join("tests/fixtures/basic"), &root);
+    copy_dir(&repo.join("themes/portal"), &root.join("themes/portal"));
     let options = BuildOptions {
         root: root.clone(),
         output: Some(root.join(".qostil/serve")),

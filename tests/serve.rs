@@ -4,25 +4,16 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
 
+mod support;
+use support::edit;
+
 const ARTICLE: &str = "content/kk/news/abay-oblysynyn-akimi-berik-ualidin-toragalygymen.md";
 const ARTICLE_URL: &str = "/kk/news/abay-oblysynyn-akimi-berik-ualidin-toragalygymen/";
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 /// A running `qostil serve` on a temp copy of the portal; killed when dropped.
 struct Server {
@@ -35,11 +26,7 @@ struct Server {
 impl Server {
     fn start() -> Server {
         let root = tempfile::tempdir().unwrap();
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-        for dir in ["content", "themes", "taxonomies"] {
-            copy_dir(&repo.join(dir), &root.path().join(dir));
-        }
-        std::fs::copy(repo.join("site.yaml"), root.path().join("site.yaml")).unwrap();
+        support::copy_portal(root.path());
         let mut child = Command::new(env!("CARGO_BIN_EXE_qostil"))
             .args(["serve", "--port", "0", "--root"])
             .arg(root.path())
@@ -176,11 +163,6 @@ impl Events {
         assert_eq!(got, name, "data: {data}");
         data
     }
-}
-
-fn edit(path: &Path, f: impl FnOnce(String) -> String) {
-    let text = std::fs::read_to_string(path).unwrap();
-    std::fs::write(path, f(text)).unwrap();
 }
 
 #[test]

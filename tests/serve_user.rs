@@ -4,13 +4,15 @@
 //! `static/` folder, a renamed section), each change is waited for over HTTP, and at the end
 //! `.qostil/serve/` must be byte-identical to a clean `qostil build` of the final sources.
 
-use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
+
+mod support;
+use support::files;
 
 const ARTICLE: &str = "content/kk/news/abay-oblysynyn-akimi-berik-ualidin-toragalygymen.md";
 const SLUG: &str = "abay-oblysynyn-akimi-berik-ualidin-toragalygymen";
@@ -19,27 +21,11 @@ const ARTICLE_URL: &str = "/kk/news/abay-oblysynyn-akimi-berik-ualidin-toragalyg
 /// How long one change may take to be served.
 const CHANGE: Duration = Duration::from_secs(15);
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// A temp folder holding a copy of the portal in `<tmp>/portal`.
 fn portal_copy() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("portal");
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for dir in ["content", "themes", "taxonomies"] {
-        copy_dir(&repo.join(dir), &site.join(dir));
-    }
-    std::fs::copy(repo.join("site.yaml"), site.join("site.yaml")).unwrap();
+    support::copy_portal(&site);
     (tmp, site)
 }
 
@@ -214,22 +200,6 @@ fn edit(path: &Path, f: impl FnOnce(String) -> String) {
     let new = f(text.clone());
     assert_ne!(new, text, "the edit of {} changes nothing", path.display());
     std::fs::write(path, new).unwrap();
-}
-
-/// Every file under `dir`, by path relative to it.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap();
-            (
-                rel.to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
 }
 
 /// The files that differ between two trees: only in one of them, or different bytes.

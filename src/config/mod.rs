@@ -63,20 +63,6 @@ pub struct Config {
     pub taxonomies: Vec<String>,
     /// Declared vocabularies (`taxonomies/<name>.yaml`) by taxonomy name.
     pub vocabularies: BTreeMap<String, Vocabulary>,
-    /// The site root this configuration was loaded from (`None` when parsed from text).
-    pub root: SiteRoot,
-}
-
-/// Where the site is on disk: the site stage needs it to see the static files that its
-/// outputs must not collide with. Not part of the configuration's identity: its `Debug`
-/// (which fingerprints hash) leaves the path out, so a moved site keeps its caches.
-#[derive(Clone, Default)]
-pub struct SiteRoot(pub Option<std::path::PathBuf>);
-
-impl std::fmt::Debug for SiteRoot {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SiteRoot")
-    }
 }
 
 impl Config {
@@ -102,7 +88,6 @@ pub fn load_config(root: &Path) -> Result<Config, Diagnostics> {
     let path = root.join(CONFIG_FILE);
     let text = crate::paths::read_utf8(&path, CONFIG_FILE)?;
     let mut config = parse_config(&text)?;
-    config.root = SiteRoot(Some(root.to_path_buf()));
     config.vocabularies =
         vocabulary::load_vocabularies(root, &config.taxonomies, &config.languages)?;
     Ok(config)
@@ -226,7 +211,6 @@ fn resolve_config(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
         feed_limit: feed_limit.unwrap_or(20),
         taxonomies,
         vocabularies: BTreeMap::new(),
-        root: SiteRoot::default(),
     })
 }
 

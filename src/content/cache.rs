@@ -15,7 +15,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::fs::{self, Metadata};
+use std::fs;
 use std::io::{self, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -28,57 +28,15 @@ const HEADER: &str = "qostil documents 2";
 /// How long before the build's start a file's last change must be for its entry to be kept.
 const SETTLE: Duration = Duration::from_secs(2);
 
-/// What identifies a version of a file without reading it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Stamp {
-    len: u64,
-    modified_ns: u128,
-    changed_ns: u128,
-    inode: u64,
-}
+pub use crate::paths::Stamp;
 
-impl Stamp {
-    pub fn of(meta: &Metadata) -> Stamp {
-        let since_epoch = |t: io::Result<SystemTime>| {
-            t.ok()
-                .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos())
-        };
-        #[cfg(unix)]
-        let (changed_ns, inode) = {
-            use std::os::unix::fs::MetadataExt;
-            let changed = i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec());
-            (u128::try_from(changed).unwrap_or(0), meta.ino())
-        };
-        #[cfg(not(unix))]
-        let (changed_ns, inode) = (0, 0);
-        Stamp {
-            len: meta.len(),
-            modified_ns: since_epoch(meta.modified()),
-            changed_ns,
-            inode,
-        }
-    }
-
-    /// Whether the file last changed well before `started` (see the module's comment).
-    fn is_settled(&self, started: SystemTime) -> bool {
-        let Ok(started) = started.duration_since(SystemTime::UNIX_EPOCH) else {
-            return false;
-        };
-        let limit = started.saturating_sub(SETTLE).as_nanos();
-        self.modified_ns < limit && self.changed_ns < limit
-    }
-
-    fn parse(text: &str) -> Option<Stamp> {
-        let mut parts = text.split(' ');
-        let stamp = Stamp {
-            len: parts.next()?.parse().ok()?,
-            modified_ns: parts.next()?.parse().ok()?,
-            changed_ns: parts.next()?.parse().ok()?,
-            inode: parts.next()?.parse().ok()?,
-        };
-        parts.next().is_none().then_some(stamp)
-    }
+/// Whether the file last changed well before `started` (see the module's comment).
+fn is_settled(stamp: &Stamp, started: SystemTime) -> bool {
+    let Ok(started) = started.duration_since(SystemTime::UNIX_EPOCH) else {
+        return false;
+    };
+    let limit = started.saturating_sub(SETTLE).as_nanos();
+    stamp.modified_ns < limit && stamp.changed_ns < limit
 }
 
 /// What must be the same for a cached document to stand for a new load: qostil's version
@@ -121,7 +79,7 @@ fn source_hash(source: &[u8]) -> u64 {
 /// Whether a document goes into the cache: its file had settled when the build began, and
 /// its source fits a line (the line's separators cannot be part of it).
 fn is_kept(doc: &Document, stamp: &Stamp, started: SystemTime) -> bool {
-    stamp.is_settled(started) && !doc.source.contains(['\t', '\n', '\r'])
+    is_settled(stamp, started) && !doc.source.contains(['\t', '\n', '\r'])
 }
 
 impl DocumentCache {
@@ -221,11 +179,8 @@ pub fn save(
             let json = serde_json::to_string(doc).ok()?;
             let checked = format!("{}\t{json}", doc.source);
             let line = format!(
-                "{} {} {} {} {:016x} {checked}\n",
-                s.len,
-                s.modified_ns,
-                s.changed_ns,
-                s.inode,
+                "{s} {:016x} {checked}
+",
                 xxhash_rust::xxh3::xxh3_64(checked.as_bytes())
             );
             Some(Cow::Owned(line.into_bytes()))
@@ -270,9 +225,9 @@ mod tests {
 
     #[test]
     fn only_files_that_settled_before_the_build_are_cached() {
-        assert!(stamp(100).is_settled(at(103)));
-        assert!(!stamp(100).is_settled(at(101)));
-        assert!(!stamp(100).is_settled(at(99)));
+        assert!(is_settled(&stamp(100), at(103)));
+        assert!(!is_settled(&stamp(100), at(101)));
+        assert!(!is_settled(&stamp(100), at(99)));
     }
 
     fn doc(source: &str) -> Document {

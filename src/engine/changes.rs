@@ -133,7 +133,25 @@ impl Engine {
             self.reload_documents(&content)?
         };
         let search_stale = self.stale_languages(&docs, config_changed);
-        let next = self.next_site(config, config_changed, &docs)?;
+        // Static files are found again when one changed or the theme may have: a new or
+        // removed one can collide with an output, which assembling checks.
+        let static_files = if !statics.is_empty() || config_changed {
+            let theme = config
+                .as_ref()
+                .map_or(&self.site.config.theme, |c| &c.theme);
+            Some(crate::output::discover_static(&root, theme)?)
+        } else {
+            None
+        };
+        let statics_moved = static_files
+            .as_ref()
+            .is_some_and(|f| !f.keys().eq(self.static_files.keys()));
+        let next = self.next_site(
+            config,
+            config_changed || statics_moved,
+            &docs,
+            static_files.as_ref().unwrap_or(&self.static_files),
+        )?;
         // With the same site structure and renderer, only the edited pages' quick keys can
         // change (see `render::fingerprint::quick_key`), and the feeds have none.
         let plan_outputs = match (&next, &renderer) {
@@ -150,7 +168,7 @@ impl Engine {
             && statics
                 .iter()
                 .all(|p| p.extension().is_some_and(|x| x == "css"));
-        self.write_next(next, renderer, docs, plan)
+        self.write_next(next, renderer, docs, static_files, plan)
             .map(|write| Applied {
                 css_only: css_only && write.changed.iter().all(|f| f.ends_with(".css")),
                 write,
@@ -239,13 +257,16 @@ fn shows_the_same(old: &Document, new: &Document) -> bool {
 }
 
 impl Engine {
+    /// The site after a batch: the same site, its pages patched in place, or the site
+    /// assembled again (`restructure`: the configuration or the set of static files changed).
     fn next_site(
         &self,
         config: Option<Config>,
-        config_changed: bool,
+        restructure: bool,
         docs: &Docs,
+        static_files: &crate::output::StaticFiles,
     ) -> Result<Next, Diagnostics> {
-        let in_place_ok = !config_changed
+        let in_place_ok = !restructure
             && match docs {
                 Docs::Same => true,
                 Docs::InPlace(list) => list
@@ -286,7 +307,8 @@ impl Engine {
             }
             Docs::Same => self.docs.iter().map(|(d, _)| d.clone()).collect(),
         };
-        let site = assemble_site(config, all, &self.locales, self.options.drafts)?;
+        let sources = crate::output::static_sources(&self.options.root, static_files);
+        let site = assemble_site(config, all, &sources, &self.locales, self.options.drafts)?;
         Ok(Next::Assembled(Box::new(site)))
     }
 
@@ -314,10 +336,12 @@ impl Engine {
         next: Next,
         renderer: Option<Renderer>,
         docs: Docs,
+        static_files: Option<crate::output::StaticFiles>,
         plan: Plan,
     ) -> Result<WriteReport, Diagnostics> {
         let mut undo = Undo {
             renderer: renderer.map(|r| std::mem::replace(&mut self.renderer, r)),
+            static_files: static_files.map(|f| std::mem::replace(&mut self.static_files, f)),
             site: None,
             docs: None,
             replaced: Vec::new(),
@@ -353,6 +377,9 @@ impl Engine {
         if let Some(r) = undo.renderer {
             self.renderer = r;
         }
+        if let Some(f) = undo.static_files {
+            self.static_files = f;
+        }
         let patched_in_place = undo.site.is_none();
         if let Some(site) = undo.site {
             self.site = site;
@@ -372,6 +399,7 @@ impl Engine {
 /// What `write_next` replaced, to put back when the write fails.
 struct Undo {
     renderer: Option<Renderer>,
+    static_files: Option<crate::output::StaticFiles>,
     site: Option<Site>,
     docs: Option<Vec<Stamped>>,
     replaced: Vec<(usize, Stamped)>,

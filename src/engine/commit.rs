@@ -28,17 +28,7 @@ impl Engine {
         let remove = self.files_to_remove(outputs_changed, &statics, &search);
         let staged = staged_files(&staging);
         if !self.private_output {
-            let mut union: Vec<Saved> = self
-                .manifest
-                .entries
-                .iter()
-                .map(|(path, e)| Saved {
-                    path: path.clone(),
-                    fingerprint: e.fingerprint,
-                    quick: e.quick,
-                    stamp: Some(e.stamp),
-                })
-                .collect();
+            let mut union = self.manifest.to_saved();
             union.extend(saved.iter().map(|s| Saved {
                 stamp: Some(FileStamp::unknown()),
                 ..s.clone()
@@ -64,7 +54,7 @@ impl Engine {
         for s in saved {
             let stamp = s
                 .stamp
-                .or_else(|| FileStamp::of(&self.target.join(&s.path)))
+                .or_else(|| FileStamp::of_file(&self.target.join(&s.path)))
                 .unwrap_or_else(FileStamp::unknown);
             entries.insert(
                 s.path,
@@ -135,18 +125,7 @@ impl Engine {
 
     /// Saves the manifest and keys of the output (`.qostil/build-cache-…`).
     pub fn save_manifest(&self) -> std::io::Result<()> {
-        let saved: Vec<Saved> = self
-            .manifest
-            .entries
-            .iter()
-            .map(|(path, e)| Saved {
-                path: path.clone(),
-                fingerprint: e.fingerprint,
-                quick: e.quick,
-                stamp: Some(e.stamp),
-            })
-            .collect();
-        BuildCache::save(&self.options.root, &self.target, &saved)
+        BuildCache::save(&self.options.root, &self.target, &self.manifest.to_saved())
     }
 }
 

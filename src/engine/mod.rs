@@ -30,7 +30,7 @@ use crate::content::{load_stamped, Document, Stamped};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::{Lang, Locales};
 use crate::output::cache::{BuildCache, Saved};
-use crate::output::{copy_static, Staging};
+use crate::output::{copy_static, discover_static, static_sources, Staging, StaticFiles};
 use crate::progress::Progress;
 use crate::render::Renderer;
 use crate::site::{assemble_site, Site};
@@ -43,6 +43,9 @@ pub struct Loaded {
     /// Every content document (drafts too), in load order, with its file's stamp; empty
     /// unless asked for.
     pub docs: Vec<Stamped>,
+    /// The static files, found once for assembling (no output may take their place) and
+    /// copying.
+    pub static_files: StaticFiles,
 }
 
 /// The start-up that `build`, `serve` and `check` share: the configuration (with the
@@ -60,7 +63,16 @@ pub fn load(
 ) -> Result<Loaded, Diagnostics> {
     let (site, renderer) = rayon::join(
         || {
-            let stamped = load_stamped(root, &config, documents_cache)?;
+            let static_files = discover_static(root, &config.theme);
+            let stamped = load_stamped(root, &config, documents_cache);
+            let (static_files, stamped) = match (static_files, stamped) {
+                (Ok(f), Ok(s)) => (f, s),
+                (f, s) => {
+                    let mut diags = f.err().unwrap_or_default();
+                    diags.extend(s.err().unwrap_or_default());
+                    return Err(diags);
+                }
+            };
             progress.stage("assembling", 0);
             let (docs, kept): (Vec<Document>, Vec<Stamped>) = if keep_docs {
                 (stamped.iter().map(|(d, _)| d.clone()).collect(), stamped)
@@ -68,17 +80,20 @@ pub fn load(
                 // Without a copy to keep, the documents move into the site.
                 (stamped.into_iter().map(|(d, _)| d).collect(), Vec::new())
             };
-            assemble_site(config.clone(), docs, locales, drafts).map(|s| (s, kept))
+            let sources = static_sources(root, &static_files);
+            assemble_site(config.clone(), docs, &sources, locales, drafts)
+                .map(|s| (s, kept, static_files))
         },
         || Renderer::new(root, &config, Arc::clone(locales)),
     );
     match (site, renderer) {
-        (Ok((mut site, docs)), Ok(renderer)) => {
+        (Ok((mut site, docs, static_files)), Ok(renderer)) => {
             crate::build::drop_search_without_template(&mut site, &renderer);
             Ok(Loaded {
                 site,
                 renderer,
                 docs,
+                static_files,
             })
         }
         (s, r) => {
@@ -106,7 +121,9 @@ pub struct Engine {
     docs: Vec<Stamped>,
     /// The manifest and keys of every file in the output that qostil wrote.
     manifest: BuildCache,
-    /// The static files of the output, and each language's search index files.
+    /// The site's static files (see `Loaded::static_files`).
+    static_files: StaticFiles,
+    /// The static files in the output, and each language's search index files.
     statics: Vec<String>,
     search: BTreeMap<Lang, Vec<String>>,
     /// Whether the output folder is qostil's own (serve's, under `.qostil/`): its manifest
@@ -211,6 +228,7 @@ impl Engine {
             renderer: loaded.renderer,
             config_key: key,
             docs: loaded.docs,
+            static_files: loaded.static_files,
             manifest,
             // The first write is `write_all`, which makes both.
             statics: Vec::new(),
@@ -226,6 +244,20 @@ impl Engine {
 
     pub fn target(&self) -> &Path {
         &self.target
+    }
+
+    /// The search index files of the output once `langs` have the new `files`.
+    fn search_files_with(&self, langs: &[Lang], files: &[Saved]) -> BTreeMap<Lang, Vec<String>> {
+        let mut search = self.search.clone();
+        for lang in langs {
+            search.insert(*lang, Vec::new());
+        }
+        for file in files {
+            if let Some(list) = lang_of_search_file(&file.path).and_then(|l| search.get_mut(&l)) {
+                list.push(file.path.clone());
+            }
+        }
+        search
     }
 
     /// Static files in the output.
@@ -267,7 +299,7 @@ impl Engine {
         let root = self.options.root.clone();
         progress.stage("static files", 0);
         let statics = if plan.statics {
-            copy_static(&root, &self.site.config.theme, &staging)?
+            copy_static(&root, &self.static_files, &staging)?
         } else {
             self.statics.clone()
         };
@@ -299,15 +331,7 @@ impl Engine {
                 &plan.search,
                 progress,
             )?;
-            for &lang in &plan.search {
-                search.insert(lang, Vec::new());
-            }
-            for file in &files {
-                if let Some(list) = lang_of_search_file(&file.path).and_then(|l| search.get_mut(&l))
-                {
-                    list.push(file.path.clone());
-                }
-            }
+            search = self.search_files_with(&plan.search, &files);
             saved.extend(files);
         }
         saved.extend(statics.iter().map(|path| Saved {

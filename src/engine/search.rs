@@ -1,9 +1,6 @@
 //! `serve`'s search index refresh: made on a thread of its own while the editor pauses, then
 //! moved into the output through the engine's commit like any other write.
 
-use std::collections::BTreeMap;
-
-use super::commit::lang_of_search_file;
 use super::{write, Engine, WriteReport};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::Lang;
@@ -57,15 +54,7 @@ impl Engine {
             .handle
             .join()
             .map_err(|_| Diagnostic::global("the search index refresh stopped"))??;
-        let mut search: BTreeMap<Lang, Vec<String>> = self.search.clone();
-        for &lang in &job.langs {
-            search.insert(lang, Vec::new());
-        }
-        for file in &files {
-            if let Some(list) = lang_of_search_file(&file.path).and_then(|l| search.get_mut(&l)) {
-                list.push(file.path.clone());
-            }
-        }
+        let search = self.search_files_with(&job.langs, &files);
         let statics = self.statics.clone();
         self.commit(staging, files, statics, search, false, (0, 0))
     }

@@ -28,55 +28,8 @@ pub struct Entry {
     pub stamp: FileStamp,
 }
 
-/// What identifies a version of a file without reading it: size, modification and change
-/// times and inode. Restoring the modification time (`touch -r`) after an edit still changes
-/// the change time, which no tool can set back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FileStamp {
-    pub len: u64,
-    pub modified_ns: u128,
-    pub changed_ns: u128,
-    pub inode: u64,
-}
-
-impl FileStamp {
-    /// A stamp no file has: its entry is in the manifest but never reused.
-    pub fn unknown() -> FileStamp {
-        FileStamp {
-            len: 0,
-            modified_ns: 0,
-            changed_ns: 0,
-            inode: 0,
-        }
-    }
-
-    pub fn of(path: &Path) -> Option<FileStamp> {
-        let meta = fs::symlink_metadata(path).ok()?;
-        if !meta.is_file() {
-            return None;
-        }
-        let modified_ns = meta
-            .modified()
-            .ok()?
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()?
-            .as_nanos();
-        #[cfg(unix)]
-        let (changed_ns, inode) = {
-            use std::os::unix::fs::MetadataExt;
-            let changed = i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec());
-            (u128::try_from(changed).unwrap_or(0), meta.ino())
-        };
-        #[cfg(not(unix))]
-        let (changed_ns, inode) = (0, 0);
-        Some(FileStamp {
-            len: meta.len(),
-            modified_ns,
-            changed_ns,
-            inode,
-        })
-    }
-}
+/// The output files' stamps are the same as the sources' (see `paths::Stamp`).
+pub use crate::paths::Stamp as FileStamp;
 
 /// What a build records of one file it left in the output.
 #[derive(Debug, Clone)]
@@ -162,12 +115,8 @@ fn parse_line(line: &str) -> Option<(String, Entry)> {
     let mut parts = rest.splitn(7, ' ');
     let fingerprint = u64::from_str_radix(parts.next()?, 16).ok()?;
     let quick = u64::from_str_radix(parts.next()?, 16).ok()?;
-    let stamp = FileStamp {
-        len: parts.next()?.parse().ok()?,
-        modified_ns: parts.next()?.parse().ok()?,
-        changed_ns: parts.next()?.parse().ok()?,
-        inode: parts.next()?.parse().ok()?,
-    };
+    let stamp_text = [parts.next()?, parts.next()?, parts.next()?, parts.next()?].join(" ");
+    let stamp = FileStamp::parse(&stamp_text)?;
     let path = parts.next()?.to_string();
     Some((
         path,
@@ -204,6 +153,19 @@ impl BuildCache {
             reusable: same_version && target.is_dir(),
             found: true,
         }
+    }
+
+    /// Every entry as a build records it (for saving the manifest again).
+    pub fn to_saved(&self) -> Vec<Saved> {
+        self.entries
+            .iter()
+            .map(|(path, e)| Saved {
+                path: path.clone(),
+                fingerprint: e.fingerprint,
+                quick: e.quick,
+                stamp: Some(e.stamp),
+            })
+            .collect()
     }
 
     /// The entry of `path` when its keys can be trusted.
@@ -262,17 +224,11 @@ fn write_lines(tmp: &Path, target: &Path, entries: &[Saved]) -> io::Result<()> {
         }
         let stamp = saved
             .stamp
-            .or_else(|| FileStamp::of(&target.join(&saved.path)))
+            .or_else(|| FileStamp::of_file(&target.join(&saved.path)))
             .unwrap_or(unknown);
         let rest = format!(
-            "{:016x} {:016x} {} {} {} {} {}",
-            saved.fingerprint,
-            saved.quick,
-            stamp.len,
-            stamp.modified_ns,
-            stamp.changed_ns,
-            stamp.inode,
-            saved.path
+            "{:016x} {:016x} {stamp} {}",
+            saved.fingerprint, saved.quick, saved.path
         );
         let checksum = xxhash_rust::xxh3::xxh3_64(rest.as_bytes());
         writeln!(out, "{checksum:016x} {rest}")?;

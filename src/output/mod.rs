@@ -157,7 +157,7 @@ impl Staging {
     /// stamp when it is known without reading it again.
     pub fn reuse(&self, rel: &str, expected: cache::FileStamp) -> Option<Option<cache::FileStamp>> {
         let from = self.target.join(rel);
-        if cache::FileStamp::of(&from) != Some(expected) {
+        if cache::FileStamp::of_file(&from) != Some(expected) {
             return None;
         }
         if self.patch {
@@ -299,20 +299,30 @@ pub fn foreign_files(target: &Path, owned: &dyn Fn(&str) -> bool, limit: usize) 
 
 /// Static files by their path in the output (`style.css`), the site's `static/` replacing
 /// the theme's file of the same name, with the file each comes from.
-pub fn discover_static(root: &Path, theme: &str) -> Result<BTreeMap<String, PathBuf>, Diagnostics> {
+pub type StaticFiles = BTreeMap<String, PathBuf>;
+
+/// The static files of a site (see `paths::static_files`).
+pub fn discover_static(root: &Path, theme: &str) -> Result<StaticFiles, Diagnostics> {
     crate::paths::static_files(root, theme)
+}
+
+/// Static files by output path → their source relative to the site root (for messages).
+pub fn static_sources(root: &Path, files: &StaticFiles) -> BTreeMap<String, String> {
+    files
+        .iter()
+        .map(|(rel, path)| (rel.clone(), site_relative(root, path)))
+        .collect()
 }
 
 /// Copies the static files into the output root (in patch mode, those that changed).
 /// Returns their paths in the output.
 pub fn copy_static(
     root: &Path,
-    theme: &str,
+    files: &StaticFiles,
     staging: &Staging,
 ) -> Result<Vec<String>, Diagnostics> {
-    let files = discover_static(root, theme)?;
     let mut diags = Diagnostics::new();
-    for (rel, source) in &files {
+    for (rel, source) in files {
         let result = fs::read(source).and_then(|bytes| staging.write_if_changed(rel, &bytes));
         if let Err(e) = result {
             diags.push(Diagnostic::error(
@@ -321,5 +331,5 @@ pub fn copy_static(
             ));
         }
     }
-    diags.into_result(files.into_keys().collect())
+    diags.into_result(files.keys().cloned().collect())
 }

@@ -16,9 +16,12 @@ use super::{
     Site, SITEMAP_LIMIT, TAXONOMY_NAV_WEIGHT,
 };
 
+/// Assembles the site from its documents. `statics` are the static files (output path →
+/// site-relative source), which no page, list or alias may take the place of.
 pub fn assemble_site(
     config: Config,
     docs: Vec<Document>,
+    statics: &BTreeMap<String, String>,
     locales: &Locales,
     drafts: bool,
 ) -> Result<Site, Diagnostics> {
@@ -97,7 +100,7 @@ pub fn assemble_site(
         outputs: Vec::new(),
         warnings,
     };
-    site.outputs = assemble_outputs(&site, &mut diags);
+    site.outputs = assemble_outputs(&site, statics, &mut diags);
     diags.into_result(site)
 }
 
@@ -392,7 +395,11 @@ fn assemble_nav(
 
 /// Every templated output of the site; two outputs with one URL are an error naming both
 /// sources.
-fn assemble_outputs(site: &Site, diags: &mut Diagnostics) -> Vec<Output> {
+fn assemble_outputs(
+    site: &Site,
+    statics: &BTreeMap<String, String>,
+    diags: &mut Diagnostics,
+) -> Vec<Output> {
     let mut outputs = Vec::new();
     let mut aliases = BTreeMap::new();
     let mut push = |url: String, kind: OutputKind, source: &str| {
@@ -487,27 +494,8 @@ fn assemble_outputs(site: &Site, diags: &mut Diagnostics) -> Vec<Output> {
         }
     }
     push_feeds_and_sitemaps(site, &mut outputs);
-    let statics = static_files(&site.config, diags);
-    check_output_paths(site, &outputs, &aliases, &statics, diags);
+    check_output_paths(site, &outputs, &aliases, statics, diags);
     outputs
-}
-
-/// The static files (output path → site-relative source), for the collision check; none
-/// when the configuration was not loaded from a folder.
-fn static_files(config: &Config, diags: &mut Diagnostics) -> BTreeMap<String, String> {
-    let Some(root) = &config.root.0 else {
-        return BTreeMap::new();
-    };
-    match crate::paths::static_files(root, &config.theme) {
-        Ok(files) => files
-            .into_iter()
-            .map(|(rel, path)| (rel, crate::paths::site_relative(root, &path)))
-            .collect(),
-        Err(d) => {
-            diags.extend(d);
-            BTreeMap::new()
-        }
-    }
 }
 
 /// Atom feeds per language and per term, the sitemap (split above `SITEMAP_LIMIT` URLs) and
