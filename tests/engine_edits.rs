@@ -221,11 +221,16 @@ fn clean_build(root: &Path, out: &Path) -> std::collections::BTreeMap<String, Ve
 
 /// A copy of the `basic` fixture with the repository's theme, and an engine writing it into
 /// `.qostil/serve/` as `serve` does.
-fn open_site(tmp: &Path, locales: &Arc<Locales>) -> (PathBuf, Engine) {
+/// `per_page` list entries per page: small ones put pages near the lists' page breaks,
+/// where a reordering moves them from one list page to another.
+fn open_site(tmp: &Path, locales: &Arc<Locales>, per_page: usize) -> (PathBuf, Engine) {
     let root = tmp.join("site");
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     copy_dir(&repo.join("tests/fixtures/basic"), &root);
     copy_dir(&repo.join("themes/portal"), &root.join("themes/portal"));
+    edit(&root.join("site.yaml"), |t| {
+        t.replace("paginate_by: 10", &format!("paginate_by: {per_page}"))
+    });
     let options = BuildOptions {
         root: root.clone(),
         output: Some(root.join(".qostil/serve")),
@@ -301,7 +306,8 @@ fn any_sequence_of_edits_leaves_the_same_output_as_a_clean_build() {
             let locales = Arc::clone(&locales);
             scope.spawn(move || {
                 let tmp = tempfile::tempdir().unwrap();
-                let (root, mut engine) = open_site(tmp.path(), &locales);
+                let (root, mut engine) =
+                    open_site(tmp.path(), &locales, [2, 10, 3, 10][chain as usize % 4]);
                 let clean = tmp.path().join("clean");
                 for seed in (chain..count).step_by(CHAINS as usize) {
                     run_sequence(seed, &root, &mut engine, &clean);
@@ -309,4 +315,29 @@ fn any_sequence_of_edits_leaves_the_same_output_as_a_clean_build() {
             });
         }
     });
+}
+
+/// A date edit that moves the newest article to the end of its lists: the list page in the
+/// middle shows other articles afterwards although it never showed the edited one.
+#[test]
+fn an_article_moving_across_list_pages_updates_every_list_page() {
+    let locales = Arc::new(Locales::new().unwrap());
+    let tmp = tempfile::tempdir().unwrap();
+    let (root, mut engine) = open_site(tmp.path(), &locales, 2);
+    let newest = root.join("content/kk/news/festival.md");
+    edit(&newest, |t| set_field(&t, "date", Some("date: 2024-01-01")));
+    engine.apply(std::slice::from_ref(&newest)).unwrap();
+    let served = files(&root.join(".qostil/serve"));
+    let expected = clean_build(&root, &tmp.path().join("clean"));
+    for page in [
+        "kk/news/index.html",
+        "kk/news/page/2/index.html",
+        "kk/news/page/3/index.html",
+    ] {
+        assert_eq!(
+            served.get(page),
+            expected.get(page),
+            "{page} differs from a clean build"
+        );
+    }
 }

@@ -154,9 +154,27 @@ impl Engine {
         )?;
         // With the same site structure and renderer, only the edited pages' quick keys can
         // change (see `render::fingerprint::quick_key`), and the feeds have none.
+        // With the same shape (a title or summary edited), only the outputs that read an
+        // edited page can change: those pages were recorded when each output was last
+        // prepared, and an output never prepared counts as reading them all.
         let plan_outputs = match (&next, &renderer) {
             (Next::Patched(ids), None) => Some(self.outputs_of_pages(ids)),
             (Next::Unchanged, None) => Some(Vec::new()),
+            (
+                Next::Assembled {
+                    site,
+                    structure,
+                    edited,
+                },
+                None,
+            ) if self.track_reads && *structure == self.structure && !edited.is_empty() => {
+                // A page that moved in a list changes what the lists around it show.
+                let mut pages = edited.clone();
+                pages.extend(self.site.moved_pages(site));
+                pages.sort_unstable();
+                pages.dedup();
+                Some(self.outputs_reading(site, &pages))
+            }
             _ => None,
         };
         let plan = Plan {
@@ -205,6 +223,9 @@ impl Engine {
                 },
                 // Not a page now nor before: an ignored file, or not Markdown.
                 (None, true) if load_file(root, path, config).is_none() => {}
+                // Gone, and neither a document nor a folder of documents: an editor's
+                // temporary file, already renamed over the real one (`sed -i`, atomic saves).
+                (None, false) if !path.exists() && !self.held_documents(&source) => {}
                 _ => rescan = true,
             }
         }
@@ -231,6 +252,12 @@ impl Engine {
         .map(Docs::Reloaded)
     }
 
+    /// Whether a folder at `source` (site-relative) held any of the documents.
+    fn held_documents(&self, source: &str) -> bool {
+        let folder = format!("{source}/");
+        self.docs.iter().any(|(d, _)| d.source.starts_with(&folder))
+    }
+
     /// The languages whose search index a change makes stale.
     fn stale_languages(&self, docs: &Docs, config_changed: bool) -> BTreeSet<Lang> {
         match docs {
@@ -247,7 +274,13 @@ enum Next {
     Unchanged,
     /// Pages whose documents were replaced in place (same front matter and summary).
     Patched(Vec<PageId>),
-    Assembled(Box<Site>),
+    /// The site assembled again, with its structure key (`Site::structure_key`) and the
+    /// pages of the documents replaced in place (none when documents came or went).
+    Assembled {
+        site: Box<Site>,
+        structure: u64,
+        edited: Vec<PageId>,
+    },
 }
 
 /// Whether replacing `old` by `new` leaves everything but the document's own page and the
@@ -309,7 +342,25 @@ impl Engine {
         };
         let sources = crate::output::static_sources(&self.options.root, static_files);
         let site = assemble_site(config, all, &sources, &self.locales, self.options.drafts)?;
-        Ok(Next::Assembled(Box::new(site)))
+        let edited = match docs {
+            Docs::InPlace(list) => list
+                .iter()
+                .filter_map(|(_, (doc, _))| {
+                    let at = site.pages.iter().position(|p| p.doc.source == doc.source);
+                    at.map(PageId)
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        Ok(Next::Assembled {
+            structure: if self.track_reads {
+                site.structure_key()
+            } else {
+                0
+            },
+            site: Box::new(site),
+            edited,
+        })
     }
 
     /// The outputs a document edit that shows the same elsewhere can change: its own pages
@@ -329,6 +380,23 @@ impl Engine {
             .collect()
     }
 
+    /// The outputs of `site` (of the same shape as the current one) that can change when
+    /// the `edited` pages' front matter, summary or place in a list changed: their own pages,
+    /// the feeds, every output whose context read one of them, and every output not known to
+    /// read none.
+    fn outputs_reading(&self, site: &Site, edited: &[PageId]) -> Vec<usize> {
+        let mut outputs: BTreeSet<usize> = self.outputs_of_pages(edited).into_iter().collect();
+        for (i, read) in self.reads.iter().enumerate().take(site.outputs.len()) {
+            let reads_edited = read
+                .as_ref()
+                .is_none_or(|r| edited.iter().any(|id| r.binary_search(id).is_ok()));
+            if reads_edited {
+                outputs.insert(i);
+            }
+        }
+        outputs.into_iter().collect()
+    }
+
     /// Installs the next site, renderer and documents, writes the plan, and puts everything
     /// back when the write fails.
     fn write_next(
@@ -342,13 +410,28 @@ impl Engine {
         let mut undo = Undo {
             renderer: renderer.map(|r| std::mem::replace(&mut self.renderer, r)),
             static_files: static_files.map(|f| std::mem::replace(&mut self.static_files, f)),
+            reads: None,
+            structure: None,
             site: None,
             docs: None,
             replaced: Vec::new(),
             config_key: self.config_key,
         };
-        if let Next::Assembled(mut site) = next {
+        if let Next::Assembled {
+            mut site,
+            structure,
+            ..
+        } = next
+        {
             crate::build::drop_search_without_template(&mut site, &self.renderer);
+            if structure != self.structure || site.outputs.len() != self.reads.len() {
+                // Another shape: what each output read no longer holds.
+                undo.reads = Some(std::mem::replace(
+                    &mut self.reads,
+                    vec![None; site.outputs.len()],
+                ));
+                undo.structure = Some(std::mem::replace(&mut self.structure, structure));
+            }
             undo.site = Some(std::mem::replace(&mut self.site, *site));
         }
         self.config_key = config_key(&self.site.config);
@@ -380,6 +463,12 @@ impl Engine {
         if let Some(f) = undo.static_files {
             self.static_files = f;
         }
+        if let Some(reads) = undo.reads {
+            self.reads = reads;
+        }
+        if let Some(structure) = undo.structure {
+            self.structure = structure;
+        }
         let patched_in_place = undo.site.is_none();
         if let Some(site) = undo.site {
             self.site = site;
@@ -400,6 +489,8 @@ impl Engine {
 struct Undo {
     renderer: Option<Renderer>,
     static_files: Option<crate::output::StaticFiles>,
+    reads: Option<Vec<Option<Vec<PageId>>>>,
+    structure: Option<u64>,
     site: Option<Site>,
     docs: Option<Vec<Stamped>>,
     replaced: Vec<(usize, Stamped)>,

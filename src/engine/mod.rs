@@ -131,6 +131,11 @@ pub struct Engine {
     private_output: bool,
     /// Source files whose change has not been applied yet (the last attempt failed).
     pending: BTreeSet<PathBuf>,
+    /// For `serve`: per output (by index), the pages its context read when it was last
+    /// prepared (`None`: not known), valid while the site keeps its `structure`.
+    reads: Vec<Option<Vec<crate::site::PageId>>>,
+    structure: u64,
+    track_reads: bool,
 }
 
 /// What one `write` did.
@@ -216,6 +221,14 @@ impl Engine {
             keep_docs,
             progress,
         )?;
+        let (reads, structure) = if keep_docs {
+            (
+                vec![None; loaded.site.outputs.len()],
+                loaded.site.structure_key(),
+            )
+        } else {
+            (Vec::new(), 0)
+        };
         Ok(Engine {
             options: BuildOptions {
                 root,
@@ -235,6 +248,9 @@ impl Engine {
             search: BTreeMap::new(),
             private_output,
             pending: BTreeSet::new(),
+            reads,
+            structure,
+            track_reads: keep_docs,
         })
     }
 
@@ -244,6 +260,36 @@ impl Engine {
 
     pub fn target(&self) -> &Path {
         &self.target
+    }
+
+    /// Learns what up to `max` outputs read (see `reads`) by preparing their contexts, for
+    /// outputs that were kept from an earlier run without being prepared; writes nothing.
+    /// `serve` calls it while the editor pauses, so that the first title edit after a warm
+    /// start looks only at the outputs that show the page. Returns whether any remain.
+    pub fn learn_reads(&mut self, max: usize) -> bool {
+        use rayon::prelude::*;
+        let unknown: Vec<usize> = (0..self.reads.len())
+            .filter(|&i| {
+                self.reads[i].is_none()
+                    && crate::render::template_name(&self.site.outputs[i].kind).is_some()
+            })
+            .take(max)
+            .collect();
+        let (site, renderer) = (&self.site, &self.renderer);
+        let learned: Vec<(usize, Option<Vec<crate::site::PageId>>)> = unknown
+            .par_iter()
+            .map(|&i| {
+                let (prepared, read) =
+                    crate::site::reading(|| renderer.prepare(site, &site.outputs[i]).is_ok());
+                (i, prepared.then_some(read))
+            })
+            .collect();
+        let mut progress = false;
+        for (i, read) in learned {
+            progress |= read.is_some();
+            self.reads[i] = read;
+        }
+        progress && unknown.len() == max
     }
 
     /// The search index files of the output once `langs` have the new `files`.
@@ -317,8 +363,10 @@ impl Engine {
             &staging,
             &self.manifest,
             outputs,
+            self.track_reads,
             progress,
         )?;
+        let reads = written.reads;
         let mut search = self.search.clone();
         let mut saved = written.saved;
         if !plan.search.is_empty() {
@@ -343,7 +391,13 @@ impl Engine {
         progress.stage("writing", 0);
         let outputs_changed = plan.outputs.is_none();
         let counts = (written.rendered, outputs.len());
-        self.commit(staging, saved, statics, search, outputs_changed, counts)
+        let report = self.commit(staging, saved, statics, search, outputs_changed, counts)?;
+        for (i, read) in reads {
+            if let Some(slot) = self.reads.get_mut(i) {
+                *slot = Some(read);
+            }
+        }
+        Ok(report)
     }
 }
 

@@ -10,7 +10,7 @@ use crate::output::cache::{BuildCache, Saved};
 use crate::output::Staging;
 use crate::progress::Progress;
 use crate::render::Renderer;
-use crate::site::Site;
+use crate::site::{PageId, Site};
 use std::path::Path;
 
 /// Writes every language's search index into the output, or keeps the previous build's
@@ -185,13 +185,17 @@ fn reuse_search_index(
 struct OutputResult {
     saved: Saved,
     rendered: bool,
+    /// The pages its context read, when it was prepared (see `site::reading`).
+    reads: Option<Vec<PageId>>,
 }
 
-/// What `render_all` did.
+/// What `render_outputs` did.
 pub struct Written {
     pub rendered: usize,
     /// Every output written or kept, for the manifest and the build cache.
     pub saved: Vec<Saved>,
+    /// For each output that was prepared (when asked for): its index and the pages it read.
+    pub reads: Vec<(usize, Vec<PageId>)>,
 }
 
 /// Renders the given outputs in parallel and writes each to the staging folder as soon as it is
@@ -203,6 +207,7 @@ pub fn render_outputs(
     staging: &Staging,
     cache: &BuildCache,
     outputs: &[usize],
+    track_reads: bool,
     progress: &dyn Progress,
 ) -> Result<Written, Diagnostics> {
     progress.stage("folders", 0);
@@ -219,19 +224,34 @@ pub fn render_outputs(
         .par_iter()
         .map(|&i| {
             progress.advance(1);
-            render_one(site, renderer, staging, cache, site_key, &site.outputs[i])
+            let output = &site.outputs[i];
+            if track_reads {
+                let (result, read) = crate::site::reading(|| {
+                    render_one(site, renderer, staging, cache, site_key, output)
+                });
+                result.map(|r| OutputResult {
+                    reads: r.reads.map(|_| read),
+                    ..r
+                })
+            } else {
+                render_one(site, renderer, staging, cache, site_key, output)
+            }
         })
         .collect();
     let mut errors = Vec::new();
     let mut written = Written {
         rendered: 0,
         saved: Vec::with_capacity(results.len()),
+        reads: Vec::new(),
     };
-    for result in results {
+    for (result, &i) in results.into_iter().zip(outputs) {
         match result {
             Ok(r) => {
                 written.rendered += usize::from(r.rendered);
                 written.saved.push(r.saved);
+                if let Some(read) = r.reads {
+                    written.reads.push((i, read));
+                }
             }
             Err(d) => errors.push(d),
         }
@@ -263,6 +283,7 @@ fn render_one(
             stamp,
         },
         rendered: false,
+        reads: None,
     };
     if let (Some(q), Some(entry)) = (quick, previous) {
         if entry.quick == q {
@@ -271,6 +292,7 @@ fn render_one(
             }
         }
     }
+    // From here on the output is prepared: what it reads is known (`Some`).
     let (fingerprint, text) =
         renderer.render_changed(site, output, previous.map(|e| e.fingerprint))?;
     let kept = match (&text, previous, fingerprint) {
@@ -278,7 +300,10 @@ fn render_one(
         _ => None,
     };
     if let Some((f, stamp)) = kept {
-        return Ok(reused(f, path, stamp));
+        return Ok(OutputResult {
+            reads: Some(Vec::new()),
+            ..reused(f, path, stamp)
+        });
     }
     let text = match text {
         Some(text) => text,
@@ -297,6 +322,7 @@ fn render_one(
             stamp: None,
         },
         rendered: true,
+        reads: Some(Vec::new()),
     })
 }
 

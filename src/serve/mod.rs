@@ -206,6 +206,8 @@ fn idle(
     let Some(engine) = engine.as_mut() else {
         return;
     };
+    // A few thousand outputs per pause: never long enough to delay the next edit much.
+    engine.learn_reads(LEARN_PER_PAUSE);
     if search.as_ref().is_some_and(|job| !job.is_finished()) {
         return;
     }
@@ -220,6 +222,9 @@ fn idle(
         *search = engine.start_search(langs);
     }
 }
+
+/// Outputs whose reads `idle` learns per pause of the editor.
+const LEARN_PER_PAUSE: usize = 2_000;
 
 /// How long to wait for the rest of a save before reporting a file that does not parse.
 const SAVE_IN_PROGRESS: Duration = Duration::from_millis(60);

@@ -129,9 +129,141 @@ pub struct Site {
     pub warnings: Diagnostics,
 }
 
+thread_local! {
+    /// The pages read through `Site::page` on this thread while `reading` runs.
+    static READS: std::cell::RefCell<Option<Vec<PageId>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` and returns, with its result, every page it read through `Site::page` (sorted,
+/// each once). Rendering reads other pages only that way, so this is what an output shows of
+/// other pages: `serve` re-renders an output after a page's title or summary changed only
+/// when that output read the page.
+pub fn reading<T>(f: impl FnOnce() -> T) -> (T, Vec<PageId>) {
+    let outer = READS.with(|r| r.borrow_mut().replace(Vec::new()));
+    let value = f();
+    let mut read = READS
+        .with(|r| std::mem::replace(&mut *r.borrow_mut(), outer))
+        .unwrap_or_default();
+    read.sort_unstable();
+    read.dedup();
+    (value, read)
+}
+
+/// Feeds `Debug` text straight into a hash.
+struct HashFmt<'a>(&'a mut xxhash_rust::xxh3::Xxh3);
+
+impl std::fmt::Write for HashFmt<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.update(s.as_bytes());
+        Ok(())
+    }
+}
+
 impl Site {
     pub fn page(&self, id: PageId) -> &Page {
+        READS.with(|r| {
+            if let Some(read) = r.borrow_mut().as_mut() {
+                read.push(id);
+            }
+        });
         &self.pages[id.0]
+    }
+
+    /// A hash of the site's shape: every output, section, taxonomy, translation group, the
+    /// navigation, and where each page sits — everything assembled except the pages' own
+    /// front matter and summaries and the order of the lists (sections' pages, terms' pages,
+    /// the latest articles), which `moved_pages` compares. Two sites with the same key have
+    /// the same outputs, and rendering either reads the same pages once the lists' order
+    /// is accounted for.
+    pub fn structure_key(&self) -> u64 {
+        use std::fmt::Write;
+        let sorted = |ids: &[PageId]| {
+            let mut ids = ids.to_vec();
+            ids.sort_unstable();
+            ids
+        };
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        let mut out = HashFmt(&mut hasher);
+        // Writing into a hash cannot fail.
+        // An output's `source` only names a file for messages (a list names its newest
+        // page), so it is left out.
+        for o in &self.outputs {
+            let _ = writeln!(out, "{}|{:?}", o.url, o.kind);
+        }
+        let _ = write!(
+            out,
+            "{:?}{:?}{:?}{:?}",
+            self.groups, self.nav, self.homes, self.sections_by_dir
+        );
+        for s in &self.sections {
+            let _ = writeln!(
+                out,
+                "{:?}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{}",
+                s.lang,
+                s.dir,
+                s.url,
+                s.title,
+                s.index,
+                s.parent,
+                s.subsections,
+                sorted(&s.pages),
+                s.sort_by,
+                s.paginate_by,
+                s.weight
+            );
+        }
+        for t in &self.taxonomies {
+            let _ = writeln!(out, "{:?}|{}|{}", t.lang, t.name, t.url);
+            for term in &t.terms {
+                let _ = writeln!(
+                    out,
+                    "{}|{}|{}|{:?}",
+                    term.name,
+                    term.slug,
+                    term.url,
+                    sorted(&term.pages)
+                );
+            }
+        }
+        for (lang, ids) in &self.latest {
+            let _ = writeln!(out, "{lang:?}|{:?}", sorted(ids));
+        }
+        for page in &self.pages {
+            let _ = writeln!(
+                out,
+                "{}|{}|{:?}|{:?}|{:?}|{:?}",
+                page.doc.source, page.url, page.kind, page.section, page.group, page.terms
+            );
+        }
+        hasher.digest()
+    }
+
+    /// The pages whose place in an ordered list (a section's pages, a term's pages, the latest
+    /// articles) differs between this site and `other`, of the same structure key.
+    pub fn moved_pages(&self, other: &Site) -> Vec<PageId> {
+        let mut lists: Vec<(&[PageId], &[PageId])> = Vec::new();
+        for (a, b) in self.sections.iter().zip(&other.sections) {
+            lists.push((&a.pages, &b.pages));
+        }
+        for (a, b) in self.taxonomies.iter().zip(&other.taxonomies) {
+            for (x, y) in a.terms.iter().zip(&b.terms) {
+                lists.push((&x.pages, &y.pages));
+            }
+        }
+        for (a, b) in self.latest.values().zip(other.latest.values()) {
+            lists.push((a, b));
+        }
+        let mut moved = Vec::new();
+        for (a, b) in lists {
+            for (x, y) in a.iter().zip(b) {
+                if x != y {
+                    moved.extend([*x, *y]);
+                }
+            }
+        }
+        moved.sort_unstable();
+        moved.dedup();
+        moved
     }
 
     pub fn section(&self, id: SectionId) -> &Section {
