@@ -67,6 +67,7 @@ pub fn load_site(
     let docs = crate::content::load_documents(root, &config)?;
     let statics = crate::output::discover_static(root, &config.theme)?;
     let sources = crate::output::static_sources(root, &statics);
+    let docs = docs.into_iter().map(Arc::new).collect();
     crate::site::assemble_site(config, docs, &sources, locales, drafts)
 }
 

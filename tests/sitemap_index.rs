@@ -40,7 +40,14 @@ fn more_than_50000_urls_make_a_sitemap_index() {
     let docs: Vec<Document> = (0..30_500)
         .flat_map(|n| [article(Lang::Kk, n), article(Lang::Ru, n)])
         .collect();
-    let site = assemble_site(config, docs, &Default::default(), &locales, false).unwrap();
+    let site = assemble_site(
+        config,
+        docs.into_iter().map(std::sync::Arc::new).collect(),
+        &Default::default(),
+        &locales,
+        false,
+    )
+    .unwrap();
     let listed = site
         .outputs
         .iter()

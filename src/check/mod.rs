@@ -372,7 +372,7 @@ fn check_front_matter(site: &Site) -> Diagnostics {
     let docs = site
         .pages
         .iter()
-        .map(|p| &p.doc)
+        .map(|p| &*p.doc)
         .chain(site.sections.iter().filter_map(|s| s.index.as_ref()));
     for doc in docs {
         for key in doc.meta.extra.keys() {

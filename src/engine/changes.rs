@@ -17,6 +17,9 @@ use std::path::{Path, PathBuf};
 
 use super::{config_key, Engine, Plan, WriteReport};
 use crate::config::Config;
+use std::sync::Arc;
+
+use super::Held;
 use crate::content::{load_file, load_known, Document, Stamped};
 use crate::diag::Diagnostics;
 use crate::lang::Lang;
@@ -80,8 +83,8 @@ fn classify(root: &Path, theme: &str, path: &Path) -> Option<Kind> {
 enum Docs {
     Same,
     /// (index into `Engine::docs`, new document) for files that are still the same files.
-    InPlace(Vec<(usize, Stamped)>),
-    Reloaded(Vec<Stamped>),
+    InPlace(Vec<(usize, Held)>),
+    Reloaded(Vec<Held>),
 }
 
 impl Engine {
@@ -128,7 +131,7 @@ impl Engine {
         let docs = if config_changed {
             // The configuration decides how documents are read (languages, taxonomies).
             let config = config.as_ref().unwrap_or(&self.site.config);
-            Docs::Reloaded(load_known(&root, config, |_, _| None)?)
+            Docs::Reloaded(held(load_known(&root, config, |_, _| None)?))
         } else {
             self.reload_documents(&content)?
         };
@@ -216,7 +219,7 @@ impl Engine {
                         let stamp = std::fs::metadata(path)
                             .ok()
                             .map(|m| crate::content::cache::Stamp::of(&m));
-                        in_place.push((i, (doc, stamp)));
+                        in_place.push((i, (Arc::new(doc), stamp)));
                     }
                     Some(Err(d)) => diags.extend(d),
                     None => rescan = true,
@@ -240,16 +243,16 @@ impl Engine {
             .iter()
             .map(|p| crate::content::site_relative(root, p))
             .collect();
-        let by_source: std::collections::HashMap<&str, &Stamped> =
+        let by_source: std::collections::HashMap<&str, &Held> =
             self.docs.iter().map(|s| (s.0.source.as_str(), s)).collect();
         load_known(root, config, |source, stamp| {
             if changed.contains(source) {
                 return None;
             }
             let (doc, was) = by_source.get(source)?;
-            (*was == Some(stamp)).then(|| doc.clone())
+            (*was == Some(stamp)).then(|| Document::clone(doc))
         })
-        .map(Docs::Reloaded)
+        .map(|docs| Docs::Reloaded(held(docs)))
     }
 
     /// Whether a folder at `source` (site-relative) held any of the documents.
@@ -329,16 +332,18 @@ impl Engine {
             });
         }
         let config = config.unwrap_or_else(|| self.site.config.clone());
-        let all: Vec<Document> = match docs {
-            Docs::Reloaded(list) => list.iter().map(|(d, _)| d.clone()).collect(),
+        // Documents are shared, not copied: assembling again costs no copy of the site's text.
+        let all: Vec<Arc<Document>> = match docs {
+            Docs::Reloaded(list) => list.iter().map(|(d, _)| Arc::clone(d)).collect(),
             Docs::InPlace(list) => {
-                let mut all: Vec<Document> = self.docs.iter().map(|(d, _)| d.clone()).collect();
+                let mut all: Vec<Arc<Document>> =
+                    self.docs.iter().map(|(d, _)| Arc::clone(d)).collect();
                 for (i, (doc, _)) in list {
-                    all[*i] = doc.clone();
+                    all[*i] = Arc::clone(doc);
                 }
                 all
             }
-            Docs::Same => self.docs.iter().map(|(d, _)| d.clone()).collect(),
+            Docs::Same => self.docs.iter().map(|(d, _)| Arc::clone(d)).collect(),
         };
         let sources = crate::output::static_sources(&self.options.root, static_files);
         let site = assemble_site(config, all, &sources, &self.locales, self.options.drafts)?;
@@ -492,14 +497,19 @@ struct Undo {
     reads: Option<Vec<Option<Vec<PageId>>>>,
     structure: Option<u64>,
     site: Option<Site>,
-    docs: Option<Vec<Stamped>>,
-    replaced: Vec<(usize, Stamped)>,
+    docs: Option<Vec<Held>>,
+    replaced: Vec<(usize, Held)>,
     config_key: u64,
 }
 
 /// Replaces the document of the page made from `doc`'s file (a draft is no page).
-fn set_page_doc(site: &mut Site, doc: &Document) {
+fn set_page_doc(site: &mut Site, doc: &Arc<Document>) {
     if let Some(page) = site.pages.iter_mut().find(|p| p.doc.source == doc.source) {
-        page.doc = doc.clone();
+        page.doc = Arc::clone(doc);
     }
+}
+
+/// Freshly loaded documents, to be shared.
+fn held(docs: Vec<Stamped>) -> Vec<Held> {
+    docs.into_iter().map(|(d, s)| (Arc::new(d), s)).collect()
 }

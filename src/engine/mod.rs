@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 use crate::build::{load_site_config, BuildOptions};
 use crate::config::Config;
-use crate::content::{load_stamped, Document, Stamped};
+use crate::content::{load_stamped, Document};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::{Lang, Locales};
 use crate::output::cache::{BuildCache, Saved};
@@ -36,13 +36,16 @@ use crate::render::Renderer;
 use crate::site::{assemble_site, Site};
 use commit::lang_of_search_file;
 
+/// A document shared by the engine and the site's page, with its file's stamp.
+pub type Held = (Arc<Document>, Option<crate::content::cache::Stamp>);
+
 /// What the start-up loads: everything up to rendering.
 pub struct Loaded {
     pub site: Site,
     pub renderer: Renderer,
     /// Every content document (drafts too), in load order, with its file's stamp; empty
     /// unless asked for.
-    pub docs: Vec<Stamped>,
+    pub docs: Vec<Held>,
     /// The static files, found once for assembling (no output may take their place) and
     /// copying.
     pub static_files: StaticFiles,
@@ -74,12 +77,9 @@ pub fn load(
                 }
             };
             progress.stage("assembling", 0);
-            let (docs, kept): (Vec<Document>, Vec<Stamped>) = if keep_docs {
-                (stamped.iter().map(|(d, _)| d.clone()).collect(), stamped)
-            } else {
-                // Without a copy to keep, the documents move into the site.
-                (stamped.into_iter().map(|(d, _)| d).collect(), Vec::new())
-            };
+            let held: Vec<Held> = stamped.into_iter().map(|(d, s)| (Arc::new(d), s)).collect();
+            let docs: Vec<Arc<Document>> = held.iter().map(|(d, _)| Arc::clone(d)).collect();
+            let kept = if keep_docs { held } else { Vec::new() };
             let sources = static_sources(root, &static_files);
             assemble_site(config.clone(), docs, &sources, locales, drafts)
                 .map(|s| (s, kept, static_files))
@@ -118,7 +118,7 @@ pub struct Engine {
     config_key: u64,
     /// Every content document, in load order, with its stamp (for `apply`); empty for a
     /// one-off build.
-    docs: Vec<Stamped>,
+    docs: Vec<Held>,
     /// The manifest and keys of every file in the output that qostil wrote.
     manifest: BuildCache,
     /// The site's static files (see `Loaded::static_files`).

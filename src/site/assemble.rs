@@ -3,6 +3,7 @@
 
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::content::{Document, SortBy};
@@ -20,7 +21,7 @@ use super::{
 /// site-relative source), which no page, list or alias may take the place of.
 pub fn assemble_site(
     config: Config,
-    docs: Vec<Document>,
+    docs: Vec<Arc<Document>>,
     statics: &BTreeMap<String, String>,
     locales: &Locales,
     drafts: bool,
@@ -30,12 +31,13 @@ pub fn assemble_site(
     for doc in &docs {
         warnings.0.extend(doc.warnings());
     }
-    let docs: Vec<Document> = docs
+    let docs: Vec<Arc<Document>> = docs
         .into_iter()
         .filter(|d| drafts || !d.meta.draft)
         .collect();
-    let (indexes, page_docs): (Vec<Document>, Vec<Document>) =
+    let (indexes, page_docs): (Vec<Arc<Document>>, Vec<Arc<Document>>) =
         docs.into_iter().partition(|d| d.is_index);
+    let indexes: Vec<Document> = indexes.into_iter().map(Arc::unwrap_or_clone).collect();
 
     let (mut sections, sections_by_dir) = assemble_sections(&config, indexes, &page_docs);
     let mut pages = assemble_pages(page_docs, &sections, &sections_by_dir, &mut diags);
@@ -108,13 +110,13 @@ pub fn assemble_site(
 fn assemble_sections(
     config: &Config,
     indexes: Vec<Document>,
-    pages: &[Document],
+    pages: &[Arc<Document>],
 ) -> (Vec<Section>, BTreeMap<(Lang, String), SectionId>) {
     let mut dirs: BTreeSet<(Lang, String)> = BTreeSet::new();
     for &lang in &config.languages {
         dirs.insert((lang, String::new()));
     }
-    for doc in indexes.iter().chain(pages) {
+    for doc in indexes.iter().chain(pages.iter().map(|d| &**d)) {
         let mut dir = doc.dir.clone();
         loop {
             dirs.insert((doc.lang, dir.clone()));
@@ -196,7 +198,7 @@ fn section_url(lang: Lang, dir: &str) -> String {
 }
 
 fn assemble_pages(
-    docs: Vec<Document>,
+    docs: Vec<Arc<Document>>,
     sections: &[Section],
     by_dir: &BTreeMap<(Lang, String), SectionId>,
     diags: &mut Diagnostics,

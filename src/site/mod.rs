@@ -40,7 +40,8 @@ pub enum PageKind {
 
 #[derive(Debug, Clone)]
 pub struct Page {
-    pub doc: Document,
+    /// Shared with `serve`'s engine, which keeps every document to assemble the site again.
+    pub doc: std::sync::Arc<Document>,
     pub kind: PageKind,
     pub section: SectionId,
     /// Root-relative URL without the base path: `/kk/news/x/`.
