@@ -8,83 +8,16 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
-use qostil::import::{import_dir, ImportOptions, ImportReport};
+use qostil::import::{import_dir, ImportOptions};
 use qostil::{BuildOptions, Diagnostics};
+
+mod cli;
+
+use cli::progress::TerminalProgress;
+use cli::report::{exit_code, print_diagnostics, print_import_report, Terminal};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// A progress bar on standard error while a build runs, when that is a terminal; nothing
-/// otherwise (CI logs and pipes get only the summary line).
-struct TerminalProgress {
-    bar: indicatif::ProgressBar,
-    /// For stages with a known number of steps, and for the others.
-    counted: indicatif::ProgressStyle,
-    uncounted: indicatif::ProgressStyle,
-    /// With `QOSTIL_TIMINGS` set: when each stage began, printed at the end (for profiling).
-    timings: Option<std::sync::Mutex<Vec<(String, std::time::Instant)>>>,
-}
-
-impl TerminalProgress {
-    fn new() -> TerminalProgress {
-        use std::io::IsTerminal;
-        let bar = if std::io::stderr().is_terminal() {
-            indicatif::ProgressBar::new(0)
-        } else {
-            indicatif::ProgressBar::hidden()
-        };
-        let style = |template: &str| {
-            indicatif::ProgressStyle::with_template(template)
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                .progress_chars("=> ")
-        };
-        let timings = std::env::var_os("QOSTIL_TIMINGS").map(|_| Default::default());
-        TerminalProgress {
-            bar,
-            counted: style("{prefix:>12} [{bar:30}] {pos}/{len} {elapsed}"),
-            uncounted: style("{prefix:>12} {elapsed}"),
-            timings,
-        }
-    }
-
-    fn clear(&self) {
-        self.bar.finish_and_clear();
-        let Some(stages) = self.timings.as_ref().and_then(|t| t.lock().ok()) else {
-            return;
-        };
-        let now = std::time::Instant::now();
-        for (i, (name, began)) in stages.iter().enumerate() {
-            let ended = stages.get(i + 1).map_or(now, |(_, t)| *t);
-            eprintln!(
-                "{name:>14} {:>7.1} ms",
-                (ended - *began).as_secs_f64() * 1000.0
-            );
-        }
-    }
-}
-
-impl qostil::progress::Progress for TerminalProgress {
-    fn stage(&self, name: &str, steps: u64) {
-        if let Some(mut stages) = self.timings.as_ref().and_then(|t| t.lock().ok()) {
-            stages.push((name.to_string(), std::time::Instant::now()));
-        }
-        self.bar.set_length(steps);
-        self.bar.set_position(0);
-        self.bar.set_style(if steps == 0 {
-            self.uncounted.clone()
-        } else {
-            self.counted.clone()
-        });
-        self.bar.set_prefix(name.to_string());
-    }
-
-    fn advance(&self, steps: u64) {
-        self.bar.inc(steps);
-    }
-}
-
-/// Most errors printed for one build; the rest are counted.
-const MAX_PRINTED_ERRORS: usize = 50;
 
 #[derive(Parser)]
 #[command(
@@ -191,54 +124,6 @@ enum Command {
     },
 }
 
-fn print_diagnostics(diags: &Diagnostics) {
-    let errors = diags.iter().filter(|d| d.is_error()).count();
-    for d in diags.iter().take(MAX_PRINTED_ERRORS) {
-        eprintln!("{d}");
-    }
-    if diags.len() > MAX_PRINTED_ERRORS {
-        eprintln!("… and {} more", diags.len() - MAX_PRINTED_ERRORS);
-    }
-    if errors > 0 {
-        eprintln!(
-            "{errors} error{}; nothing was written",
-            if errors == 1 { "" } else { "s" }
-        );
-    }
-}
-
-fn print_import_report(report: &ImportReport, dry_run: bool) {
-    for doc in &report.docs {
-        let c = &doc.converted;
-        let date = match &c.date {
-            Some((d, how)) => format!("date {d} ({})", format!("{how:?}").to_lowercase()),
-            None => "no date: draft until an editor sets `date`".to_string(),
-        };
-        let stripped = if c.stripped.is_empty() {
-            "nothing stripped".to_string()
-        } else {
-            format!("stripped: {}", c.stripped.join(", "))
-        };
-        let verb = if dry_run { "would write" } else { "→" };
-        println!(
-            "{} {verb} {}: {}, «{}», {date}; {stripped}",
-            doc.source, doc.target, c.lang, c.title
-        );
-    }
-}
-
-/// Prints the server's lines as they come.
-struct Terminal;
-
-impl qostil::serve::Reporter for Terminal {
-    fn line(&self, text: &str) {
-        println!("{text}");
-        if text.starts_with("serving ") {
-            let _ = std::io::Write::flush(&mut std::io::stdout());
-        }
-    }
-}
-
 fn run_serve(options: qostil::serve::ServeOptions, open: bool) -> ExitCode {
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
@@ -257,15 +142,6 @@ fn run_serve(options: qostil::serve::ServeOptions, open: bool) -> ExitCode {
             print_diagnostics(&diags);
             exit_code(&diags)
         }
-    }
-}
-
-/// 2 when the command asked for something qostil refuses (a usage error), else 1.
-fn exit_code(diags: &Diagnostics) -> ExitCode {
-    if diags.iter().any(|d| d.code == "usage") {
-        ExitCode::from(2)
-    } else {
-        ExitCode::from(1)
     }
 }
 

@@ -5,8 +5,11 @@
 //! - content files are loaded again; when the set of files is the same and every changed
 //!   document keeps its front matter and summary (the only parts of a document other pages
 //!   show, see `render::fingerprint::site_key`), the documents are replaced in place and
-//!   only their own pages and the feeds are looked at; anything else assembles the site
-//!   again and looks at every output by its quick key;
+//!   only their own pages and the feeds are looked at; other content edits assemble the
+//!   site again: when its shape (`Site::structure_key`) stays the same, only the outputs
+//!   that read an edited page, or a page that moved in a list, are looked at (what each
+//!   output read is recorded while it is prepared); otherwise every output is looked at by
+//!   its quick key;
 //! - static files are copied again.
 //!
 //! A batch that fails leaves the site and the output as they were and is tried again with
@@ -15,15 +18,14 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use super::{config_key, Engine, Plan, WriteReport};
-use crate::config::Config;
 use std::sync::Arc;
 
-use super::Held;
-use crate::content::{load_file, load_known, Document, Stamped};
+use super::documents::{held, Docs};
+use super::{config_key, Engine, Plan, WriteReport};
+use crate::config::Config;
+use crate::content::{load_known, Document};
 use crate::diag::Diagnostics;
 use crate::lang::Lang;
-use crate::progress::Silent;
 use crate::render::Renderer;
 use crate::site::{assemble_site, OutputKind, PageId, Site};
 
@@ -77,14 +79,6 @@ fn classify(root: &Path, theme: &str, path: &Path) -> Option<Kind> {
         "templates" | "taxonomies" | "i18n" | "data" => Some(Kind::SetUp),
         _ => None,
     }
-}
-
-/// The documents after a batch: the same files with some replaced in place, or a new list.
-enum Docs {
-    Same,
-    /// (index into `Engine::docs`, new document) for files that are still the same files.
-    InPlace(Vec<(usize, Held)>),
-    Reloaded(Vec<Held>),
 }
 
 impl Engine {
@@ -196,84 +190,10 @@ impl Engine {
                 search_stale,
             })
     }
-
-    /// Loads the changed content files again: in place when each is a Markdown file the
-    /// site already had and still has; otherwise the content folders are walked again (an
-    /// added, removed or renamed file or folder), reusing every document whose file did
-    /// not change.
-    fn reload_documents(&self, paths: &[&PathBuf]) -> Result<Docs, Diagnostics> {
-        if paths.is_empty() {
-            return Ok(Docs::Same);
-        }
-        let root = &self.options.root;
-        let config = &self.site.config;
-        let mut in_place = Vec::new();
-        let mut diags = Diagnostics::new();
-        let mut rescan = false;
-        for path in paths {
-            let source = crate::content::site_relative(root, path);
-            let index = self.docs.iter().position(|(d, _)| d.source == source);
-            match (index, path.is_file()) {
-                (Some(i), true) => match load_file(root, path, config) {
-                    Some(Ok(doc)) => {
-                        let stamp = std::fs::metadata(path)
-                            .ok()
-                            .map(|m| crate::content::cache::Stamp::of(&m));
-                        in_place.push((i, (Arc::new(doc), stamp)));
-                    }
-                    Some(Err(d)) => diags.extend(d),
-                    None => rescan = true,
-                },
-                // Not a page now nor before: an ignored file, or not Markdown.
-                (None, true) if load_file(root, path, config).is_none() => {}
-                // Gone, and neither a document nor a folder of documents: an editor's
-                // temporary file, already renamed over the real one (`sed -i`, atomic saves).
-                (None, false) if !path.exists() && !self.held_documents(&source) => {}
-                _ => rescan = true,
-            }
-        }
-        if diags.has_errors() {
-            diags.sort();
-            return Err(diags);
-        }
-        if !rescan {
-            return Ok(Docs::InPlace(in_place));
-        }
-        let changed: BTreeSet<String> = paths
-            .iter()
-            .map(|p| crate::content::site_relative(root, p))
-            .collect();
-        let by_source: std::collections::HashMap<&str, &Held> =
-            self.docs.iter().map(|s| (s.0.source.as_str(), s)).collect();
-        load_known(root, config, |source, stamp| {
-            if changed.contains(source) {
-                return None;
-            }
-            let (doc, was) = by_source.get(source)?;
-            (*was == Some(stamp)).then(|| Document::clone(doc))
-        })
-        .map(|docs| Docs::Reloaded(held(docs)))
-    }
-
-    /// Whether a folder at `source` (site-relative) held any of the documents.
-    fn held_documents(&self, source: &str) -> bool {
-        let folder = format!("{source}/");
-        self.docs.iter().any(|(d, _)| d.source.starts_with(&folder))
-    }
-
-    /// The languages whose search index a change makes stale.
-    fn stale_languages(&self, docs: &Docs, config_changed: bool) -> BTreeSet<Lang> {
-        match docs {
-            _ if config_changed => self.site.config.languages.iter().copied().collect(),
-            Docs::Same => BTreeSet::new(),
-            Docs::InPlace(list) => list.iter().map(|(_, (d, _))| d.lang).collect(),
-            Docs::Reloaded(_) => self.site.config.languages.iter().copied().collect(),
-        }
-    }
 }
 
 /// The site after a batch.
-enum Next {
+pub(super) enum Next {
     Unchanged,
     /// Pages whose documents were replaced in place (same front matter and summary).
     Patched(Vec<PageId>),
@@ -401,115 +321,4 @@ impl Engine {
         }
         outputs.into_iter().collect()
     }
-
-    /// Installs the next site, renderer and documents, writes the plan, and puts everything
-    /// back when the write fails.
-    fn write_next(
-        &mut self,
-        next: Next,
-        renderer: Option<Renderer>,
-        docs: Docs,
-        static_files: Option<crate::output::StaticFiles>,
-        plan: Plan,
-    ) -> Result<WriteReport, Diagnostics> {
-        let mut undo = Undo {
-            renderer: renderer.map(|r| std::mem::replace(&mut self.renderer, r)),
-            static_files: static_files.map(|f| std::mem::replace(&mut self.static_files, f)),
-            reads: None,
-            structure: None,
-            site: None,
-            docs: None,
-            replaced: Vec::new(),
-            config_key: self.config_key,
-        };
-        if let Next::Assembled {
-            mut site,
-            structure,
-            ..
-        } = next
-        {
-            crate::build::drop_search_without_template(&mut site, &self.renderer);
-            if structure != self.structure || site.outputs.len() != self.reads.len() {
-                // Another shape: what each output read no longer holds.
-                undo.reads = Some(std::mem::replace(
-                    &mut self.reads,
-                    vec![None; site.outputs.len()],
-                ));
-                undo.structure = Some(std::mem::replace(&mut self.structure, structure));
-            }
-            undo.site = Some(std::mem::replace(&mut self.site, *site));
-        }
-        self.config_key = config_key(&self.site.config);
-        match docs {
-            Docs::Same => {}
-            Docs::InPlace(list) => {
-                for (i, stamped) in list {
-                    if undo.site.is_none() {
-                        set_page_doc(&mut self.site, &stamped.0);
-                    }
-                    undo.replaced
-                        .push((i, std::mem::replace(&mut self.docs[i], stamped)));
-                }
-            }
-            Docs::Reloaded(list) => undo.docs = Some(std::mem::replace(&mut self.docs, list)),
-        }
-        let result = self.write(plan, &Silent);
-        if result.is_err() {
-            self.undo(undo);
-        }
-        result
-    }
-
-    fn undo(&mut self, undo: Undo) {
-        self.config_key = undo.config_key;
-        if let Some(r) = undo.renderer {
-            self.renderer = r;
-        }
-        if let Some(f) = undo.static_files {
-            self.static_files = f;
-        }
-        if let Some(reads) = undo.reads {
-            self.reads = reads;
-        }
-        if let Some(structure) = undo.structure {
-            self.structure = structure;
-        }
-        let patched_in_place = undo.site.is_none();
-        if let Some(site) = undo.site {
-            self.site = site;
-        }
-        if let Some(docs) = undo.docs {
-            self.docs = docs;
-        }
-        for (i, stamped) in undo.replaced {
-            if patched_in_place {
-                set_page_doc(&mut self.site, &stamped.0);
-            }
-            self.docs[i] = stamped;
-        }
-    }
-}
-
-/// What `write_next` replaced, to put back when the write fails.
-struct Undo {
-    renderer: Option<Renderer>,
-    static_files: Option<crate::output::StaticFiles>,
-    reads: Option<Vec<Option<Vec<PageId>>>>,
-    structure: Option<u64>,
-    site: Option<Site>,
-    docs: Option<Vec<Held>>,
-    replaced: Vec<(usize, Held)>,
-    config_key: u64,
-}
-
-/// Replaces the document of the page made from `doc`'s file (a draft is no page).
-fn set_page_doc(site: &mut Site, doc: &Arc<Document>) {
-    if let Some(page) = site.pages.iter_mut().find(|p| p.doc.source == doc.source) {
-        page.doc = Arc::clone(doc);
-    }
-}
-
-/// Freshly loaded documents, to be shared.
-fn held(docs: Vec<Stamped>) -> Vec<Held> {
-    docs.into_iter().map(|(d, s)| (Arc::new(d), s)).collect()
 }

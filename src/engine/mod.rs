@@ -14,6 +14,8 @@
 
 mod changes;
 mod commit;
+mod documents;
+mod install;
 mod search;
 pub mod write;
 
