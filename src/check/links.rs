@@ -1,9 +1,17 @@
-//! Internal links: finding them in Markdown (with line numbers) and in rendered HTML, and
-//! resolving them to a path of the built site.
+//! Internal links: finding them in Markdown (with line numbers) and in rendered HTML,
+//! resolving them to a path of the built site, and checking that the path and its anchor
+//! exist.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
+use rayon::prelude::*;
 
-use crate::diag::line_col;
+use crate::content::read_body;
+use crate::diag::{line_col, Diagnostic, Diagnostics};
+use crate::render::Renderer;
+use crate::site::Site;
 
 /// A link found in a Markdown body: destination and 1-based position in the body.
 pub struct SourceLink {
@@ -129,6 +137,154 @@ fn normalize(path: &str) -> String {
         out.push('/');
     }
     out
+}
+
+/// Every path the built site has: outputs (`/kk/news/x/`, `/kk/atom.xml`) and static files.
+pub(super) fn known_paths(root: &Path, site: &Site) -> Result<BTreeSet<String>, Diagnostics> {
+    let mut known: BTreeSet<String> = site.outputs.iter().map(|o| o.url.clone()).collect();
+    for output in &site.outputs {
+        known.insert(format!("/{}", output.file_path()));
+    }
+    for rel in crate::output::discover_static(root, &site.config.theme)?.keys() {
+        known.insert(format!("/{rel}"));
+    }
+    Ok(known)
+}
+
+/// Links of one rendered output, and the ids its page has.
+struct Rendered {
+    links: Vec<String>,
+    ids: BTreeSet<String>,
+}
+
+pub(super) fn check_links(root: &Path, site: &Site, renderer: &Renderer) -> Diagnostics {
+    let known = match known_paths(root, site) {
+        Ok(k) => k,
+        Err(d) => return d,
+    };
+    let (base_url, base_path) = (&site.config.base_url, &site.config.base_path);
+    // Render every HTML output in memory (nothing is written) for its links and anchors.
+    let rendered: Vec<Result<Option<Rendered>, Diagnostic>> = site
+        .outputs
+        .par_iter()
+        .map(|output| {
+            if crate::render::template_name(&output.kind).is_none() {
+                return Ok(None);
+            }
+            let html = renderer.render(site, output)?;
+            let (links, ids) = html_links_and_ids(&html);
+            Ok(Some(Rendered {
+                links,
+                ids: ids.into_iter().collect(),
+            }))
+        })
+        .collect();
+    let mut diags = Diagnostics::new();
+    let mut pages: HashMap<&str, Rendered> = HashMap::new();
+    for (output, r) in site.outputs.iter().zip(rendered) {
+        match r {
+            Ok(Some(r)) => {
+                pages.insert(output.url.as_str(), r);
+            }
+            Ok(None) => {}
+            Err(d) => diags.push(d),
+        }
+    }
+    let exists = |t: &Target| -> Result<(), String> {
+        let path_known =
+            known.contains(&t.path) || known.contains(&format!("{}index.html", t.path));
+        if !path_known {
+            return Err(format!("{} does not exist in the built site", t.path));
+        }
+        if let Some(fragment) = &t.fragment {
+            let has_anchor = pages
+                .get(t.path.as_str())
+                .is_none_or(|p| p.ids.contains(fragment));
+            if !has_anchor {
+                return Err(format!("{} has no anchor #{fragment}", t.path));
+            }
+        }
+        Ok(())
+    };
+    // Links written in Markdown, reported at their line.
+    let body_links: Vec<(usize, Vec<Diagnostic>, BTreeSet<String>)> = site
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, page)| {
+            let mut found = Vec::new();
+            let mut targets = BTreeSet::new();
+            let body = match read_body(root, &page.doc) {
+                Ok(b) => b,
+                Err(d) => return (i, vec![d], targets),
+            };
+            let first_body_line = page.doc.body_line;
+
+            for link in markdown_links(&body) {
+                let Some(target) = resolve(&link.dest, &page.url, base_url, base_path) else {
+                    continue;
+                };
+                targets.insert(target.path.clone());
+                if let Err(problem) = exists(&target) {
+                    let what = if link.is_image { "image" } else { "link" };
+                    found.push(
+                        Diagnostic::error(
+                            &page.doc.source,
+                            format!("{what} {}: {problem}", link.dest),
+                        )
+                        .at(first_body_line + link.line - 1, link.col)
+                        .with_code("broken-link"),
+                    );
+                }
+            }
+            (i, found, targets)
+        })
+        .collect();
+    let mut body_targets: HashMap<&str, BTreeSet<String>> = HashMap::new();
+    for (i, found, targets) in body_links {
+        diags.0.extend(found);
+        body_targets.insert(site.pages[i].url.as_str(), targets);
+    }
+    // Front-matter images are reported with their page (`missing-image`), not again on
+    // every list that shows the card.
+    let images: BTreeSet<String> = site
+        .pages
+        .iter()
+        .filter_map(|p| {
+            let image = p.doc.meta.image.as_ref()?;
+            resolve(&image.src, &p.url, base_url, base_path).map(|t| t.path)
+        })
+        .collect();
+    // Links the templates produced, reported once per template and link.
+    let mut reported: BTreeSet<(String, String)> = BTreeSet::new();
+    for output in &site.outputs {
+        let Some(page) = pages.get(output.url.as_str()) else {
+            continue;
+        };
+        let from_body = body_targets.get(output.url.as_str());
+        for link in &page.links {
+            let Some(target) = resolve(link, &output.url, base_url, base_path) else {
+                continue;
+            };
+            if from_body.is_some_and(|b| b.contains(&target.path)) || images.contains(&target.path)
+            {
+                continue;
+            }
+            if let Err(problem) = exists(&target) {
+                let template = renderer.template_file(&output.kind).unwrap_or_default();
+                if reported.insert((template.clone(), link.clone())) {
+                    diags.push(
+                        Diagnostic::error(
+                            template,
+                            format!("link {link} on {}: {problem}", output.url),
+                        )
+                        .with_code("broken-link"),
+                    );
+                }
+            }
+        }
+    }
+    diags
 }
 
 #[cfg(test)]

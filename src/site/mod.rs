@@ -4,6 +4,7 @@
 
 mod assemble;
 mod collisions;
+mod output_list;
 mod outputs;
 mod taxonomy;
 mod translations;
