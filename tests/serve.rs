@@ -35,14 +35,7 @@ impl Server {
             .spawn()
             .unwrap();
         let (tx, lines) = channel();
-        let stdout = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
+        support::forward_lines(child.stdout.take().unwrap(), tx, "");
         let deadline = Instant::now() + Duration::from_secs(30);
         let port = loop {
             let line = lines

@@ -4,7 +4,7 @@
 //! `static/` folder, a renamed section), each change is waited for over HTTP, and at the end
 //! `.qostil/serve/` must be byte-identical to a clean `qostil build` of the final sources.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -51,23 +51,8 @@ impl Server {
             .spawn()
             .unwrap();
         let (tx, lines) = channel();
-        let stdout = child.stdout.take().unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let tx2 = tx.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if tx2.send(format!("stderr: {line}")).is_err() {
-                    break;
-                }
-            }
-        });
+        support::forward_lines(child.stderr.take().unwrap(), tx.clone(), "stderr: ");
+        support::forward_lines(child.stdout.take().unwrap(), tx, "");
         let mut server = Server {
             child,
             port: 0,

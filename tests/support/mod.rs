@@ -48,3 +48,23 @@ pub fn edit(path: &Path, f: impl FnOnce(String) -> String) {
     let text = std::fs::read_to_string(path).unwrap();
     std::fs::write(path, f(text)).unwrap();
 }
+
+/// Sends every line `reader` gives to `tx` (prefixed), on a thread of its own, until either
+/// side closes: a child process's output, read as it comes.
+pub fn forward_lines(
+    reader: impl std::io::Read + Send + 'static,
+    tx: std::sync::mpsc::Sender<String>,
+    prefix: &'static str,
+) {
+    use std::io::BufRead;
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(reader)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if tx.send(format!("{prefix}{line}")).is_err() {
+                break;
+            }
+        }
+    });
+}
