@@ -23,6 +23,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include pages with `draft: true`.
     pub drafts: bool,
+    /// Include scheduled pages (a `date` after the build's moment).
+    pub future: bool,
     /// Ignore and remove the build cache: render every file.
     pub clean: bool,
 }
@@ -63,12 +65,13 @@ pub fn load_site(
     drafts: bool,
     locales: &Arc<Locales>,
 ) -> Result<Site, Diagnostics> {
+    let publish = crate::site::Publish::at_build_moment(drafts, false)?;
     let config = load_site_config(root, base_url)?;
     let docs = crate::content::load_documents(root, &config)?;
     let statics = crate::output::discover_static(root, &config.theme)?;
     let sources = crate::output::static_sources(root, &statics);
     let docs = docs.into_iter().map(Arc::new).collect();
-    crate::site::assemble_site(config, docs, &sources, locales, drafts)
+    crate::site::assemble_site(config, docs, &sources, locales, &publish)
 }
 
 /// Builds the site into the output folder. On any error nothing in the output folder changes

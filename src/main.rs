@@ -49,6 +49,9 @@ enum Command {
         /// Include pages with `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Include scheduled pages (a `date` after now).
+        #[arg(long)]
+        future: bool,
         /// Output folder (default: <root>/public).
         #[arg(long)]
         output: Option<PathBuf>,
@@ -70,6 +73,9 @@ enum Command {
         /// Include pages with `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Include scheduled pages (a `date` after now).
+        #[arg(long)]
+        future: bool,
         /// Open the site in a browser.
         #[arg(long)]
         open: bool,
@@ -88,6 +94,9 @@ enum Command {
         /// Print the translation desk: every article pair per section and its state.
         #[arg(long)]
         translations: bool,
+        /// Check the site with its scheduled pages published.
+        #[arg(long)]
+        future: bool,
     },
     /// Create a paired kk/ru article skeleton (draft, dated today).
     New {
@@ -162,6 +171,7 @@ fn main() -> ExitCode {
             root,
             base_url,
             drafts,
+            future,
             output,
             clean,
         } => {
@@ -170,6 +180,7 @@ fn main() -> ExitCode {
                 output,
                 base_url,
                 drafts,
+                future,
                 clean,
             };
             let progress = TerminalProgress::new();
@@ -221,6 +232,7 @@ fn main() -> ExitCode {
             port,
             bind,
             drafts,
+            future,
             open,
         } => run_serve(
             qostil::serve::ServeOptions {
@@ -228,6 +240,7 @@ fn main() -> ExitCode {
                 bind,
                 port,
                 drafts,
+                future,
             },
             open,
         ),
@@ -236,8 +249,10 @@ fn main() -> ExitCode {
             format,
             strict,
             translations,
+            future,
         } => {
-            let report = qostil::check::check_site(&root);
+            let options = qostil::check::CheckOptions { future };
+            let report = qostil::check::check_site(&root, &options);
             match format {
                 Format::Json => println!("{}", qostil::check::report_json(&report, strict)),
                 Format::Text => {

@@ -17,6 +17,7 @@ const KNOWN_FIELDS: &[&str] = &[
     "title",
     "date",
     "updated",
+    "expires",
     "summary",
     "author",
     "source",

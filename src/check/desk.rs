@@ -43,7 +43,7 @@ fn changed_at(site: &Site, id: PageId) -> Option<i64> {
     meta.updated
         .as_ref()
         .or(meta.date.as_ref())
-        .map(|d| d.timestamp())
+        .map(|d| d.timestamp(site.config.timezone))
 }
 
 /// The translation of a group whose original changed after it, if any.

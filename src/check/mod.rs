@@ -16,6 +16,7 @@ use serde::Serialize;
 use crate::build::load_site_config;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::lang::Locales;
+use crate::site::{Publish, Schedule};
 use content::{check_front_matter, check_terms, check_titles, check_translations};
 use images::check_images;
 use links::check_links;
@@ -27,6 +28,15 @@ pub struct CheckReport {
     pub pages: usize,
     pub diagnostics: Diagnostics,
     pub desk: desk::Desk,
+    /// Scheduled, expiring and expired pages at the check's moment.
+    pub schedule: Schedule,
+}
+
+/// What `check` looks at.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Check the site with its scheduled pages published (`--future`).
+    pub future: bool,
 }
 
 impl CheckReport {
@@ -41,7 +51,7 @@ impl CheckReport {
 
 /// Runs every check on the site at `root`. Problems that stop the pipeline come back as the
 /// report's errors, like any other finding.
-pub fn check_site(root: &Path) -> CheckReport {
+pub fn check_site(root: &Path, options: &CheckOptions) -> CheckReport {
     let locales = match Locales::new() {
         Ok(l) => Arc::new(l),
         Err(e) => {
@@ -60,10 +70,19 @@ pub fn check_site(root: &Path) -> CheckReport {
             }
         }
     };
+    let publish = match Publish::at_build_moment(false, options.future) {
+        Ok(p) => p,
+        Err(diagnostics) => {
+            return CheckReport {
+                diagnostics,
+                ..CheckReport::default()
+            }
+        }
+    };
     let (site, renderer) = match crate::engine::load(
         root,
         config,
-        false,
+        &publish,
         &locales,
         None,
         false,
@@ -91,6 +110,7 @@ pub fn check_site(root: &Path) -> CheckReport {
         pages: site.pages.len(),
         desk: desk::translation_desk(&site),
         diagnostics: diags,
+        schedule: site.schedule,
     }
 }
 
@@ -100,6 +120,18 @@ struct JsonReport<'a> {
     version: u32,
     summary: JsonSummary,
     files: Vec<JsonFile<'a>>,
+    schedule: Vec<JsonTimed<'a>>,
+}
+
+/// A scheduled, expiring or expired page.
+#[derive(Serialize)]
+struct JsonTimed<'a> {
+    file: &'a str,
+    state: crate::site::TimedState,
+    /// RFC 3339, on the site zone's clock.
+    at: String,
+    /// Whether the site as checked has the page (a scheduled page with `--future`).
+    built: bool,
 }
 
 #[derive(Serialize)]
@@ -158,6 +190,17 @@ pub fn report_json(report: &CheckReport, strict: bool) -> String {
             strict,
         },
         files,
+        schedule: report
+            .schedule
+            .entries
+            .iter()
+            .map(|t| JsonTimed {
+                file: &t.source,
+                state: t.state,
+                at: crate::content::date::rfc3339(&t.at),
+                built: t.built,
+            })
+            .collect(),
     };
     serde_json::to_string_pretty(&json).unwrap_or_default()
 }
@@ -185,11 +228,41 @@ pub fn report_text(report: &CheckReport, strict: bool) -> String {
     if !out.is_empty() {
         out.push('\n');
     }
+    out.push_str(&schedule_text(&report.schedule));
     out.push_str(&format!(
         "{} pages, {errors} error{}, {warnings} warning{}\n",
         report.pages,
         if errors == 1 { "" } else { "s" },
         if warnings == 1 { "" } else { "s" },
     ));
+    out
+}
+
+/// The schedule block of the text report: one line per page with a moment, or nothing.
+///
+/// ```text
+/// schedule:
+///   2027-01-01 09:00 +05:00  scheduled  content/kk/news/x.md
+///   2026-12-31 00:00 +05:00  expires    content/ru/news/y.md
+/// ```
+fn schedule_text(schedule: &Schedule) -> String {
+    if schedule.entries.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("schedule:\n");
+    for t in &schedule.entries {
+        let note = if t.built && t.state == crate::site::TimedState::Scheduled {
+            " (built: --future)"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "  {}  {:<9}  {}{note}\n",
+            t.at.format("%Y-%m-%d %H:%M:%S %:z"),
+            t.state.name(),
+            t.source
+        ));
+    }
+    out.push('\n');
     out
 }

@@ -26,6 +26,7 @@ const KNOWN_KEYS: &[&str] = &[
     "paginate_by",
     "feed_limit",
     "taxonomies",
+    "timezone",
 ];
 
 /// Unknown keys are checked separately (all of them reported), then ignored here.
@@ -44,6 +45,8 @@ struct RawConfig {
     feed_limit: Option<usize>,
     #[serde(default)]
     taxonomies: Vec<String>,
+    #[serde(default)]
+    timezone: Option<String>,
 }
 
 /// The validated site configuration.
@@ -61,6 +64,9 @@ pub struct Config {
     pub paginate_by: usize,
     pub feed_limit: usize,
     pub taxonomies: Vec<String>,
+    /// The IANA zone of dates written without an offset (`timezone`, default UTC): a bare
+    /// date is midnight there, and a page is published at that moment.
+    pub timezone: chrono_tz::Tz,
     /// Declared vocabularies (`taxonomies/<name>.yaml`) by taxonomy name.
     pub vocabularies: BTreeMap<String, Vocabulary>,
 }
@@ -138,6 +144,7 @@ fn resolve_config(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
         paginate_by,
         feed_limit,
         taxonomies,
+        timezone,
     } = raw;
     let mut diags = Diagnostics::new();
     let err = |key: &str, message: String| {
@@ -195,6 +202,16 @@ fn resolve_config(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
             ));
         }
     }
+    let timezone = match timezone.as_deref().map(str::trim) {
+        None => chrono_tz::UTC,
+        Some(name) => name.parse::<chrono_tz::Tz>().unwrap_or_else(|_| {
+            diags.push(err(
+                "timezone",
+                format!("unknown time zone \"{name}\"; use an IANA name such as Asia/Almaty"),
+            ));
+            chrono_tz::UTC
+        }),
+    };
     let default_language = match default_language {
         Some(lang) if !diags.has_errors() => lang,
         _ => return Err(diags),
@@ -210,6 +227,7 @@ fn resolve_config(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
         paginate_by: paginate_by.unwrap_or(10),
         feed_limit: feed_limit.unwrap_or(20),
         taxonomies,
+        timezone,
         vocabularies: BTreeMap::new(),
     })
 }
@@ -289,6 +307,20 @@ mod tests {
         assert_eq!(c.paginate_by, 10);
         assert_eq!(c.feed_limit, 20);
         assert_eq!(c.languages, vec![Lang::Kk, Lang::Ru]);
+        assert_eq!(c.timezone, chrono_tz::UTC);
+    }
+
+    #[test]
+    fn timezone_is_an_iana_name() {
+        let c = parse_config(&format!("{GOOD}timezone: Asia/Almaty\n")).unwrap();
+        assert_eq!(c.timezone, chrono_tz::Asia::Almaty);
+        let msg = parse_config(&format!("{GOOD}timezone: Asia/Almati\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("site.yaml:6:11: timezone: unknown time zone \"Asia/Almati\""),
+            "{msg}"
+        );
     }
 
     #[test]

@@ -83,6 +83,9 @@ pub struct FrontMatter {
     pub date: Option<PageDate>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated: Option<PageDate>,
+    /// From this moment on the page is no longer published.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<PageDate>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// Taxonomy name → terms, for every taxonomy in site.yaml.
@@ -281,6 +284,7 @@ fn resolve_front_matter(r: &mut FieldReader<'_>, taxonomies: &[String]) -> Front
     let title = r.take_non_empty_string("title");
     let date = r.take_date("date");
     let updated = r.take_date("updated");
+    let expires = r.take_date("expires");
     let summary = r.take("summary", "a string");
     let mut terms = BTreeMap::new();
     for name in taxonomies {
@@ -334,6 +338,7 @@ fn resolve_front_matter(r: &mut FieldReader<'_>, taxonomies: &[String]) -> Front
         title,
         date,
         updated,
+        expires,
         summary,
         taxonomies: terms,
         author,
@@ -390,7 +395,7 @@ mod tests {
         let (_, d) = parse("---\ntitle: T\ndate: \"2025-13-01\"\n---\n");
         assert_eq!(
             d.to_string().trim(),
-            "error: content/kk/x.md:3:7: date: expected YYYY-MM-DD or RFC 3339, found \"2025-13-01\""
+            "error: content/kk/x.md:3:7: date: expected YYYY-MM-DD, YYYY-MM-DD HH:MM or RFC 3339, found \"2025-13-01\""
         );
     }
 

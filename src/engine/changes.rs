@@ -27,7 +27,7 @@ use crate::content::{load_known, Document};
 use crate::diag::Diagnostics;
 use crate::lang::Lang;
 use crate::render::Renderer;
-use crate::site::{assemble_site, OutputKind, PageId, Site};
+use crate::site::{assemble_site, OutputKind, PageId, Publish, Site};
 
 /// What `apply` did, for the terminal line and the browser's reload event.
 #[derive(Debug, Default, Clone)]
@@ -82,6 +82,13 @@ fn classify(root: &Path, theme: &str, path: &Path) -> Option<Kind> {
 }
 
 impl Engine {
+    /// Whether a page's publication or expiry moment has passed since the site was
+    /// assembled: then `apply` (an empty batch will do) assembles it again.
+    pub fn is_due(&self) -> Result<bool, Diagnostics> {
+        let now = crate::site::schedule::build_moment()?;
+        Ok(self.site.schedule.is_due(now))
+    }
+
     /// Applies a batch of changed paths (absolute, under the site root). On error nothing
     /// changes and the paths are kept to be applied with the next batch.
     pub fn apply(&mut self, batch: &[PathBuf]) -> Result<Applied, Diagnostics> {
@@ -129,7 +136,9 @@ impl Engine {
         } else {
             self.reload_documents(&content)?
         };
-        let search_stale = self.stale_languages(&docs, config_changed);
+        // A page whose moment came (published or expired) changes the site as an edit would.
+        let due = self.is_due()?;
+        let search_stale = self.stale_languages(&docs, config_changed || due);
         // Static files are found again when one changed or the theme may have: a new or
         // removed one can collide with an output, which assembling checks.
         let static_files = if !statics.is_empty() || config_changed {
@@ -145,7 +154,7 @@ impl Engine {
             .is_some_and(|f| !f.keys().eq(self.static_files.keys()));
         let next = self.next_site(
             config,
-            config_changed || statics_moved,
+            config_changed || statics_moved || due,
             &docs,
             static_files.as_ref().unwrap_or(&self.static_files),
         )?;
@@ -266,7 +275,8 @@ impl Engine {
             Docs::Same => self.docs.iter().map(|(d, _)| Arc::clone(d)).collect(),
         };
         let sources = crate::output::static_sources(&self.options.root, static_files);
-        let site = assemble_site(config, all, &sources, &self.locales, self.options.drafts)?;
+        let publish = Publish::at_build_moment(self.options.drafts, self.options.future)?;
+        let site = assemble_site(config, all, &sources, &self.locales, &publish)?;
         let edited = match docs {
             Docs::InPlace(list) => list
                 .iter()

@@ -35,7 +35,7 @@ use crate::output::cache::{BuildCache, Saved};
 use crate::output::{copy_static, discover_static, static_sources, Staging, StaticFiles};
 use crate::progress::Progress;
 use crate::render::Renderer;
-use crate::site::{assemble_site, Site};
+use crate::site::{assemble_site, Publish, Site};
 use commit::lang_of_search_file;
 
 /// A document shared by the engine and the site's page, with its file's stamp.
@@ -60,7 +60,7 @@ pub struct Loaded {
 pub fn load(
     root: &Path,
     config: Config,
-    drafts: bool,
+    publish: &Publish,
     locales: &Arc<Locales>,
     documents_cache: Option<&Path>,
     keep_docs: bool,
@@ -83,7 +83,7 @@ pub fn load(
             let docs: Vec<Arc<Document>> = held.iter().map(|(d, _)| Arc::clone(d)).collect();
             let kept = if keep_docs { held } else { Vec::new() };
             let sources = static_sources(root, &static_files);
-            assemble_site(config.clone(), docs, &sources, locales, drafts)
+            assemble_site(config.clone(), docs, &sources, locales, publish)
                 .map(|s| (s, kept, static_files))
         },
         || Renderer::new(root, &config, Arc::clone(locales)),
@@ -217,7 +217,7 @@ impl Engine {
         let loaded = load(
             &root,
             config,
-            options.drafts,
+            &Publish::at_build_moment(options.drafts, options.future)?,
             locales,
             Some(&documents_cache),
             keep_docs,

@@ -1,5 +1,6 @@
 //! Atom feeds: the newest articles of a language or a term, with full content.
 
+use crate::content::date::rfc3339;
 use crate::diag::Diagnostic;
 use crate::site::{Output, OutputKind, Site};
 
@@ -18,20 +19,25 @@ impl Renderer {
         };
         let config = &site.config;
         let origin = urls.origin();
+        let zone = config.timezone;
         let mut entries = Vec::new();
+        // The feed's own `updated`: its newest entry's, compared as moments (the entries'
+        // offsets may differ).
+        let mut newest: Option<chrono::DateTime<chrono::FixedOffset>> = None;
         for id in xml::feed_pages(site, &output.kind) {
             let page = site.page(id);
             let meta = &page.doc.meta;
-            let published = meta
+            let published_at = meta
                 .date
                 .as_ref()
                 .or(meta.updated.as_ref())
-                .map(|d| d.rfc3339())
-                .unwrap_or_default();
-            let updated = meta
-                .updated
-                .as_ref()
-                .map_or_else(|| published.clone(), |d| d.rfc3339());
+                .map(|d| d.instant(zone));
+            let updated_at = meta.updated.as_ref().map(|d| d.instant(zone)).or(published_at);
+            if updated_at > newest {
+                newest = updated_at;
+            }
+            let published = published_at.as_ref().map(rfc3339).unwrap_or_default();
+            let updated = updated_at.as_ref().map(rfc3339).unwrap_or_default();
             let categories = term_links(site, page, urls)
                 .into_values()
                 .flatten()
@@ -51,12 +57,7 @@ impl Renderer {
                 categories,
             });
         }
-        let updated = entries
-            .iter()
-            .map(|e| e.updated.as_str())
-            .max()
-            .unwrap_or("1970-01-01T00:00:00Z")
-            .to_string();
+        let updated = newest.as_ref().map_or_else(|| "1970-01-01T00:00:00Z".to_string(), rfc3339);
         let (title, alternate) = match term {
             Some((t, term)) => {
                 let term = &site.taxonomies[*t].terms[term.0];

@@ -73,11 +73,12 @@ pub fn article_json_ld(site: &Site, page: &Page, urls: &Urls<'_>) -> Option<Stri
     let meta = &page.doc.meta;
     let lang = page.lang();
     let permalink = urls.permalink(&page.url);
-    let published = meta.date.as_ref().map(|d| d.rfc3339());
+    let zone = site.config.timezone;
+    let published = meta.date.as_ref().map(|d| d.rfc3339(zone));
     let modified = meta
         .updated
         .as_ref()
-        .map(|d| d.rfc3339())
+        .map(|d| d.rfc3339(zone))
         .or_else(|| published.clone());
     let author = match &meta.author {
         Some(name) => json!({ "@type": "Person", "name": name }),

@@ -159,7 +159,15 @@ pub struct SectionRefView<'a> {
 pub struct CardView<'a> {
     pub title: &'a str,
     pub url: String,
+    /// The date as written (`2025-11-03`, `2025-11-03 14:05` or RFC 3339).
     pub date: Option<String>,
+    /// Whether `date` carries a time of day.
+    pub has_time: bool,
+    /// The moment of `date` on the site zone's clock, RFC 3339 with the zone's offset
+    /// (a bare date: midnight there).
+    pub datetime: Option<String>,
+    /// The time of day of `datetime` (`14:05`), when `date` carries one.
+    pub time: Option<String>,
     pub updated: Option<String>,
     pub summary: &'a str,
     pub image: Option<ImageView<'a>>,
@@ -267,10 +275,21 @@ pub fn term_links<'a>(
 pub fn card_view<'a>(site: &'a Site, id: PageId, urls: &Urls<'_>) -> CardView<'a> {
     let page = site.page(id);
     let meta = &page.doc.meta;
+    let zone = site.config.timezone;
     CardView {
         title: page.title(),
         url: urls.link(&page.url),
         date: meta.date.as_ref().map(|d| d.iso()),
+        has_time: meta.date.as_ref().is_some_and(|d| d.has_time()),
+        datetime: meta
+            .date
+            .as_ref()
+            .map(|d| crate::content::date::rfc3339(&d.in_zone(zone))),
+        time: meta
+            .date
+            .as_ref()
+            .filter(|d| d.has_time())
+            .map(|d| d.in_zone(zone).format("%H:%M").to_string()),
         updated: meta.updated.as_ref().map(|d| d.iso()),
         summary: &page.doc.summary,
         image: meta.image.as_ref().map(|i| ImageView {

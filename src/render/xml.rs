@@ -130,7 +130,7 @@ fn lastmod(site: &Site, kind: &OutputKind) -> Option<String> {
             meta.updated
                 .as_ref()
                 .or(meta.date.as_ref())
-                .map(|d| d.rfc3339())
+                .map(|d| d.rfc3339(site.config.timezone))
         }
         _ => None,
     }

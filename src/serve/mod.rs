@@ -27,6 +27,8 @@ pub struct ServeOptions {
     /// 0 picks a free port.
     pub port: u16,
     pub drafts: bool,
+    /// Publish scheduled pages too.
+    pub future: bool,
 }
 
 /// What the server tells its user; the binary prints these lines.
@@ -83,6 +85,7 @@ pub fn serve(
         output: Some(output.clone()),
         base_url: Some(base_url.clone()),
         drafts: options.drafts,
+        future: options.future,
         clean: false,
     };
     let locales = Arc::new(Locales::new().map_err(Diagnostic::global)?);
@@ -122,10 +125,17 @@ pub fn serve(
 
     let mut search_stale: BTreeSet<Lang> = BTreeSet::new();
     let mut search: Option<SearchJob> = None;
+    // A scheduled moment whose change did not build waits for the next edit.
+    let mut schedule_failed = false;
     while !stop.load(Ordering::SeqCst) {
-        let Some(mut batch) = watcher.next_batch(Duration::from_millis(200)) else {
-            idle(&mut engine, &mut search, &mut search_stale, report);
-            continue;
+        let mut batch = match watcher.next_batch(Duration::from_millis(200)) {
+            Some(batch) => batch,
+            // A page's publication or expiry moment passed: applied like an edit of nothing.
+            None if !schedule_failed && is_due(engine.as_ref()) => Vec::new(),
+            None => {
+                idle(&mut engine, &mut search, &mut search_stale, report);
+                continue;
+            }
         };
         let started = Instant::now();
         let mut result = rebuild(&mut engine, &build_options, &locales, &batch);
@@ -142,6 +152,7 @@ pub fn serve(
         }
         let names = describe(&root, &batch);
         let elapsed = started.elapsed();
+        schedule_failed = batch.is_empty() && result.is_err();
         match result {
             Ok(applied) => {
                 events.set_error(None);
@@ -253,8 +264,16 @@ fn rebuild(
     }
 }
 
-/// `content/kk/news/x.md` (+2 more)
+/// Whether a scheduled page is due to be published, or a page to expire.
+fn is_due(engine: Option<&Engine>) -> bool {
+    engine.is_some_and(|e| e.is_due().unwrap_or(false))
+}
+
+/// `content/kk/news/x.md` (+2 more); `schedule` when no file changed (a page's moment came).
 fn describe(root: &std::path::Path, batch: &[PathBuf]) -> String {
+    if batch.is_empty() {
+        return "schedule".to_string();
+    }
     let first = batch
         .first()
         .map(|p| crate::content::site_relative(root, p))

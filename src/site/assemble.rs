@@ -13,6 +13,7 @@ use crate::lang::{slugify, Lang, Locales};
 
 use super::collisions::MAX_SEGMENT_BYTES;
 use super::output_list::assemble_outputs;
+use super::schedule::Publish;
 use super::taxonomy::{build_taxonomy, TaxonomySpec};
 use super::{
     GroupId, NavItem, NavTitle, Page, PageId, PageKind, Section, SectionId, Site,
@@ -20,23 +21,23 @@ use super::{
 };
 
 /// Assembles the site from its documents. `statics` are the static files (output path →
-/// site-relative source), which no page, list or alias may take the place of.
+/// site-relative source), which no page, list or alias may take the place of. `publish`
+/// says which documents the site has: drafts, scheduled and expired pages are left out
+/// before anything is assembled (see `schedule`).
 pub fn assemble_site(
     config: Config,
     docs: Vec<Arc<Document>>,
     statics: &BTreeMap<String, String>,
     locales: &Locales,
-    drafts: bool,
+    publish: &Publish,
 ) -> Result<Site, Diagnostics> {
     let mut diags = Diagnostics::new();
     let mut warnings = Diagnostics::new();
     for doc in &docs {
         warnings.0.extend(doc.warnings());
     }
-    let docs: Vec<Arc<Document>> = docs
-        .into_iter()
-        .filter(|d| drafts || !d.meta.draft)
-        .collect();
+    let zone = config.timezone;
+    let (docs, schedule) = super::schedule::published(docs, publish, zone);
     let (indexes, page_docs): (Vec<Arc<Document>>, Vec<Arc<Document>>) =
         docs.into_iter().partition(|d| d.is_index);
     let indexes: Vec<Document> = indexes.into_iter().map(Arc::unwrap_or_clone).collect();
@@ -51,10 +52,10 @@ pub fn assemble_site(
         let sort_by = section.sort_by;
         section
             .pages
-            .sort_by(|a, b| compare_pages(&pages[a.0], &pages[b.0], sort_by, locale));
+            .sort_by(|a, b| compare_pages(&pages[a.0], &pages[b.0], sort_by, locale, zone));
     }
     let groups = assemble_groups(&mut pages, &mut diags);
-    let latest = latest_articles(&config, &pages);
+    let latest = latest_articles(&config, &pages, zone);
     let config_ref = &config;
     let specs: Vec<TaxonomySpec<'_>> = config
         .languages
@@ -103,6 +104,7 @@ pub fn assemble_site(
         latest,
         outputs: Vec::new(),
         warnings,
+        schedule,
     };
     site.outputs = assemble_outputs(&site, statics, &mut diags);
     diags.into_result(site)
@@ -271,10 +273,11 @@ fn compare_pages(
     b: &Page,
     sort_by: SortBy,
     locale: &crate::lang::Locale,
+    zone: chrono_tz::Tz,
 ) -> std::cmp::Ordering {
     let by_date = || {
-        let ta = a.doc.meta.date.as_ref().map(|d| d.timestamp());
-        let tb = b.doc.meta.date.as_ref().map(|d| d.timestamp());
+        let ta = a.doc.meta.date.as_ref().map(|d| d.timestamp(zone));
+        let tb = b.doc.meta.date.as_ref().map(|d| d.timestamp(zone));
         tb.cmp(&ta)
     };
     let by_weight = || {
@@ -327,7 +330,11 @@ fn assemble_groups(pages: &mut [Page], diags: &mut Diagnostics) -> Vec<BTreeMap<
 }
 
 /// Each language's articles, newest first.
-fn latest_articles(config: &Config, pages: &[Page]) -> BTreeMap<Lang, Vec<PageId>> {
+fn latest_articles(
+    config: &Config,
+    pages: &[Page],
+    zone: chrono_tz::Tz,
+) -> BTreeMap<Lang, Vec<PageId>> {
     let mut latest: BTreeMap<Lang, Vec<PageId>> =
         config.languages.iter().map(|l| (*l, Vec::new())).collect();
     for (i, page) in pages.iter().enumerate() {
@@ -340,8 +347,8 @@ fn latest_articles(config: &Config, pages: &[Page]) -> BTreeMap<Lang, Vec<PageId
     for list in latest.values_mut() {
         list.sort_by(|a, b| {
             let (pa, pb) = (&pages[a.0], &pages[b.0]);
-            let ta = pa.doc.meta.date.as_ref().map(|d| d.timestamp());
-            let tb = pb.doc.meta.date.as_ref().map(|d| d.timestamp());
+            let ta = pa.doc.meta.date.as_ref().map(|d| d.timestamp(zone));
+            let tb = pb.doc.meta.date.as_ref().map(|d| d.timestamp(zone));
             tb.cmp(&ta).then_with(|| pa.url.cmp(&pb.url))
         });
     }

@@ -6,11 +6,13 @@ mod assemble;
 mod collisions;
 mod output_list;
 mod outputs;
+pub mod schedule;
 mod taxonomy;
 mod translations;
 
 pub use assemble::assemble_site;
 pub use outputs::{url_to_file_path, Output, OutputKind, SITEMAP_LIMIT};
+pub use schedule::{Publish, Schedule, Timed, TimedState};
 pub use taxonomy::{Taxonomy, Term, TermId};
 pub use translations::Alternate;
 
@@ -129,6 +131,8 @@ pub struct Site {
     pub outputs: Vec<Output>,
     /// The documents' warnings (problems that did not stop the build), for the report.
     pub warnings: Diagnostics,
+    /// Scheduled, expiring and expired pages, and when the next one changes the site.
+    pub schedule: Schedule,
 }
 
 thread_local! {

@@ -127,7 +127,7 @@ fn impossible_date() {
     });
     assert_eq!(
         errors,
-        ["error: content/kk/news/x.md:3:7: date: expected YYYY-MM-DD or RFC 3339, found \"2025-13-01\""]
+        ["error: content/kk/news/x.md:3:7: date: expected YYYY-MM-DD, YYYY-MM-DD HH:MM or RFC 3339, found \"2025-13-01\""]
     );
 }
 
