@@ -116,7 +116,11 @@ impl PageDate {
                 format!("{} {}", self.date.format("%Y-%m-%d"), time.format("%H:%M"))
             }
             (Some(time), None) => {
-                format!("{} {}", self.date.format("%Y-%m-%d"), time.format("%H:%M:%S"))
+                format!(
+                    "{} {}",
+                    self.date.format("%Y-%m-%d"),
+                    time.format("%H:%M:%S")
+                )
             }
             (Some(time), Some(offset)) => {
                 match offset.from_local_datetime(&self.date.and_time(time)) {
@@ -199,7 +203,10 @@ mod tests {
         // An offset written stays; the reader's clock in Almaty is another matter.
         let utc = PageDate::parse("2025-11-03T21:30:00Z").unwrap();
         assert_eq!(utc.rfc3339(ALMATY), "2025-11-03T21:30:00Z");
-        assert_eq!(utc.in_zone(ALMATY).to_rfc3339(), "2025-11-04T02:30:00+05:00");
+        assert_eq!(
+            utc.in_zone(ALMATY).to_rfc3339(),
+            "2025-11-04T02:30:00+05:00"
+        );
     }
 
     #[test]
@@ -222,7 +229,11 @@ mod tests {
 
     #[test]
     fn round_trips_through_the_documents_cache() {
-        for text in ["2025-11-03", "2025-11-03 14:05", "2025-11-03T10:30:00.5+05:00"] {
+        for text in [
+            "2025-11-03",
+            "2025-11-03 14:05",
+            "2025-11-03T10:30:00.5+05:00",
+        ] {
             let d = PageDate::parse(text).unwrap();
             let json = serde_json::to_string(&d).unwrap();
             let back: PageDate = serde_json::from_str(&json).unwrap();

@@ -32,7 +32,11 @@ impl Renderer {
                 .as_ref()
                 .or(meta.updated.as_ref())
                 .map(|d| d.instant(zone));
-            let updated_at = meta.updated.as_ref().map(|d| d.instant(zone)).or(published_at);
+            let updated_at = meta
+                .updated
+                .as_ref()
+                .map(|d| d.instant(zone))
+                .or(published_at);
             if updated_at > newest {
                 newest = updated_at;
             }
@@ -57,7 +61,9 @@ impl Renderer {
                 categories,
             });
         }
-        let updated = newest.as_ref().map_or_else(|| "1970-01-01T00:00:00Z".to_string(), rfc3339);
+        let updated = newest
+            .as_ref()
+            .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), rfc3339);
         let (title, alternate) = match term {
             Some((t, term)) => {
                 let term = &site.taxonomies[*t].terms[term.0];

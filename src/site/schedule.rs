@@ -126,7 +126,9 @@ pub fn published(
             let at = date.instant(zone);
             if at > publish.now {
                 visible = publish.future;
-                schedule.entries.push(timed(&doc, TimedState::Scheduled, at, zone, visible));
+                schedule
+                    .entries
+                    .push(timed(&doc, TimedState::Scheduled, at, zone, visible));
                 if !publish.future {
                     note_change(&mut schedule, at);
                 }
@@ -136,9 +138,13 @@ pub fn published(
             let at = expires.instant(zone);
             if at <= publish.now {
                 visible = false;
-                schedule.entries.push(timed(&doc, TimedState::Expired, at, zone, false));
+                schedule
+                    .entries
+                    .push(timed(&doc, TimedState::Expired, at, zone, false));
             } else {
-                schedule.entries.push(timed(&doc, TimedState::Expires, at, zone, visible));
+                schedule
+                    .entries
+                    .push(timed(&doc, TimedState::Expires, at, zone, visible));
                 note_change(&mut schedule, at);
             }
         }
@@ -152,7 +158,13 @@ pub fn published(
     (kept, schedule)
 }
 
-fn timed(doc: &Document, state: TimedState, at: DateTime<FixedOffset>, zone: Tz, built: bool) -> Timed {
+fn timed(
+    doc: &Document,
+    state: TimedState,
+    at: DateTime<FixedOffset>,
+    zone: Tz,
+    built: bool,
+) -> Timed {
     Timed {
         source: doc.source.clone(),
         state,

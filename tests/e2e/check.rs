@@ -163,7 +163,8 @@ fn build_errors_are_check_errors() {
     run.assert_code(1);
     let l = line(&run.stdout, "suret.md:3:7");
     assert!(
-        l.contains("date: expected YYYY-MM-DD, YYYY-MM-DD HH:MM or RFC 3339") && l.ends_with("[build]"),
+        l.contains("date: expected YYYY-MM-DD, YYYY-MM-DD HH:MM or RFC 3339")
+            && l.ends_with("[build]"),
         "{l}"
     );
 }

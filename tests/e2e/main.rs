@@ -12,6 +12,7 @@
 //! - `errors`    — every error path: exit code 1, the named file, untouched output
 //! - `cache`     — a rebuild that reuses the build cache equals a clean build
 //! - `cli`       — usage errors, `--help`, `--version`
+//! - `schedule`  — scheduled and expiring pages, times and time zones, `--future`
 
 mod harness;
 
@@ -23,4 +24,5 @@ mod errors;
 mod inputs;
 mod languages;
 mod safety;
+mod schedule;
 mod structure;
