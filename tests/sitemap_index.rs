@@ -7,7 +7,7 @@ use qostil::content::{Document, FrontMatter, PageDate};
 use qostil::lang::{Lang, Locales};
 use qostil::render::views::Urls;
 use qostil::render::xml::{sitemap, sitemap_part};
-use qostil::site::{assemble_site, OutputKind, SITEMAP_LIMIT};
+use qostil::site::{assemble_site, OutputKind, Publish, SITEMAP_LIMIT};
 
 const CONFIG: &str = "title: { kk: \"Қ\", ru: \"Р\" }\nbase_url: \"https://example.kz\"\ndefault_language: kk\nlanguages: [kk, ru]\ntheme: portal\n";
 
@@ -45,7 +45,7 @@ fn more_than_50000_urls_make_a_sitemap_index() {
         docs.into_iter().map(std::sync::Arc::new).collect(),
         &Default::default(),
         &locales,
-        false,
+        &Publish::at_build_moment(false, false).unwrap(),
     )
     .unwrap();
     let listed = site
