@@ -179,3 +179,111 @@ fn note_change(schedule: &mut Schedule, at: DateTime<FixedOffset>) {
         schedule.next_change = Some(at);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{FrontMatter, PageDate};
+    use crate::lang::Lang;
+
+    fn doc(name: &str, date: Option<&str>, expires: Option<&str>, draft: bool) -> Arc<Document> {
+        Arc::new(Document {
+            lang: Lang::Kk,
+            source: format!("content/kk/news/{name}.md"),
+            dir: "news".to_string(),
+            stem: name.to_string(),
+            is_index: name == "_index",
+            meta: FrontMatter {
+                date: date.map(|d| PageDate::parse(d).unwrap()),
+                expires: expires.map(|d| PageDate::parse(d).unwrap()),
+                draft,
+                ..FrontMatter::default()
+            },
+            summary: String::new(),
+            body_offset: 0,
+            content_hash: 0,
+            meta_hash: 0,
+            body_line: 1,
+            warnings: Vec::new(),
+        })
+    }
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn names(docs: &[Arc<Document>]) -> Vec<&str> {
+        docs.iter().map(|d| d.stem.as_str()).collect()
+    }
+
+    fn docs() -> Vec<Arc<Document>> {
+        vec![
+            doc("_index", Some("2099-01-01"), None, false),
+            doc("old", Some("2025-01-01"), None, false),
+            doc("noon", Some("2025-06-01 12:00"), None, false),
+            doc("gone", Some("2025-01-01"), Some("2025-05-01"), false),
+            doc("going", Some("2025-01-01"), Some("2025-07-01 09:30"), false),
+            doc("draft", Some("2025-01-01"), None, true),
+        ]
+    }
+
+    #[test]
+    fn scheduled_and_expired_pages_are_left_out_and_the_next_moment_is_kept() {
+        let almaty = chrono_tz::Asia::Almaty;
+        let publish = Publish {
+            drafts: false,
+            future: false,
+            // 11:00 in Almaty: «noon» is an hour ahead.
+            now: at("2025-06-01T06:00:00Z"),
+        };
+        let (kept, schedule) = published(docs(), &publish, almaty);
+        assert_eq!(names(&kept), ["_index", "old", "going"]);
+        let states: Vec<(&str, TimedState, String)> = schedule
+            .entries
+            .iter()
+            .map(|t| (t.source.as_str(), t.state, t.at.to_rfc3339()))
+            .collect();
+        assert_eq!(
+            states,
+            [
+                (
+                    "content/kk/news/gone.md",
+                    TimedState::Expired,
+                    "2025-05-01T00:00:00+05:00".into()
+                ),
+                (
+                    "content/kk/news/noon.md",
+                    TimedState::Scheduled,
+                    "2025-06-01T12:00:00+05:00".into()
+                ),
+                (
+                    "content/kk/news/going.md",
+                    TimedState::Expires,
+                    "2025-07-01T09:30:00+05:00".into()
+                ),
+            ]
+        );
+        assert_eq!(schedule.next_change, Some(at("2025-06-01T07:00:00Z")));
+        assert!(!schedule.is_due(at("2025-06-01T06:59:59Z")));
+        assert!(schedule.is_due(at("2025-06-01T07:00:00Z")));
+    }
+
+    #[test]
+    fn future_publishes_scheduled_pages_but_not_expired_ones() {
+        let publish = Publish {
+            drafts: true,
+            future: true,
+            now: at("2025-06-01T06:00:00Z"),
+        };
+        let (kept, schedule) = published(docs(), &publish, chrono_tz::Asia::Almaty);
+        assert_eq!(names(&kept), ["_index", "old", "noon", "going", "draft"]);
+        assert!(schedule
+            .entries
+            .iter()
+            .any(|t| t.state == TimedState::Scheduled && t.built));
+        // Only the expiry is ahead now.
+        assert_eq!(schedule.next_change, Some(at("2025-07-01T04:30:00Z")));
+    }
+}

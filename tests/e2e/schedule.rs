@@ -542,3 +542,15 @@ fn serve_publishes_a_scheduled_page_when_its_moment_passes_without_an_edit() {
     }
     panic!("serve never applied the new page before its moment");
 }
+
+#[test]
+fn a_bad_build_moment_override_is_an_error_naming_the_variable() {
+    let site = SiteTest::new("basic");
+    let run = site.run_with(&["build"], &[("QOSTIL_NOW", "tomorrow")]);
+    let line = run.error_with(&["QOSTIL_NOW"]);
+    assert_eq!(
+        line,
+        "error: QOSTIL_NOW: expected an RFC 3339 timestamp, found \"tomorrow\""
+    );
+    site.assert_missing("sitemap.xml");
+}
