@@ -242,8 +242,8 @@ pub fn report_text(report: &CheckReport, strict: bool) -> String {
 ///
 /// ```text
 /// schedule:
-///   2027-01-01 09:00 +05:00  scheduled  content/kk/news/x.md
-///   2026-12-31 00:00 +05:00  expires    content/ru/news/y.md
+///   2026-12-31 00:00:00 +05:00  expires    content/ru/news/y.md
+///   2027-01-01 09:00:00 +05:00  scheduled  content/kk/news/x.md (built: --future)
 /// ```
 fn schedule_text(schedule: &Schedule) -> String {
     if schedule.entries.is_empty() {
