@@ -502,45 +502,72 @@ impl Drop for Served {
     }
 }
 
-#[test]
-fn serve_publishes_a_scheduled_page_when_its_moment_passes_without_an_edit() {
+/// Adds a page to a running `serve` whose front matter (from `front(moment)`) holds a moment
+/// a few seconds ahead, checks that it is `before` (served or not) until then, and that
+/// serve — with no further edit — makes it the opposite once the moment passed. A slow
+/// machine that takes longer than the lead to apply the new file gets a longer lead.
+fn serve_applies_a_moment(published_before: bool, front: impl Fn(&str) -> String) {
     let site = SiteTest::new("basic");
     let server = Served::start(site.root());
-    // The page is added while serve runs, dated a few seconds ahead: the edit assembles the
-    // site without it, and only the clock can publish it. A slow machine that takes longer
-    // than that to apply the edit gets a later moment on the next try.
+    let served = |url: &str| {
+        let status = server.get(url).0;
+        assert!(status == 200 || status == 404, "{url}: {status}");
+        status == 200
+    };
     for lead in [4, 8, 16] {
         let moment = from_now(lead);
         let deadline = DateTime::parse_from_rfc3339(&moment).unwrap();
-        let name = format!("soon-{lead}");
+        let name = format!("moment-{lead}");
         site.write(
             &format!("content/kk/news/{name}.md"),
-            format!("---\ntitle: \"Жақында {lead}\"\ndate: \"{moment}\"\n---\n\nМәтін.\n"),
+            format!(
+                "---\ntitle: \"Сәт {lead}\"\n{}---\n\nМәтін.\n",
+                front(&moment)
+            ),
         );
         server.wait_line(
             &format!("content/kk/news/{name}.md"),
             Duration::from_secs(60),
         );
         let url = format!("/kk/news/{name}/");
-        let (status, _) = server.get(&url);
-        let checked_at = DateTime::<Utc>::from(SystemTime::now());
-        if checked_at >= deadline {
+        let before = served(&url);
+        let home_before = server.get("/kk/").1.contains(&url);
+        if DateTime::<Utc>::from(SystemTime::now()) >= deadline {
             continue;
         }
-        assert_eq!(status, 404, "{url} is served before its moment");
-        assert!(!server.get("/kk/").1.contains(&url));
+        assert_eq!(before, published_before, "{url} before its moment");
+        assert_eq!(home_before, published_before, "the home before the moment");
         let line = server.wait_line("schedule:", Duration::from_secs(lead as u64 + 30));
-        let published_at = DateTime::<Utc>::from(SystemTime::now());
-        assert!(published_at >= deadline, "published early: {line}");
-        assert_eq!(server.get(&url).0, 200, "{url} after its moment");
-        assert!(server.get("/kk/").1.contains(&url), "the home lists it");
         assert!(
+            DateTime::<Utc>::from(SystemTime::now()) >= deadline,
+            "applied early: {line}"
+        );
+        assert_eq!(served(&url), !published_before, "{url} after its moment");
+        assert_eq!(
+            server.get("/kk/").1.contains(&url),
+            !published_before,
+            "the home"
+        );
+        assert_eq!(
             server.get("/kk/atom.xml").1.contains(&url),
-            "the feed has it"
+            !published_before,
+            "the feed"
         );
         return;
     }
     panic!("serve never applied the new page before its moment");
+}
+
+#[test]
+fn serve_publishes_a_scheduled_page_when_its_moment_passes_without_an_edit() {
+    serve_applies_a_moment(false, |moment| format!("date: \"{moment}\"\n"));
+}
+
+#[test]
+fn serve_removes_a_page_when_it_expires_without_an_edit() {
+    serve_applies_a_moment(true, |moment| {
+        format!("date: 2025-11-01\nexpires: \"{moment}\"\n")
+    });
 }
 
 #[test]
