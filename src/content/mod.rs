@@ -296,6 +296,9 @@ fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, 
     let Some(meta) = meta else {
         return Err(diags);
     };
+    if is_index {
+        frontmatter::check_section_keys(&meta, &file.source, file.dir.is_empty(), &mut diags);
+    }
     if !is_index && meta.title.is_none() && !diags.iter().any(|d| d.message.starts_with("title:")) {
         diags.push(
             Diagnostic::error(&file.source, "title: missing; every page needs a title").at(1, 1),
