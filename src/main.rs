@@ -55,6 +55,10 @@ enum Command {
         /// Ignore the build cache (.qostil/) and render every file.
         #[arg(long)]
         clean: bool,
+        /// Also fail, writing nothing, on what `check` reports as errors (broken links and
+        /// anchors, missing images, duplicate titles).
+        #[arg(long)]
+        strict: bool,
     },
     /// Build, serve on loopback, watch the sources, rebuild what changed, reload the browser.
     Serve {
@@ -88,6 +92,9 @@ enum Command {
         /// Print the translation desk: every article pair per section and its state.
         #[arg(long)]
         translations: bool,
+        /// Check pages with `draft: true` too.
+        #[arg(long)]
+        drafts: bool,
     },
     /// Create a paired kk/ru article skeleton (draft, dated today).
     New {
@@ -164,6 +171,7 @@ fn main() -> ExitCode {
             drafts,
             output,
             clean,
+            strict,
         } => {
             let options = BuildOptions {
                 root,
@@ -171,6 +179,7 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 clean,
+                strict,
             };
             let progress = TerminalProgress::new();
             let result = qostil::lang::Locales::new()
@@ -236,8 +245,9 @@ fn main() -> ExitCode {
             format,
             strict,
             translations,
+            drafts,
         } => {
-            let report = qostil::check::check_site(&root);
+            let report = qostil::check::check_site(&root, &qostil::check::CheckOptions { drafts });
             match format {
                 Format::Json => println!("{}", qostil::check::report_json(&report, strict)),
                 Format::Text => {

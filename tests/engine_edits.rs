@@ -214,6 +214,7 @@ fn clean_build(root: &Path, out: &Path) -> std::collections::BTreeMap<String, Ve
         base_url: Some(BASE_URL.to_string()),
         drafts: false,
         clean: true,
+        strict: false,
     })
     .unwrap_or_else(|e| panic!("clean build failed: {e}"));
     files(out)
@@ -237,6 +238,7 @@ fn open_site(tmp: &Path, locales: &Arc<Locales>, per_page: usize) -> (PathBuf, E
         base_url: Some(BASE_URL.to_string()),
         drafts: false,
         clean: false,
+        strict: false,
     };
     let mut engine = Engine::open(&options, locales, true, true, &Silent).unwrap();
     engine.write_all(&Silent).unwrap();

@@ -16,6 +16,8 @@ use serde::Serialize;
 use crate::build::load_site_config;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::lang::Locales;
+use crate::render::Renderer;
+use crate::site::Site;
 use content::{check_front_matter, check_terms, check_titles, check_translations};
 use images::check_images;
 use links::check_links;
@@ -39,9 +41,16 @@ impl CheckReport {
     }
 }
 
+/// What to check.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Check pages with `draft: true` too, as `build --drafts` would build them.
+    pub drafts: bool,
+}
+
 /// Runs every check on the site at `root`. Problems that stop the pipeline come back as the
 /// report's errors, like any other finding.
-pub fn check_site(root: &Path) -> CheckReport {
+pub fn check_site(root: &Path, options: &CheckOptions) -> CheckReport {
     let locales = match Locales::new() {
         Ok(l) => Arc::new(l),
         Err(e) => {
@@ -63,7 +72,7 @@ pub fn check_site(root: &Path) -> CheckReport {
     let (site, renderer) = match crate::engine::load(
         root,
         config,
-        false,
+        options.drafts,
         &locales,
         None,
         false,
@@ -77,10 +86,7 @@ pub fn check_site(root: &Path) -> CheckReport {
             }
         }
     };
-    let mut diags = Diagnostics::new();
-    diags.extend(check_links(root, &site, &renderer));
-    diags.extend(check_images(root, &site));
-    diags.extend(check_titles(&site));
+    let mut diags = site_errors(root, &site, &renderer);
     diags.extend(check_translations(&site));
     diags.extend(check_front_matter(&site));
     diags.extend(check_terms(&site));
@@ -92,6 +98,17 @@ pub fn check_site(root: &Path) -> CheckReport {
         desk: desk::translation_desk(&site),
         diagnostics: diags,
     }
+}
+
+/// The checks whose findings are errors — broken links and anchors, missing images,
+/// duplicate titles — on a loaded site: what `build --strict` refuses to publish.
+pub fn site_errors(root: &Path, site: &Site, renderer: &Renderer) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    diags.extend(check_links(root, site, renderer));
+    diags.extend(check_images(root, site));
+    diags.extend(check_titles(site));
+    diags.sort();
+    diags
 }
 
 /// The JSON report (`--format json`); its schema is documented in README.md.

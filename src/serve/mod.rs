@@ -84,6 +84,8 @@ pub fn serve(
         base_url: Some(base_url.clone()),
         drafts: options.drafts,
         clean: false,
+        // The preview shows every error the build finds; check's findings stay with `check`.
+        strict: false,
     };
     let locales = Arc::new(Locales::new().map_err(Diagnostic::global)?);
     // Watch before the first build, so that an edit made while it runs is not missed.
