@@ -12,6 +12,7 @@
 //! - `errors`    — every error path: exit code 1, the named file, untouched output
 //! - `cache`     — a rebuild that reuses the build cache equals a clean build
 //! - `cli`       — usage errors, `--help`, `--version`
+//! - `links`     — sections paired by key, `@/` links, `build --strict`, `check --drafts`
 
 mod harness;
 
@@ -22,5 +23,6 @@ mod content;
 mod errors;
 mod inputs;
 mod languages;
+mod links;
 mod safety;
 mod structure;
