@@ -3,9 +3,9 @@
 //!
 //! 200 seeded random sequences of edits (bodies, titles, tags, dates, drafts, summaries, an
 //! extra front-matter field, added, removed and renamed articles, `@/` links to content files
-//! and new slugs for the files they name, a section's `_index.md`,
-//! UI strings, templates, site.yaml, static files, and a broken edit fixed later) over a copy
-//! of the `basic` fixture. Each edit is handed to `Engine::apply` with the paths a watcher
+//! and new slugs for the files they name, a section's `_index.md` (its title, its
+//! `translation_key`), UI strings, templates, site.yaml, static files, and a broken edit fixed
+//! later) over a copy of the `basic` fixture. Each edit is handed to `Engine::apply` with the paths a watcher
 //! reports; after each sequence the search index is refreshed (as `serve` does when edits
 //! pause) and the output is compared with `build --clean` into another folder.
 //!
@@ -160,10 +160,22 @@ fn random_edit(rng: &mut Rng, root: &Path, n: usize) -> Vec<PathBuf> {
             return vec![other, to];
         }
         11 => {
-            let index = root.join("content/kk/news/_index.md");
-            edit(&index, |t| {
-                set_field(&t, "title", Some(&format!("title: \"Жаңалықтар {n}\"")))
-            });
+            let lang = ["kk", "ru"][rng.below(2)];
+            let index = root.join(format!("content/{lang}/news/_index.md"));
+            if rng.below(2) == 0 {
+                edit(&index, |t| {
+                    set_field(&t, "title", Some(&format!("title: \"Жаңалықтар {n}\"")))
+                });
+            } else {
+                // The news sections pair by folder, or by key when both carry the same one.
+                let keys = [
+                    None,
+                    Some("translation_key: news"),
+                    Some("translation_key: other"),
+                ];
+                let key = keys[rng.below(keys.len())];
+                edit(&index, |t| set_field(&t, "translation_key", key));
+            }
             return vec![index];
         }
         12 => {
