@@ -27,6 +27,9 @@ pub struct BuildOptions {
     pub future: bool,
     /// Ignore and remove the build cache: render every file.
     pub clean: bool,
+    /// Fail, writing nothing, on what `check` reports as errors (broken links and anchors,
+    /// missing images, duplicate titles).
+    pub strict: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -98,6 +101,10 @@ pub fn build(
 ) -> Result<(BuildReport, Engine), Diagnostics> {
     let started = Instant::now();
     let mut engine = Engine::open(options, locales, false, false, progress)?;
+    if options.strict {
+        progress.stage("checking", 0);
+        crate::check::site_errors(engine.root(), &engine.site, engine.renderer()).into_result(())?;
+    }
     let written = engine.write_all(progress)?;
     progress.stage("done", 0);
     let site = &engine.site;

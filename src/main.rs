@@ -58,6 +58,10 @@ enum Command {
         /// Ignore the build cache (.qostil/) and render every file.
         #[arg(long)]
         clean: bool,
+        /// Also fail, writing nothing, on what `check` reports as errors (broken links and
+        /// anchors, missing images, duplicate titles).
+        #[arg(long)]
+        strict: bool,
     },
     /// Build, serve on loopback, watch the sources, rebuild what changed, reload the browser.
     Serve {
@@ -97,6 +101,9 @@ enum Command {
         /// Check the site with its scheduled pages published.
         #[arg(long)]
         future: bool,
+        /// Check pages with `draft: true` too.
+        #[arg(long)]
+        drafts: bool,
     },
     /// Create a paired kk/ru article skeleton (draft, dated today).
     New {
@@ -174,6 +181,7 @@ fn main() -> ExitCode {
             future,
             output,
             clean,
+            strict,
         } => {
             let options = BuildOptions {
                 root,
@@ -182,6 +190,7 @@ fn main() -> ExitCode {
                 drafts,
                 future,
                 clean,
+                strict,
             };
             let progress = TerminalProgress::new();
             let result = qostil::lang::Locales::new()
@@ -250,8 +259,9 @@ fn main() -> ExitCode {
             strict,
             translations,
             future,
+            drafts,
         } => {
-            let options = qostil::check::CheckOptions { future };
+            let options = qostil::check::CheckOptions { drafts, future };
             let report = qostil::check::check_site(&root, &options);
             match format {
                 Format::Json => println!("{}", qostil::check::report_json(&report, strict)),

@@ -2,9 +2,10 @@
 //! engine keeps up to date equals a clean build of the final sources, byte for byte.
 //!
 //! 200 seeded random sequences of edits (bodies, titles, tags, dates, drafts, summaries, an
-//! extra front-matter field, added, removed and renamed articles, a section's `_index.md`,
-//! UI strings, templates, site.yaml, static files, and a broken edit fixed later) over a copy
-//! of the `basic` fixture. Each edit is handed to `Engine::apply` with the paths a watcher
+//! extra front-matter field, added, removed and renamed articles, `@/` links to content files
+//! and new slugs for the files they name, a section's `_index.md` (its title, its
+//! `translation_key`), UI strings, templates, site.yaml, static files, and a broken edit fixed
+//! later) over a copy of the `basic` fixture. Each edit is handed to `Engine::apply` with the paths a watcher
 //! reports; after each sequence the search index is refreshed (as `serve` does when edits
 //! pause) and the output is compared with `build --clean` into another folder.
 //!
@@ -82,12 +83,28 @@ fn set_field(text: &str, key: &str, line: Option<&str>) -> String {
     format!("---\n{}\n---{body}", lines.join("\n"))
 }
 
+/// What `@/` links added by the edits point to: files no edit removes, renames or makes a
+/// draft (the festival articles are kept for this), so that every edit still builds.
+const LINK_TARGETS: &[&str] = &[
+    "news/festival.md",
+    "news/festival.md#part",
+    "about.md",
+    "news/_index.md",
+    "_index.md",
+];
+
+fn is_link_target(article: &Path) -> bool {
+    article.file_name().is_some_and(|n| n == "festival.md")
+}
+
 /// One random edit; returns the paths a watcher would report and whether the site is
 /// expected to build.
 fn random_edit(rng: &mut Rng, root: &Path, n: usize) -> Vec<PathBuf> {
     let list = articles(root);
     let article = list[rng.below(list.len())].clone();
-    match rng.below(17) {
+    let kept: Vec<&PathBuf> = list.iter().filter(|a| !is_link_target(a)).collect();
+    let other = kept[rng.below(kept.len())].clone();
+    match rng.below(19) {
         0 => edit(&article, |t| format!("{t}\nАбзац {n}. Paragraph {n}.\n")),
         // A new first paragraph: the summary a card shows changes with the body.
         1 => edit(&article, |t| match t.match_indices("\n---\n").next() {
@@ -110,10 +127,13 @@ fn random_edit(rng: &mut Rng, root: &Path, n: usize) -> Vec<PathBuf> {
             );
             set_field(&t, "date", Some(&date))
         }),
-        5 => edit(&article, |t| {
-            let on = t.contains("\ndraft: true");
-            set_field(&t, "draft", (!on).then_some("draft: true"))
-        }),
+        5 => {
+            edit(&other, |t| {
+                let on = t.contains("\ndraft: true");
+                set_field(&t, "draft", (!on).then_some("draft: true"))
+            });
+            return vec![other];
+        }
         6 => edit(&article, |t| {
             set_field(&t, "summary", Some(&format!("summary: \"Қысқаша {n}\"")))
         }),
@@ -131,18 +151,31 @@ fn random_edit(rng: &mut Rng, root: &Path, n: usize) -> Vec<PathBuf> {
             return vec![path];
         }
         9 if list.len() > 4 => {
-            fs::remove_file(&article).unwrap();
+            fs::remove_file(&other).unwrap();
+            return vec![other];
         }
         10 => {
-            let to = article.with_file_name(format!("renamed-{n}.md"));
-            fs::rename(&article, &to).unwrap();
-            return vec![article, to];
+            let to = other.with_file_name(format!("renamed-{n}.md"));
+            fs::rename(&other, &to).unwrap();
+            return vec![other, to];
         }
         11 => {
-            let index = root.join("content/kk/news/_index.md");
-            edit(&index, |t| {
-                set_field(&t, "title", Some(&format!("title: \"Жаңалықтар {n}\"")))
-            });
+            let lang = ["kk", "ru"][rng.below(2)];
+            let index = root.join(format!("content/{lang}/news/_index.md"));
+            if rng.below(2) == 0 {
+                edit(&index, |t| {
+                    set_field(&t, "title", Some(&format!("title: \"Жаңалықтар {n}\"")))
+                });
+            } else {
+                // The news sections pair by folder, or by key when both carry the same one.
+                let keys = [
+                    None,
+                    Some("translation_key: news"),
+                    Some("translation_key: other"),
+                ];
+                let key = keys[rng.below(keys.len())];
+                edit(&index, |t| set_field(&t, "translation_key", key));
+            }
             return vec![index];
         }
         12 => {
@@ -194,6 +227,23 @@ fn random_edit(rng: &mut Rng, root: &Path, n: usize) -> Vec<PathBuf> {
             } else {
                 fs::write(&path, format!("static {n}\n")).unwrap();
             }
+            return vec![path];
+        }
+        // A link to a content file: the linking page shows the target's URL.
+        17 => edit(&article, |t| {
+            let target = LINK_TARGETS[rng.below(LINK_TARGETS.len())];
+            format!("{t}\n[Сілтеме {n}](@/{target})\n")
+        }),
+        // A linked page's URL changes: every page linking to it must follow.
+        18 => {
+            let lang = ["kk", "ru"][rng.below(2)];
+            let (file, stem) =
+                [("news/festival.md", "festival"), ("about.md", "about")][rng.below(2)];
+            let path = root.join(format!("content/{lang}/{file}"));
+            edit(&path, |t| {
+                let slug = format!("slug: \"{stem}-{n}\"");
+                set_field(&t, "slug", (rng.below(3) > 0).then_some(slug.as_str()))
+            });
             return vec![path];
         }
         _ => {
@@ -317,6 +367,43 @@ fn any_sequence_of_edits_leaves_the_same_output_as_a_clean_build() {
             });
         }
     });
+}
+
+/// A page links to another with `@/`; the other's slug changes: the linking page (and the
+/// feed that carries its body) shows the new URL, as a clean build does.
+#[test]
+fn a_linked_pages_new_slug_reaches_the_pages_that_link_to_it() {
+    let locales = Arc::new(Locales::new().unwrap());
+    let tmp = tempfile::tempdir().unwrap();
+    let (root, mut engine) = open_site(tmp.path(), &locales, 10);
+    let linking = root.join("content/kk/news/obzor.md");
+    edit(&linking, |t| {
+        format!("{t}\n[Фестиваль](@/news/festival.md#part)\n")
+    });
+    engine.apply(std::slice::from_ref(&linking)).unwrap();
+    let page = "kk/news/obzor/index.html";
+    let served =
+        |root: &Path| String::from_utf8(files(&root.join(".qostil/serve"))[page].clone()).unwrap();
+    assert!(served(&root).contains("href=\"/kk/news/festival/#part\""));
+    let target = root.join("content/kk/news/festival.md");
+    edit(&target, |t| {
+        set_field(&t, "slug", Some("slug: \"zhana-festival\""))
+    });
+    engine.apply(std::slice::from_ref(&target)).unwrap();
+    assert!(
+        served(&root).contains("href=\"/kk/news/zhana-festival/#part\""),
+        "{}",
+        served(&root)
+    );
+    let expected = clean_build(&root, &tmp.path().join("clean"));
+    let now = files(&root.join(".qostil/serve"));
+    for file in [page, "kk/atom.xml"] {
+        assert_eq!(
+            now.get(file),
+            expected.get(file),
+            "{file} differs from a clean build"
+        );
+    }
 }
 
 /// A date edit that moves the newest article to the end of its lists: the list page in the

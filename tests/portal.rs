@@ -253,7 +253,7 @@ fn feeds_and_sitemap_are_well_formed_xml() {
 
 #[test]
 fn the_portal_passes_check_strict() {
-    let report = qostil::check::check_site(&repo(), &Default::default());
+    let report = qostil::check::check_site(&repo(), &qostil::check::CheckOptions::default());
     assert_eq!(report.pages, 12);
     assert!(
         report.diagnostics.is_empty(),

@@ -30,6 +30,7 @@ fn article(lang: Lang, n: usize) -> Document {
         meta_hash: 0,
         body_line: 1,
         warnings: Vec::new(),
+        links: Vec::new(),
     }
 }
 

@@ -8,8 +8,10 @@ use std::path::Path;
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use rayon::prelude::*;
 
+use crate::content::markdown::split_content_link;
 use crate::content::read_body;
 use crate::diag::{line_col, Diagnostic, Diagnostics};
+use crate::lang::Lang;
 use crate::render::Renderer;
 use crate::site::Site;
 
@@ -118,6 +120,20 @@ pub fn resolve(link: &str, page_url: &str, base_url: &str, base_path: &str) -> O
     })
 }
 
+/// Where an `@/` link leads: the URL of the content file `path` of `lang`, with the
+/// fragment of `suffix` (`#part`). `None` when the site lacks the file, which assembling
+/// the site already reported.
+fn content_target(site: &Site, lang: Lang, path: &str, suffix: &str) -> Option<Target> {
+    let fragment = suffix
+        .split_once('#')
+        .map(|(_, f)| f.to_string())
+        .filter(|f| !f.is_empty());
+    Some(Target {
+        path: site.content_url(lang, path)?,
+        fragment,
+    })
+}
+
 /// Resolves `.` and `..` segments; keeps a trailing slash.
 fn normalize(path: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
@@ -221,7 +237,11 @@ pub(super) fn check_links(root: &Path, site: &Site, renderer: &Renderer) -> Diag
             let first_body_line = page.doc.body_line;
 
             for link in markdown_links(&body) {
-                let Some(target) = resolve(&link.dest, &page.url, base_url, base_path) else {
+                let target = match split_content_link(&link.dest) {
+                    Some((path, suffix)) => content_target(site, page.lang(), &path, suffix),
+                    None => resolve(&link.dest, &page.url, base_url, base_path),
+                };
+                let Some(target) = target else {
                     continue;
                 };
                 targets.insert(target.path.clone());

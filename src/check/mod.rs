@@ -16,6 +16,8 @@ use serde::Serialize;
 use crate::build::load_site_config;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::lang::Locales;
+use crate::render::Renderer;
+use crate::site::Site;
 use crate::site::{Publish, Schedule};
 use content::{check_front_matter, check_terms, check_titles, check_translations};
 use images::check_images;
@@ -32,13 +34,6 @@ pub struct CheckReport {
     pub schedule: Schedule,
 }
 
-/// What `check` looks at.
-#[derive(Debug, Clone, Default)]
-pub struct CheckOptions {
-    /// Check the site with its scheduled pages published (`--future`).
-    pub future: bool,
-}
-
 impl CheckReport {
     pub fn errors(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
@@ -47,6 +42,15 @@ impl CheckReport {
     pub fn warnings(&self) -> usize {
         self.diagnostics.len() - self.errors()
     }
+}
+
+/// What to check.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Check pages with `draft: true` too, as `build --drafts` would build them.
+    pub drafts: bool,
+    /// Check the site with its scheduled pages published (`--future`).
+    pub future: bool,
 }
 
 /// Runs every check on the site at `root`. Problems that stop the pipeline come back as the
@@ -70,7 +74,7 @@ pub fn check_site(root: &Path, options: &CheckOptions) -> CheckReport {
             }
         }
     };
-    let publish = match Publish::at_build_moment(false, options.future) {
+    let publish = match Publish::at_build_moment(options.drafts, options.future) {
         Ok(p) => p,
         Err(diagnostics) => {
             return CheckReport {
@@ -96,10 +100,7 @@ pub fn check_site(root: &Path, options: &CheckOptions) -> CheckReport {
             }
         }
     };
-    let mut diags = Diagnostics::new();
-    diags.extend(check_links(root, &site, &renderer));
-    diags.extend(check_images(root, &site));
-    diags.extend(check_titles(&site));
+    let mut diags = site_errors(root, &site, &renderer);
     diags.extend(check_translations(&site));
     diags.extend(check_front_matter(&site));
     diags.extend(check_terms(&site));
@@ -112,6 +113,17 @@ pub fn check_site(root: &Path, options: &CheckOptions) -> CheckReport {
         diagnostics: diags,
         schedule: site.schedule,
     }
+}
+
+/// The checks whose findings are errors — broken links and anchors, missing images,
+/// duplicate titles — on a loaded site: what `build --strict` refuses to publish.
+pub fn site_errors(root: &Path, site: &Site, renderer: &Renderer) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    diags.extend(check_links(root, site, renderer));
+    diags.extend(check_images(root, site));
+    diags.extend(check_titles(site));
+    diags.sort();
+    diags
 }
 
 /// The JSON report (`--format json`); its schema is documented in README.md.

@@ -210,6 +210,53 @@ impl FieldReader<'_> {
     }
 }
 
+/// The keys a section's `_index.md` may set. Any other is an error: a page's field there
+/// (`date`, `tags`, `slug` …) or a typo would otherwise be ignored without a word.
+pub const SECTION_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "sort_by",
+    "paginate_by",
+    "weight",
+    "translation_key",
+    "draft",
+];
+
+/// Reports the keys of a section's `_index.md` that sections do not use, at their line;
+/// `home`: the language's own `_index.md`, whose home always pairs with the other homes.
+pub fn check_section_keys(meta: &FrontMatter, file: &str, home: bool, diags: &mut Diagnostics) {
+    let mut keys: Vec<(Option<(usize, usize)>, &str)> = meta
+        .positions
+        .keys()
+        .chain(meta.extra.keys())
+        .map(|k| (meta.position(k).map(|(line, _)| (line, 1)), k.as_str()))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    for (position, key) in keys {
+        let message = if home && key == "translation_key" {
+            "a language's home always pairs with the other languages' homes; \
+             `translation_key` is for sections in folders"
+                .to_string()
+        } else if SECTION_KEYS.contains(&key) {
+            continue;
+        } else {
+            let hint = SECTION_KEYS
+                .iter()
+                .map(|k| (strsim::levenshtein(key, k), *k))
+                .filter(|(d, _)| *d <= 2)
+                .min()
+                .map(|(_, k)| format!(" (did you mean `{k}`?)"))
+                .unwrap_or_default();
+            format!(
+                "unknown key in a section's _index.md{hint}; it knows {}",
+                SECTION_KEYS.join(", ")
+            )
+        };
+        diags.push(Diagnostic::error(file, format!("{key}: {message}")).at_opt(position));
+    }
+}
+
 fn short_json(value: &Value) -> String {
     let s = value.to_string();
     if s.chars().count() > 60 {
@@ -411,6 +458,44 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("image: `alt` is required"), "{text}");
+    }
+
+    fn section_errors(text: &str, home: bool) -> String {
+        let (fm, d) = parse(text);
+        assert!(d.is_empty(), "{d}");
+        let mut diags = Diagnostics::new();
+        check_section_keys(&fm.unwrap(), "content/kk/a/_index.md", home, &mut diags);
+        diags.to_string()
+    }
+
+    #[test]
+    fn a_section_knows_only_section_keys() {
+        let fine = "---\ntitle: T\ndescription: D\nsort_by: title\npaginate_by: 3\nweight: 2\ntranslation_key: a\ndraft: false\n---\n";
+        assert_eq!(section_errors(fine, false), "");
+        let text = section_errors(
+            "---\ntitle: T\ntranslaton_key: a\ndate: 2025-01-01\ntags: [x]\n---\n",
+            false,
+        );
+        assert!(
+            text.contains("error: content/kk/a/_index.md:3:1: translaton_key: unknown key in a section's _index.md (did you mean `translation_key`?); it knows title, description"),
+            "{text}"
+        );
+        assert!(text.contains("_index.md:4:1: date: unknown key"), "{text}");
+        assert!(text.contains("_index.md:5:1: tags: unknown key"), "{text}");
+        assert_eq!(text.lines().count(), 3, "{text}");
+    }
+
+    #[test]
+    fn a_home_takes_no_translation_key() {
+        let text = section_errors("---\ntitle: T\ntranslation_key: home\n---\n", true);
+        assert!(
+            text.contains("_index.md:3:1: translation_key: a language's home always pairs"),
+            "{text}"
+        );
+        assert_eq!(
+            section_errors("---\ntitle: T\ntranslation_key: a\n---\n", false),
+            ""
+        );
     }
 
     #[test]

@@ -5,7 +5,51 @@ use std::collections::HashSet;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
+use crate::diag::line_col;
 use crate::lang::slugify;
+
+/// How a link to a content file starts: `[x](@/news/x.md)` points to `content/<lang>/news/x.md`
+/// of the page's own language.
+pub const CONTENT_LINK_PREFIX: &str = "@/";
+
+/// A link to a content file written in a body (`[x](@/news/x.md#part)`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ContentLink {
+    /// The file inside the language's content folder: `news/x.md`.
+    pub path: String,
+    /// 1-based line and column of the link in the body.
+    pub line: usize,
+    pub col: usize,
+}
+
+/// Splits an `@/` destination into the content file (`news/x.md`, percent-escapes decoded)
+/// and what follows it (`#part`, `?q`, or nothing); `None` for any other destination.
+pub fn split_content_link(dest: &str) -> Option<(String, &str)> {
+    let rest = dest.strip_prefix(CONTENT_LINK_PREFIX)?;
+    let end = rest.find(['#', '?']).unwrap_or(rest.len());
+    let path = percent_encoding::percent_decode_str(rest[..end].trim_start_matches('/'))
+        .decode_utf8_lossy()
+        .into_owned();
+    Some((path, &rest[end..]))
+}
+
+/// Every `@/` link and image of a body, with its position; never inside code, which the
+/// Markdown parser keeps as text.
+pub fn content_links(markdown: &str) -> Vec<ContentLink> {
+    Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| {
+            let (Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. })) = event
+            else {
+                return None;
+            };
+            let (path, _) = split_content_link(&dest_url)?;
+            let (line, col) = line_col(markdown, range.start);
+            Some(ContentLink { path, line, col })
+        })
+        .collect()
+}
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -17,12 +61,37 @@ fn options() -> Options {
 
 /// Renders the body to HTML. Every heading gets an id: its `{#id}` attribute when given,
 /// else an ASCII slug of its text (`-2`, `-3` … when repeated), so `#heading-id` links work.
-pub fn render_html(markdown: &str) -> String {
+/// An `@/` link or image becomes the URL `url_of` gives its content file (`news/x.md`),
+/// its `#part` kept; `Err` names the first destination `url_of` does not know.
+pub fn render_html(
+    markdown: &str,
+    url_of: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, String> {
     let mut events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
     assign_heading_ids(&mut events);
+    resolve_content_links(&mut events, url_of)?;
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    html
+    Ok(html)
+}
+
+fn resolve_content_links(
+    events: &mut [Event<'_>],
+    url_of: &dyn Fn(&str) -> Option<String>,
+) -> Result<(), String> {
+    for event in events {
+        let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) =
+            event
+        else {
+            continue;
+        };
+        let Some((path, suffix)) = split_content_link(dest_url) else {
+            continue;
+        };
+        let url = url_of(&path).ok_or_else(|| dest_url.to_string())?;
+        *dest_url = CowStr::from(format!("{url}{suffix}"));
+    }
+    Ok(())
 }
 
 fn assign_heading_ids(events: &mut [Event<'_>]) {
@@ -107,6 +176,44 @@ pub fn first_paragraph_text(markdown: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn render_html(markdown: &str) -> String {
+        super::render_html(markdown, &|_| None).unwrap()
+    }
+
+    #[test]
+    fn content_links_are_found_outside_code_with_positions() {
+        let md = "Intro\n\nSee [x](@/news/x.md#part) and `[c](@/code.md)`.\n\n```\n[b](@/block.md)\n```\n\n![i](@/news/%D0%B0.md)\n\n[r]: @/ref.md\n\n[ref][r] [web](https://e.kz/)\n";
+        let links = content_links(md);
+        let found: Vec<(&str, usize, usize)> = links
+            .iter()
+            .map(|l| (l.path.as_str(), l.line, l.col))
+            .collect();
+        assert_eq!(
+            found,
+            [("news/x.md", 3, 5), ("news/а.md", 9, 1), ("ref.md", 13, 1)]
+        );
+    }
+
+    #[test]
+    fn content_links_become_urls_with_their_fragment() {
+        let url_of = |path: &str| (path == "news/x.md").then(|| "/kk/news/x/".to_string());
+        let html = super::render_html(
+            "[x](@/news/x.md#part) [y](@/news/x.md) `[c](@/news/x.md)`\n",
+            &url_of,
+        )
+        .unwrap();
+        assert!(
+            html.contains("<a href=\"/kk/news/x/#part\">x</a>"),
+            "{html}"
+        );
+        assert!(html.contains("<a href=\"/kk/news/x/\">y</a>"), "{html}");
+        assert!(html.contains("<code>[c](@/news/x.md)</code>"), "{html}");
+        assert_eq!(
+            super::render_html("[z](@/gone.md)\n", &url_of),
+            Err("@/gone.md".to_string())
+        );
+    }
 
     #[test]
     fn renders_extensions() {

@@ -46,6 +46,9 @@ pub struct Document {
     /// repeats them until the file is fixed).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Note>,
+    /// The body's `@/` links to content files, at their line and column in the file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<markdown::ContentLink>,
 }
 
 /// A warning about a document, at a position of its file.
@@ -296,6 +299,9 @@ fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, 
     let Some(meta) = meta else {
         return Err(diags);
     };
+    if is_index {
+        frontmatter::check_section_keys(&meta, &file.source, file.dir.is_empty(), &mut diags);
+    }
     if !is_index && meta.title.is_none() && !diags.iter().any(|d| d.message.starts_with("title:")) {
         diags.push(
             Diagnostic::error(&file.source, "title: missing; every page needs a title").at(1, 1),
@@ -313,6 +319,14 @@ fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, 
         Some(s) => s.trim().to_string(),
         None => markdown::first_paragraph_text(split.body),
     };
+    let body_line = text[..split.body_offset].matches('\n').count() + 1;
+    let links = markdown::content_links(split.body)
+        .into_iter()
+        .map(|l| markdown::ContentLink {
+            line: body_line + l.line - 1,
+            ..l
+        })
+        .collect();
     Ok(Document {
         lang: file.lang,
         source: file.source.clone(),
@@ -324,8 +338,9 @@ fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, 
         body_offset: split.body_offset,
         content_hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
         meta_hash: xxhash_rust::xxh3::xxh3_64(&text.as_bytes()[..split.body_offset]),
-        body_line: text[..split.body_offset].matches('\n').count() + 1,
+        body_line,
         warnings,
+        links,
     })
 }
 

@@ -216,9 +216,14 @@ pub(super) enum Next {
 }
 
 /// Whether replacing `old` by `new` leaves everything but the document's own page and the
-/// feeds as it was: the same front matter and summary, and not a section's own text.
+/// feeds as it was: the same front matter and summary, and not a section's own text. The
+/// same `@/` links too: assembling checks that each names a file the site has.
 fn shows_the_same(old: &Document, new: &Document) -> bool {
-    !old.is_index && old.meta_hash == new.meta_hash && old.summary == new.summary
+    let link_paths = |d: &Document| d.links.iter().map(|l| l.path.clone()).collect::<Vec<_>>();
+    !old.is_index
+        && old.meta_hash == new.meta_hash
+        && old.summary == new.summary
+        && link_paths(old) == link_paths(new)
 }
 
 impl Engine {

@@ -12,8 +12,8 @@ use crate::diag::Diagnostic;
 use crate::lang::Lang;
 use crate::site::{NavTitle, Output, OutputKind, PageId, PageKind, Site, Term};
 
-use super::metadata;
 use super::views::*;
+use super::{metadata, ContentUrls};
 use super::{output_lang, Renderer};
 
 /// A template context under construction: top-level name → JSON value.
@@ -28,11 +28,23 @@ impl ContextMap {
     }
 }
 
-/// Where a document's rendered body goes: `<key>.content`.
-#[derive(Clone, Copy)]
+/// Where a document's rendered body goes: `<key>.content`, with the URL of every content
+/// file its `@/` links name (found through the site, so they are part of what the output
+/// reads and of its fingerprint).
 pub struct BodySlot<'s> {
     pub key: &'static str,
     pub doc: &'s Document,
+    pub links: ContentUrls,
+}
+
+impl<'s> BodySlot<'s> {
+    fn new(site: &Site, key: &'static str, doc: &'s Document) -> Result<Self, Diagnostic> {
+        Ok(BodySlot {
+            key,
+            doc,
+            links: super::content_urls(site, doc)?,
+        })
+    }
 }
 
 /// A context ready to hash or render.
@@ -171,10 +183,9 @@ impl Renderer {
                 let Some(home) = site.home(*l) else {
                     return Err(Diagnostic::global(format!("no home for {l}")));
                 };
-                body = home.index.as_ref().map(|doc| BodySlot {
-                    key: "section",
-                    doc,
-                });
+                body = (home.index.as_ref())
+                    .map(|doc| BodySlot::new(site, "section", doc))
+                    .transpose()?;
                 ctx.insert("section", &section_view(home, String::new(), &urls));
                 let latest: Vec<CardView<'_>> = site.latest[l]
                     .iter()
@@ -195,10 +206,9 @@ impl Renderer {
             }
             OutputKind::SectionList { section, page_no } => {
                 let section = site.section(*section);
-                body = section.index.as_ref().map(|doc| BodySlot {
-                    key: "section",
-                    doc,
-                });
+                body = (section.index.as_ref())
+                    .map(|doc| BodySlot::new(site, "section", doc))
+                    .transpose()?;
                 insert_list_page(
                     ctx,
                     site,
@@ -222,10 +232,7 @@ impl Renderer {
             }
             OutputKind::Page(id) => {
                 let view = self.page_view(site, *id, &urls);
-                body = Some(BodySlot {
-                    key: "page",
-                    doc: &site.page(*id).doc,
-                });
+                body = Some(BodySlot::new(site, "page", &site.page(*id).doc)?);
                 let meta = (with_site(view.card.title), view.card.summary.to_string());
                 ctx.insert("page", &view);
                 meta

@@ -57,7 +57,10 @@ impl Renderer {
                     .clone()
                     .unwrap_or_else(|| config.title(*lang).to_string()),
                 summary: page.doc.summary.clone(),
-                content: xml::absolutize_links(&self.body_html(&page.doc)?, origin),
+                content: xml::absolutize_links(
+                    &self.body_html(&page.doc, &super::content_urls(site, &page.doc)?)?,
+                    origin,
+                ),
                 categories,
             });
         }

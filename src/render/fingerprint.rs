@@ -105,6 +105,17 @@ pub fn site_key(site: &Site) -> u64 {
     hasher.digest()
 }
 
+/// The URLs a body's `@/` links became: the body's HTML changes with them (a linked page's
+/// slug), not only with its own file.
+fn hash_content_urls(hasher: &mut Xxh3, links: &super::ContentUrls) {
+    for (path, url) in links {
+        hasher.update(path.as_bytes());
+        hasher.write_u8(0);
+        hasher.update(url.as_bytes());
+        hasher.write_u8(0xff);
+    }
+}
+
 impl Renderer {
     /// A cheap stand-in for an output's fingerprint, computed without preparing its
     /// context: equal keys mean equal inputs (see `site_key`). `None` for feeds, which are
@@ -152,6 +163,7 @@ impl Renderer {
         let _ = serde_json::to_writer(HashWriter(&mut hasher), &prepared.map.0);
         if let Some(slot) = &prepared.body {
             hasher.write_u64(slot.doc.content_hash);
+            hash_content_urls(&mut hasher, &slot.links);
         }
         hasher.digest()
     }
@@ -165,6 +177,10 @@ impl Renderer {
             let page = site.page(id);
             hasher.update(page.url.as_bytes());
             hasher.write_u64(page.doc.content_hash);
+            // A link the site cannot resolve fails the feed's rendering, which follows.
+            if let Ok(links) = super::content_urls(site, &page.doc) {
+                hash_content_urls(&mut hasher, &links);
+            }
         }
         hasher.digest()
     }

@@ -229,9 +229,17 @@ impl Renderer {
         }
     }
 
-    fn body_html(&self, doc: &Document) -> Result<String, Diagnostic> {
+    /// A document's body as HTML, its `@/` links replaced by the URLs in `links`.
+    fn body_html(&self, doc: &Document, links: &ContentUrls) -> Result<String, Diagnostic> {
         let body = read_body(&self.root, doc)?;
-        Ok(self.urls().prefix_root_links(markdown::render_html(&body)))
+        let html =
+            markdown::render_html(&body, &|path| links.get(path).cloned()).map_err(|dest| {
+                Diagnostic::error(
+                    &doc.source,
+                    format!("link {dest}: the file changed while the site was being built"),
+                )
+            })?;
+        Ok(self.urls().prefix_root_links(html))
     }
 
     /// Renders one output to text (for `check`, which reads the HTML).
@@ -278,7 +286,7 @@ impl Renderer {
             body,
         } = prepared;
         if let Some(slot) = body {
-            let html = self.body_html(slot.doc)?;
+            let html = self.body_html(slot.doc, &slot.links)?;
             if let Some(serde_json::Value::Object(view)) = map.0.get_mut(slot.key) {
                 view.insert("content".into(), serde_json::Value::String(html));
             }
@@ -315,6 +323,30 @@ impl Renderer {
                 )
             })
     }
+}
+
+/// Content file (`news/x.md`) → URL, for the `@/` links of one document.
+pub type ContentUrls = BTreeMap<String, String>;
+
+/// The URL of every content file `doc`'s `@/` links name, found through the site (which
+/// records the pages read, see `site::reading`). Assembling the site reports links to files
+/// it lacks; this error is for a document replaced since (`serve`'s body edits).
+fn content_urls(site: &Site, doc: &Document) -> Result<ContentUrls, Diagnostic> {
+    doc.links
+        .iter()
+        .map(|link| match site.content_url(doc.lang, &link.path) {
+            Some(url) => Ok((link.path.clone(), url)),
+            None => Err(Diagnostic::error(
+                &doc.source,
+                format!(
+                    "link @/{}: content/{}/{} does not exist",
+                    link.path, doc.lang, link.path
+                ),
+            )
+            .at(link.line, link.col)
+            .with_code("broken-link")),
+        })
+        .collect()
 }
 
 /// The language an output is in: the chooser and the 404 page use the default language.

@@ -87,6 +87,8 @@ pub fn serve(
         drafts: options.drafts,
         future: options.future,
         clean: false,
+        // The preview shows every error the build finds; check's findings stay with `check`.
+        strict: false,
     };
     let locales = Arc::new(Locales::new().map_err(Diagnostic::global)?);
     // Watch before the first build, so that an edit made while it runs is not missed.

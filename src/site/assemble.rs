@@ -12,7 +12,9 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::{slugify, Lang, Locales};
 
 use super::collisions::MAX_SEGMENT_BYTES;
+use super::links::{check_content_links, index_content_files};
 use super::output_list::assemble_outputs;
+use super::output_list::section_source;
 use super::schedule::Publish;
 use super::taxonomy::{build_taxonomy, TaxonomySpec};
 use super::{
@@ -36,6 +38,8 @@ pub fn assemble_site(
     for doc in &docs {
         warnings.0.extend(doc.warnings());
     }
+    // Every loaded document, built or not: a link to one that is not built says why.
+    let loaded = docs.clone();
     let zone = config.timezone;
     let (docs, schedule) = super::schedule::published(docs, publish, zone);
     let (indexes, page_docs): (Vec<Arc<Document>>, Vec<Arc<Document>>) =
@@ -55,6 +59,7 @@ pub fn assemble_site(
             .sort_by(|a, b| compare_pages(&pages[a.0], &pages[b.0], sort_by, locale, zone));
     }
     let groups = assemble_groups(&mut pages, &mut diags);
+    let section_groups = assemble_section_groups(&mut sections, &mut diags);
     let latest = latest_articles(&config, &pages, zone);
     let config_ref = &config;
     let specs: Vec<TaxonomySpec<'_>> = config
@@ -99,6 +104,8 @@ pub fn assemble_site(
         homes,
         groups,
         sections_by_dir,
+        section_groups,
+        content_files: BTreeMap::new(),
         taxonomies,
         nav,
         latest,
@@ -106,6 +113,8 @@ pub fn assemble_site(
         warnings,
         schedule,
     };
+    site.content_files = index_content_files(&site);
+    check_content_links(&site, &loaded, &mut diags);
     site.outputs = assemble_outputs(&site, statics, &mut diags);
     diags.into_result(site)
 }
@@ -162,6 +171,7 @@ fn assemble_sections(
                 .unwrap_or(config.paginate_by),
             weight: meta.and_then(|m| m.weight).unwrap_or(0),
             index,
+            group: GroupId(0),
         });
         by_dir.insert((lang, dir), id);
     }
@@ -324,6 +334,58 @@ fn assemble_groups(pages: &mut [Page], diags: &mut Diagnostics) -> Vec<BTreeMap<
     for (g, members) in groups.iter().enumerate() {
         for id in members.values() {
             pages[id.0].group = GroupId(g);
+        }
+    }
+    groups
+}
+
+/// Pairs sections across languages by the `translation_key` of their `_index.md`, else by
+/// folder (the homes, folder `""`, always pair). Two sections of one language with one key
+/// are an error naming both.
+fn assemble_section_groups(
+    sections: &mut [Section],
+    diags: &mut Diagnostics,
+) -> Vec<BTreeMap<Lang, SectionId>> {
+    let key_of = |s: &Section| {
+        s.index
+            .as_ref()
+            .and_then(|d| d.meta.translation_key.clone())
+            .filter(|_| !s.is_home())
+    };
+    let mut by_key: BTreeMap<String, BTreeMap<Lang, SectionId>> = BTreeMap::new();
+    for (i, section) in sections.iter().enumerate() {
+        let key = key_of(section).unwrap_or_else(|| section.dir.clone());
+        let slot = by_key.entry(key.clone()).or_default();
+        let Some(other) = slot.get(&section.lang).map(|o| &sections[o.0]) else {
+            slot.insert(section.lang, SectionId(i));
+            continue;
+        };
+        // At least one of the two sets the key (two folders differ): report it there.
+        let (at, named) = if key_of(section).is_some() {
+            (section, other)
+        } else {
+            (other, section)
+        };
+        let position = at
+            .index
+            .as_ref()
+            .and_then(|d| d.meta.position("translation_key"));
+        diags.push(
+            Diagnostic::error(
+                section_source(at),
+                format!(
+                    "translation_key: `{key}` is also the key of {} in the same language; \
+                     each section of a language needs its own",
+                    section_source(named)
+                ),
+            )
+            .at_opt(position),
+        );
+    }
+    let groups: Vec<BTreeMap<Lang, SectionId>> = by_key.into_values().collect();
+    for (g, members) in groups.iter().enumerate() {
+        for id in members.values() {
+            sections[id.0].group = GroupId(g);
         }
     }
     groups

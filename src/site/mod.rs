@@ -4,6 +4,7 @@
 
 mod assemble;
 mod collisions;
+mod links;
 mod output_list;
 mod outputs;
 pub mod schedule;
@@ -11,6 +12,7 @@ mod taxonomy;
 mod translations;
 
 pub use assemble::assemble_site;
+pub use links::{content_path, ContentFile};
 pub use outputs::{url_to_file_path, Output, OutputKind, SITEMAP_LIMIT};
 pub use schedule::{Publish, Schedule, Timed, TimedState};
 pub use taxonomy::{Taxonomy, Term, TermId};
@@ -80,6 +82,9 @@ pub struct Section {
     pub sort_by: SortBy,
     pub paginate_by: usize,
     pub weight: i64,
+    /// The section in every language (`Site::section_groups`): by the `translation_key` of
+    /// its `_index.md`, else by folder.
+    pub group: GroupId,
 }
 
 impl Section {
@@ -122,8 +127,13 @@ pub struct Site {
     pub homes: BTreeMap<Lang, SectionId>,
     /// Translation group → the page in each language.
     pub groups: Vec<BTreeMap<Lang, PageId>>,
-    /// (language, folder) → section, for pairing sections across languages.
+    /// (language, folder) → section.
     pub sections_by_dir: BTreeMap<(Lang, String), SectionId>,
+    /// Section translation group → the section in each language.
+    pub section_groups: Vec<BTreeMap<Lang, SectionId>>,
+    /// Every built content file by language and path inside the language's folder
+    /// (`news/x.md`): what `@/news/x.md` links find.
+    pub content_files: BTreeMap<(Lang, String), ContentFile>,
     pub taxonomies: Vec<Taxonomy>,
     pub nav: BTreeMap<Lang, Vec<NavItem>>,
     /// Language → its articles, newest first (home page, feeds).
@@ -198,13 +208,13 @@ impl Site {
         }
         let _ = write!(
             out,
-            "{:?}{:?}{:?}{:?}",
-            self.groups, self.nav, self.homes, self.sections_by_dir
+            "{:?}{:?}{:?}{:?}{:?}",
+            self.groups, self.nav, self.homes, self.sections_by_dir, self.section_groups
         );
         for s in &self.sections {
             let _ = writeln!(
                 out,
-                "{:?}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{}",
+                "{:?}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{}|{:?}",
                 s.lang,
                 s.dir,
                 s.url,
@@ -215,7 +225,8 @@ impl Site {
                 sorted(&s.pages),
                 s.sort_by,
                 s.paginate_by,
-                s.weight
+                s.weight,
+                s.group
             );
         }
         for t in &self.taxonomies {

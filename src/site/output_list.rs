@@ -194,7 +194,7 @@ fn paginated_outputs(
     }
 }
 
-fn section_source(section: &Section) -> String {
+pub(super) fn section_source(section: &Section) -> String {
     match &section.index {
         Some(doc) => doc.source.clone(),
         None if section.dir.is_empty() => format!("content/{}", section.lang),

@@ -205,6 +205,7 @@ mod tests {
             meta_hash: 0,
             body_line: 1,
             warnings: Vec::new(),
+            links: Vec::new(),
         })
     }
 

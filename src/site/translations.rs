@@ -4,7 +4,7 @@
 
 use crate::lang::Lang;
 
-use super::{OutputKind, Site};
+use super::{OutputKind, Section, SectionId, Site};
 
 /// Where an output leads in one language.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,25 +40,23 @@ impl Site {
                 let page = self.page(*id);
                 match self.groups[page.group.0].get(&lang) {
                     Some(other) => found(self.page(*other).url.clone()),
-                    None => self.nearest(lang, &page.doc.dir),
+                    None => self.nearest(lang, Some(page.section)),
                 }
             }
             OutputKind::SectionList { section, page_no } => {
-                let section = self.section(*section);
-                match self.sections_by_dir.get(&(lang, section.dir.clone())) {
+                match self.section_twin(*section, lang) {
                     Some(other) => {
-                        let other = self.section(*other);
                         let n = (*page_no).min(other.page_count());
                         found(Site::paginated_url(&other.url, n))
                     }
-                    None => self.nearest(lang, &section.dir),
+                    None => self.nearest(lang, Some(*section)),
                 }
             }
             OutputKind::TaxonomyIndex { taxonomy } => {
                 let name = &self.taxonomies[*taxonomy].name;
                 match self.taxonomy(lang, name) {
                     Some(t) => found(t.url.clone()),
-                    None => self.nearest(lang, ""),
+                    None => self.nearest(lang, None),
                 }
             }
             OutputKind::TermList {
@@ -69,7 +67,7 @@ impl Site {
                 let source = &self.taxonomies[*taxonomy];
                 let slug = &source.terms[term.0].slug;
                 let Some(target) = self.taxonomy(lang, &source.name) else {
-                    return self.nearest(lang, "");
+                    return self.nearest(lang, None);
                 };
                 match target.terms.iter().find(|t| &t.slug == slug) {
                     Some(t) => {
@@ -89,7 +87,7 @@ impl Site {
             OutputKind::Feed { .. }
             | OutputKind::Sitemap
             | OutputKind::SitemapPart(_)
-            | OutputKind::Robots => self.nearest(lang, ""),
+            | OutputKind::Robots => self.nearest(lang, None),
         }
     }
 
@@ -97,29 +95,32 @@ impl Site {
         format!("/{lang}/")
     }
 
-    /// The closest existing section of `lang` to folder `dir`: the same folder, else a parent,
-    /// else the home.
-    fn nearest(&self, lang: Lang, dir: &str) -> Alternate {
-        let mut dir = dir.to_string();
-        loop {
-            if let Some(id) = self.sections_by_dir.get(&(lang, dir.clone())) {
+    /// The section of `lang` paired with `section` (by `translation_key`, else by folder).
+    pub fn section_twin(&self, section: SectionId, lang: Lang) -> Option<&Section> {
+        let group = self.section(section).group;
+        self.section_groups[group.0]
+            .get(&lang)
+            .map(|id| self.section(*id))
+    }
+
+    /// The closest existing section of `lang` to `section`: its twin, else the twin of a
+    /// parent, else the home (`None`: the home).
+    fn nearest(&self, lang: Lang, section: Option<SectionId>) -> Alternate {
+        let mut at = section;
+        while let Some(id) = at {
+            if let Some(twin) = self.section_twin(id, lang) {
                 return Alternate {
                     lang,
-                    url: self.section(*id).url.clone(),
+                    url: twin.url.clone(),
                     exists: false,
                 };
             }
-            match dir.rfind('/') {
-                Some(i) => dir.truncate(i),
-                None if !dir.is_empty() => dir.clear(),
-                None => {
-                    return Alternate {
-                        lang,
-                        url: self.home_url(lang),
-                        exists: false,
-                    }
-                }
-            }
+            at = self.section(id).parent;
+        }
+        Alternate {
+            lang,
+            url: self.home_url(lang),
+            exists: false,
         }
     }
 }

@@ -13,6 +13,7 @@
 //! - `cache`     — a rebuild that reuses the build cache equals a clean build
 //! - `cli`       — usage errors, `--help`, `--version`
 //! - `schedule`  — scheduled and expiring pages, times and time zones, `--future`
+//! - `links`     — sections paired by key, `@/` links, `build --strict`, `check --drafts`
 
 mod harness;
 
@@ -23,6 +24,7 @@ mod content;
 mod errors;
 mod inputs;
 mod languages;
+mod links;
 mod safety;
 mod schedule;
 mod structure;
