@@ -304,16 +304,21 @@ impl Engine {
     }
 
     /// The outputs a document edit that shows the same elsewhere can change: its own pages
-    /// and the feeds (which carry bodies).
+    /// and the feeds that carry it (feeds carry bodies; a feed not known to read none of
+    /// the pages counts as carrying them).
     fn outputs_of_pages(&self, ids: &[PageId]) -> Vec<usize> {
-        let ids: BTreeSet<usize> = ids.iter().map(|id| id.0).collect();
+        let wanted: BTreeSet<usize> = ids.iter().map(|id| id.0).collect();
+        let reads_one = |i: usize| match self.reads.get(i) {
+            Some(Some(read)) => ids.iter().any(|id| read.binary_search(id).is_ok()),
+            _ => true,
+        };
         self.site
             .outputs
             .iter()
             .enumerate()
-            .filter(|(_, o)| match &o.kind {
-                OutputKind::Page(id) => ids.contains(&id.0),
-                OutputKind::Feed { .. } => !ids.is_empty(),
+            .filter(|(i, o)| match &o.kind {
+                OutputKind::Page(id) => wanted.contains(&id.0),
+                OutputKind::Feed { .. } => !ids.is_empty() && reads_one(*i),
                 _ => false,
             })
             .map(|(i, _)| i)

@@ -68,6 +68,10 @@ impl Engine {
         let result = self.write(plan, &Silent);
         if result.is_err() {
             self.undo(undo);
+        } else {
+            // The replaced site can hold every page of a large site: freeing it takes
+            // milliseconds the preview need not wait for.
+            std::thread::spawn(move || drop(undo));
         }
         result
     }

@@ -77,49 +77,39 @@ pub(super) fn build_taxonomy(
         vocabulary,
     } = *spec;
     let identity = vocabulary.map_or(Identity::Free, Identity::Declared);
-    // Spellings repeat on page after page: each is resolved once, to (identity, shown name).
-    let mut spellings: HashMap<String, Option<(String, String)>> = HashMap::new();
-    // identity → shown name
-    let mut found: BTreeMap<String, String> = BTreeMap::new();
+    // Spellings repeat on page after page: each is resolved once, to the index of its term
+    // identity (`None`: not declared), and each page keeps the indexes of its terms.
+    let mut spellings: HashMap<&str, Option<usize>> = HashMap::new();
+    let mut identities = Identities::default();
+    let mut page_identities: Vec<(PageId, Vec<usize>)> = Vec::with_capacity(ordered.len());
     for id in ordered {
         let meta = &pages[id.0].doc.meta;
+        let mut mine: Vec<usize> = Vec::new();
         for written in meta.taxonomies.get(name).into_iter().flatten() {
-            if !spellings.contains_key(written.as_str()) {
-                let resolved = identity.key(written).map(|key| {
-                    let shown = match vocabulary.and_then(|v| v.resolve(written)) {
-                        Some(term) => term
-                            .names
-                            .get(&lang)
-                            .cloned()
-                            .unwrap_or_else(|| term.key.clone()),
-                        None => written.clone(),
-                    };
-                    (key, shown)
-                });
-                spellings.insert(written.clone(), resolved);
-            }
-            let Some((key, shown)) = spellings.get(written.as_str()).and_then(Option::as_ref)
-            else {
-                let file = vocabulary.map_or("", |v| v.file.as_str());
-                diags.push(
-                    Diagnostic::error(
-                        &pages[id.0].doc.source,
-                        format!("{name}: `{written}` is not declared in {file}"),
-                    )
-                    .at_opt(meta.position(name)),
-                );
-                continue;
-            };
-            // The first spelling in code-point order, so «Астана» beats «астана».
-            match found.get_mut(key) {
-                Some(entry) if shown < entry => shown.clone_into(entry),
+            let resolved = *spellings.entry(written.as_str()).or_insert_with(|| {
+                identity
+                    .key(written)
+                    .map(|key| identities.add(key, shown_name(vocabulary, lang, written)))
+            });
+            match resolved {
+                Some(i) if !mine.contains(&i) => mine.push(i),
                 Some(_) => {}
                 None => {
-                    found.insert(key.clone(), shown.clone());
+                    let file = vocabulary.map_or("", |v| v.file.as_str());
+                    diags.push(
+                        Diagnostic::error(
+                            &pages[id.0].doc.source,
+                            format!("{name}: `{written}` is not declared in {file}"),
+                        )
+                        .at_opt(meta.position(name)),
+                    );
                 }
             }
         }
+        page_identities.push((*id, mine));
     }
+    // identity → shown name
+    let found: BTreeMap<String, String> = identities.found();
     let slugs: BTreeMap<String, String> = match vocabulary {
         Some(_) => found.keys().map(|k| (k.clone(), slugify(k))).collect(),
         None => {
@@ -155,32 +145,18 @@ pub(super) fn build_taxonomy(
         .map(|(i, (key, _))| (key.clone(), TermId(i)))
         .collect();
     let mut terms: Vec<Term> = terms.into_iter().map(|(_, t)| t).collect();
-    let term_of: HashMap<&str, TermId> = spellings
+    let term_of: Vec<TermId> = identities
+        .keys
         .iter()
-        .filter_map(|(written, resolved)| {
-            let (key, _) = resolved.as_ref()?;
-            Some((written.as_str(), *index.get(key)?))
-        })
+        .map(|key| index.get(key).copied().unwrap_or(TermId(0)))
         .collect();
-    let mut page_terms = Vec::with_capacity(ordered.len());
-    for id in ordered {
-        let mut ids: Vec<TermId> = Vec::new();
-        for written in pages[id.0]
-            .doc
-            .meta
-            .taxonomies
-            .get(name)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(&tid) = term_of.get(written.as_str()) {
-                if !ids.contains(&tid) {
-                    ids.push(tid);
-                    terms[tid.0].pages.push(*id);
-                }
-            }
+    let mut page_terms = Vec::with_capacity(page_identities.len());
+    for (id, mine) in page_identities {
+        let ids: Vec<TermId> = mine.iter().map(|&i| term_of[i]).collect();
+        for tid in &ids {
+            terms[tid.0].pages.push(id);
         }
-        page_terms.push((*id, ids));
+        page_terms.push((id, ids));
     }
     BuiltTaxonomy {
         taxonomy: Taxonomy {
@@ -191,6 +167,57 @@ pub(super) fn build_taxonomy(
         },
         page_terms,
         diags,
+    }
+}
+
+/// The name a written term is shown with in `lang`: the vocabulary's name for it, else as
+/// written.
+fn shown_name(vocabulary: Option<&Vocabulary>, lang: Lang, written: &str) -> String {
+    match vocabulary.and_then(|v| v.resolve(written)) {
+        Some(term) => term
+            .names
+            .get(&lang)
+            .cloned()
+            .unwrap_or_else(|| term.key.clone()),
+        None => written.to_string(),
+    }
+}
+
+/// The term identities met so far, each with the name it is shown with: of all the
+/// spellings of one identity, the first in code-point order, so «Астана» beats «астана».
+#[derive(Default)]
+struct Identities {
+    keys: Vec<String>,
+    shown: Vec<String>,
+    index: HashMap<String, usize>,
+}
+
+impl Identities {
+    /// Adds a spelling of the identity `key`, returning the identity's index.
+    fn add(&mut self, key: String, shown: String) -> usize {
+        match self.index.get(&key) {
+            Some(&i) => {
+                if shown < self.shown[i] {
+                    self.shown[i] = shown;
+                }
+                i
+            }
+            None => {
+                let i = self.keys.len();
+                self.index.insert(key.clone(), i);
+                self.keys.push(key);
+                self.shown.push(shown);
+                i
+            }
+        }
+    }
+
+    fn found(&self) -> BTreeMap<String, String> {
+        self.keys
+            .iter()
+            .cloned()
+            .zip(self.shown.iter().cloned())
+            .collect()
     }
 }
 
