@@ -1,5 +1,7 @@
-//! `qostil new <section> <name>`: a paired kk/ru article skeleton, a draft dated today with a
-//! transliterated slug, never overwriting a file.
+//! `qostil new <section> <name>`: a paired kk/ru article skeleton, a draft dated today, never
+//! overwriting a file. Both files are named after `<name>` (the same path, so they pair); each
+//! gets a `slug` from its own title, so a Russian URL is Russian words and a Kazakh URL
+//! Kazakh words.
 
 use std::path::PathBuf;
 
@@ -7,7 +9,7 @@ use serde::Serialize;
 
 use crate::config::load_config;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::lang::{slugify, Lang};
+use crate::lang::{slug_from_title, slugify, Lang};
 
 pub struct NewOptions {
     pub root: PathBuf,
@@ -20,6 +22,7 @@ pub struct NewOptions {
 #[derive(Serialize)]
 struct Skeleton<'a> {
     title: &'a str,
+    slug: &'a str,
     date: &'a str,
     draft: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -35,6 +38,17 @@ fn today() -> String {
         || "1970-01-01".to_string(),
         |d| d.format("%Y-%m-%d").to_string(),
     )
+}
+
+/// The URL slug for a page titled `title`: from the title, or the file's name when the title
+/// has no letters or digits to make one.
+fn slug_for(title: &str, file_stem: &str) -> String {
+    let slug = slug_from_title(title);
+    if slug.is_empty() {
+        file_stem.to_string()
+    } else {
+        slug
+    }
 }
 
 /// Creates both files, or none: every problem is found before anything is written.
@@ -72,8 +86,10 @@ pub fn new_article(options: &NewOptions) -> Result<Vec<String>, Diagnostics> {
             Lang::Ru => options.title_ru.as_deref(),
         }
         .unwrap_or(&options.name);
+        let own_slug = slug_for(title, &slug);
         let skeleton = Skeleton {
             title,
+            slug: &own_slug,
             date: &date,
             draft: true,
             translated_from: (lang != config.default_language).then_some(config.default_language),

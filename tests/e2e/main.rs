@@ -12,6 +12,7 @@
 //! - `errors`    — every error path: exit code 1, the named file, untouched output
 //! - `cache`     — a rebuild that reuses the build cache equals a clean build
 //! - `cli`       — usage errors, `--help`, `--version`
+//! - `own_language_urls` — `new` and `import` slugs per language; the portal's old URLs redirect
 
 mod harness;
 
@@ -22,5 +23,6 @@ mod content;
 mod errors;
 mod inputs;
 mod languages;
+mod own_language_urls;
 mod safety;
 mod structure;
