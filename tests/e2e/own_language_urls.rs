@@ -1,14 +1,155 @@
 //! URLs in each language's own words (issue 18): `qostil new` and `qostil import` write a
-//! `slug` per language from that language's title.
+//! `slug` per language from that language's title, and the portal's translated articles moved
+//! to their own-language URLs with every old URL kept as a redirect.
 
-use crate::harness::SiteTest;
+use crate::harness::{copy_tree, repo_dir, Html, SiteTest};
 
-/// The language of a URL: its first segment.
+/// Every article URL the portal published before the translations got their own-language
+/// slugs (the build of commit 9c4807f: `/kk/news/<file stem>/` and `/ru/news/<file stem>/`
+/// for the five articles), with the URL the article has now. Where the two are equal the
+/// article is an original whose URL was already in its own language's words: it stays.
+const OLD_URLS: &[(&str, &str)] = &[
+    (
+        "/kk/news/abay-oblysynyn-akimi-berik-ualidin-toragalygymen/",
+        "/kk/news/abay-oblysynyn-akimi-berik-ualidin-toragalygymen/",
+    ),
+    (
+        "/kk/news/oblystyq-maslikhattyn-kezekti-khkhkhii-sessiya-otyrysy-otti/",
+        "/kk/news/oblystyq-maslikhattyn-kezekti-khkhkhii-sessiya-otyrysy-otti/",
+    ),
+    (
+        "/kk/news/olzhas-bektenov-o-podgotovke-kadrov-neobkhodimo-realizovat/",
+        "/kk/news/olzhas-bektenov-kadr-dayarlau-turaly-kasiptik-bagdar-beru/",
+    ),
+    (
+        "/kk/news/prezident-zhumysshy-mamandyqtarynyn-qalasy-festivaline-bardy/",
+        "/kk/news/prezident-zhumysshy-mamandyqtarynyn-qalasy-festivaline-bardy/",
+    ),
+    (
+        "/kk/news/senat-spikeri-maulen-ashimbaevtyn-toragalygymen-zhumysshy/",
+        "/kk/news/senat-spikeri-maulen-ashimbaevtyn-toragalygymen-zhumysshy/",
+    ),
+    (
+        "/ru/news/abay-oblysynyn-akimi-berik-ualidin-toragalygymen/",
+        "/ru/news/v-oblasti-abay-obsudili-khod-realizatsii-plana-goda/",
+    ),
+    (
+        "/ru/news/oblystyq-maslikhattyn-kezekti-khkhkhii-sessiya-otyrysy-otti/",
+        "/ru/news/maslikhat-almatinskoy-oblasti-obsudil-plany-na-god/",
+    ),
+    (
+        "/ru/news/olzhas-bektenov-o-podgotovke-kadrov-neobkhodimo-realizovat/",
+        "/ru/news/olzhas-bektenov-o-podgotovke-kadrov-neobkhodimo-realizovat/",
+    ),
+    (
+        "/ru/news/prezident-zhumysshy-mamandyqtarynyn-qalasy-festivaline-bardy/",
+        "/ru/news/prezident-posetil-festival-gorod-rabochikh-professiy/",
+    ),
+    (
+        "/ru/news/senat-spikeri-maulen-ashimbaevtyn-toragalygymen-zhumysshy/",
+        "/ru/news/v-senate-obsudili-ispolnenie-porucheniy-glavy-gosudarstva/",
+    ),
+];
+
+const BASE: &str = "https://example.kz";
+
+/// The portal's sources copied into a fresh site folder, built as a user types it there
+/// (`qostil build`, no `--root`).
+fn build_the_portal() -> SiteTest {
+    let site = SiteTest::new("basic");
+    for dir in ["content", "taxonomies"] {
+        let _ = std::fs::remove_dir_all(site.path(dir));
+        copy_tree(&repo_dir().join(dir), &site.path(dir));
+    }
+    std::fs::copy(repo_dir().join("site.yaml"), site.path("site.yaml")).expect("copy site.yaml");
+    site.run(&["build"]).assert_success();
+    site
+}
+
 fn lang_of(url: &str) -> &str {
     url.trim_start_matches('/')
         .split('/')
         .next()
         .unwrap_or_default()
+}
+
+fn other(lang: &str) -> &str {
+    if lang == "kk" {
+        "ru"
+    } else {
+        "kk"
+    }
+}
+
+/// The article page at `url`: `<html lang>` of its language and its own canonical URL.
+fn assert_article(site: &SiteTest, url: &str) -> Html {
+    let page = site.html(url);
+    assert_eq!(page.lang(), lang_of(url), "{url}");
+    assert_eq!(page.canonical(), format!("{BASE}{url}"), "{url}");
+    page.assert_lacks("http-equiv=\"refresh\"");
+    page.assert_has("\"@type\":\"NewsArticle\"");
+    page
+}
+
+#[test]
+fn every_old_portal_url_leads_to_the_article_in_the_same_language() {
+    let site = build_the_portal();
+    let (mut moved, mut kept) = (0, 0);
+    for &(old, now) in OLD_URLS {
+        let lang = lang_of(old);
+        let article = assert_article(&site, now);
+        if old == now {
+            kept += 1;
+            continue;
+        }
+        moved += 1;
+        let redirect = site.html(old);
+        assert_eq!(redirect.lang(), lang, "{old}: <html lang>");
+        redirect.assert_has(&format!(
+            "<meta http-equiv=\"refresh\" content=\"0; url={now}\">"
+        ));
+        redirect.assert_has(&format!("<a href=\"{now}\">"));
+        redirect.assert_has("<meta name=\"robots\" content=\"noindex\">");
+        assert_eq!(redirect.canonical(), format!("{BASE}{now}"), "{old}");
+        // hreflang: the article and its counterpart, exactly as the article itself says.
+        assert_eq!(
+            redirect.hreflang(lang).as_deref(),
+            Some(format!("{BASE}{now}").as_str()),
+            "{old}"
+        );
+        let counterpart = article.hreflang(other(lang));
+        assert!(counterpart.is_some(), "{now} has no counterpart");
+        assert_eq!(redirect.hreflang(other(lang)), counterpart, "{old}");
+        assert_eq!(
+            redirect.hreflang("x-default"),
+            article.hreflang("x-default")
+        );
+    }
+    assert_eq!(
+        (moved, kept),
+        (5, 5),
+        "four ru and one kk translation moved"
+    );
+    // The old URLs are redirects only: no sitemap entry, feed entry or search document.
+    let sitemap = site.out("sitemap.xml");
+    for lang in ["kk", "ru"] {
+        let feed = site.out(&format!("{lang}/atom.xml"));
+        for &(old, now) in OLD_URLS
+            .iter()
+            .filter(|(o, n)| o != n && lang_of(o) == lang)
+        {
+            assert!(
+                !sitemap.contains(&format!("{BASE}{old}")),
+                "{old} in sitemap"
+            );
+            assert!(
+                sitemap.contains(&format!("<loc>{BASE}{now}</loc>")),
+                "{now}"
+            );
+            assert!(!feed.contains(&format!("{BASE}{old}")), "{old} in feed");
+            assert!(feed.contains(&format!("{BASE}{now}")), "{now} not in feed");
+        }
+    }
 }
 
 /// The `slug:` line of a content file.
