@@ -197,6 +197,66 @@ fn new_without_titles_and_with_a_title_without_letters_falls_back_to_the_name() 
     assert_eq!(slug_line(&ru), Some("zhana-maqala"), "{ru}");
 }
 
+#[test]
+fn new_refuses_a_slug_another_page_of_the_section_already_has_and_writes_nothing() {
+    let site = SiteTest::new("basic");
+    site.write(
+        "content/ru/news/drugaya.md",
+        "---\ntitle: Другая\nslug: god-rabochikh-professiy\ndate: 2025-01-01\n---\n\nТекст.\n",
+    );
+    site.write(
+        "content/kk/news/basqa.md",
+        "---\ntitle: Басқа\ndate: 2025-01-01\naliases: [\"/kk/news/zhumysshy-mamandyqtary-zhyly/\"]\n---\n\nМәтін.\n",
+    );
+    let before = crate::harness::Snapshot::of(&site.path("content"));
+    let run = site.run(&[
+        "new",
+        "news",
+        "Жаңа мақала",
+        "--title-kk",
+        "Жұмысшы мамандықтары жылы",
+        "--title-ru",
+        "Год рабочих профессий",
+    ]);
+    run.assert_code(1);
+    for (file, owner) in [
+        (
+            "content/kk/news/zhana-maqala.md",
+            "content/kk/news/basqa.md",
+        ),
+        (
+            "content/ru/news/zhana-maqala.md",
+            "content/ru/news/drugaya.md",
+        ),
+    ] {
+        let line = run
+            .stderr
+            .lines()
+            .find(|l| l.starts_with(&format!("error: {file}: slug: ")))
+            .unwrap_or_else(|| panic!("no error for {file}:\n{}", run.stderr));
+        assert!(
+            line.contains(&format!("already the URL of {owner}")),
+            "{line}"
+        );
+    }
+    crate::harness::Snapshot::of(&site.path("content")).assert_same(&before, "after a refused new");
+    // A free title in each language: both files are written.
+    site.run(&[
+        "new",
+        "news",
+        "Жаңа мақала",
+        "--title-kk",
+        "Жаңа мақала",
+        "--title-ru",
+        "Новая статья",
+    ])
+    .assert_success();
+    assert_eq!(
+        slug_line(&site.read("content/ru/news/zhana-maqala.md")),
+        Some("novaya-statya")
+    );
+}
+
 /// Documents like those of `seeds/`: a Kazakh and a Russian news text with a headline line,
 /// and a second Kazakh one whose headline folds to the same slug.
 fn write_seeds_like_input(site: &SiteTest) {
