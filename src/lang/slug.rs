@@ -74,7 +74,8 @@ pub fn slugify(text: &str) -> String {
 }
 
 /// Longest slug made from a title: a URL stays readable (and a headline-long title does not
-/// become a 200-character path). The cut falls on a `-`, never inside a word.
+/// become a 200-character path). The cut falls on a `-`; inside a word only when the first
+/// `MAX_TITLE_SLUG` bytes are all one word.
 pub const MAX_TITLE_SLUG: usize = 60;
 
 /// The slug of a page's URL from its title in its own language: `slugify`, cut to
