@@ -10,11 +10,8 @@ use serde::Serialize;
 
 use crate::content::{is_ignored_name, site_relative};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::lang::{slugify, Lang};
+use crate::lang::{slug_from_title, Lang};
 use extract::*;
-
-/// Longest slug the importer makes from a title (cut at a word boundary).
-const MAX_SLUG: usize = 60;
 
 #[derive(Debug, Clone)]
 pub struct ImportOptions {
@@ -41,12 +38,26 @@ pub enum DateSource {
 pub struct Converted {
     pub lang: Lang,
     pub title: String,
+    /// The URL slug, from the title in the document's own language; also the file name.
     pub slug: String,
     pub date: Option<(String, DateSource)>,
     /// What was removed, for the report line (`comment form (3 lines)`, `view counter`, …).
     pub stripped: Vec<String>,
     /// The whole content file: front matter and Markdown body.
     pub text: String,
+    /// What `text` is made of, kept so a renamed document is written again whole.
+    front: ImportedFields,
+    body: String,
+}
+
+impl Converted {
+    /// Gives the document another slug (another document of the batch took its own): the
+    /// file name and the `slug` in the front matter change together.
+    fn rename(&mut self, slug: String) -> Result<(), String> {
+        self.slug = slug;
+        self.text = content_file(&self.front, &self.slug, &self.body)?;
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -65,15 +76,30 @@ pub struct ImportReport {
     pub errors: Diagnostics,
 }
 
-#[derive(Serialize)]
-struct SourceMeta<'a> {
-    name: &'a str,
+#[derive(Debug, Clone, Serialize)]
+struct SourceMeta {
+    name: String,
 }
 
-/// The front matter the importer writes, in this order.
+/// The front matter the importer writes, but the slug.
+#[derive(Debug, Clone)]
+struct ImportedFields {
+    title: String,
+    date: Option<String>,
+    summary: String,
+    author: Option<String>,
+    source: Option<SourceMeta>,
+    date_source: Option<DateSource>,
+    imported_from: String,
+}
+
+/// The front matter the importer writes, in this order. `slug` is written although it equals
+/// the file name: a translator who copies the file to the other language (same path, so the
+/// two pair) sees the field to put the translated title's slug in.
 #[derive(Serialize)]
 struct ImportedFrontMatter<'a> {
     title: &'a str,
+    slug: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     date: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -82,10 +108,28 @@ struct ImportedFrontMatter<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     author: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    source: Option<SourceMeta<'a>>,
+    source: Option<&'a SourceMeta>,
     #[serde(skip_serializing_if = "Option::is_none")]
     date_source: Option<DateSource>,
     imported_from: &'a str,
+}
+
+/// The content file: front matter with `slug`, then the Markdown body.
+fn content_file(fields: &ImportedFields, slug: &str, body: &str) -> Result<String, String> {
+    let front = ImportedFrontMatter {
+        title: &fields.title,
+        slug,
+        date: fields.date.as_deref(),
+        draft: fields.date.is_none().then_some(true),
+        summary: &fields.summary,
+        author: fields.author.as_deref(),
+        source: fields.source.as_ref(),
+        date_source: fields.date_source,
+        imported_from: &fields.imported_from,
+    };
+    let yaml =
+        crate::yaml::to_string(&front).map_err(|e| format!("cannot write front matter: {e}"))?;
+    Ok(format!("---\n{yaml}---\n\n{body}"))
 }
 
 /// Converts every document of `options.input` and writes the results (unless `dry_run`).
@@ -121,7 +165,13 @@ pub fn import_dir(options: &ImportOptions) -> ImportReport {
                 continue;
             }
         };
-        converted.slug = unique_slug(&converted.slug, converted.lang, &mut taken);
+        let slug = unique_slug(&converted.slug, converted.lang, &mut taken);
+        if slug != converted.slug {
+            if let Err(message) = converted.rename(slug) {
+                report.errors.push(Diagnostic::error(source, message));
+                continue;
+            }
+        }
         let target_path = options
             .out
             .join(converted.lang.code())
@@ -167,16 +217,6 @@ fn unique_slug(slug: &str, lang: Lang, taken: &mut BTreeSet<(Lang, String)>) -> 
     }
     taken.insert((lang, candidate.clone()));
     candidate
-}
-
-/// A slug from the title, cut at a `-` so it stays readable.
-fn slug_for_title(title: &str) -> String {
-    let full = slugify(title);
-    if full.len() <= MAX_SLUG {
-        return full;
-    }
-    let cut = full[..MAX_SLUG].rfind('-').unwrap_or(MAX_SLUG);
-    full[..cut].to_string()
 }
 
 /// Converts one raw document. `Err` is a message for the report (the file is named by the
@@ -268,7 +308,7 @@ pub fn convert_document(bytes: &[u8], source: &str) -> Result<Converted, String>
             "no title could be derived from the first line or the lead sentence".to_string(),
         );
     }
-    let slug = slug_for_title(&title);
+    let slug = slug_from_title(&title);
     if slug.is_empty() {
         return Err(format!(
             "the title «{}» gives no slug (no letters or digits); skipped",
@@ -276,25 +316,25 @@ pub fn convert_document(bytes: &[u8], source: &str) -> Result<Converted, String>
         ));
     }
     let body = markdown_body(&lines, &title);
-    let front = ImportedFrontMatter {
-        title: &title,
-        date: date.as_ref().map(|(d, _)| d.as_str()),
-        draft: date.is_none().then_some(true),
-        summary: &summary,
-        author: author.as_deref(),
-        source: source_name.as_deref().map(|name| SourceMeta { name }),
+    let front = ImportedFields {
+        title: title.clone(),
+        date: date.as_ref().map(|(d, _)| d.clone()),
+        summary,
+        author,
+        source: source_name.map(|name| SourceMeta { name }),
         date_source: date.as_ref().map(|(_, s)| *s),
-        imported_from: source,
+        imported_from: source.to_string(),
     };
-    let yaml =
-        crate::yaml::to_string(&front).map_err(|e| format!("cannot write front matter: {e}"))?;
+    let text = content_file(&front, &slug, &body)?;
     Ok(Converted {
         lang,
         title,
         slug,
         date,
         stripped: stripped.into_list(),
-        text: format!("---\n{yaml}---\n\n{body}"),
+        text,
+        front,
+        body,
     })
 }
 
@@ -422,6 +462,9 @@ mod tests {
             convert("Облыстық мәслихаттың кезекті сессиясы өтті. Жиынға әкім қатысты.\nЕкінші.\n");
         assert_eq!(c.title, "Облыстық мәслихаттың кезекті сессиясы өтті");
         assert_eq!(c.slug, "oblystyq-maslikhattyn-kezekti-sessiyasy-otti");
+        assert!(c
+            .text
+            .contains("\nslug: oblystyq-maslikhattyn-kezekti-sessiyasy-otti\n"));
         assert!(c.text.contains("draft: true"));
         assert!(c.date.is_none());
     }
@@ -433,6 +476,25 @@ mod tests {
         assert!(c.text.contains(
             "![Президент фестивальге барды](http://a.kz/wp-content/uploads/2025/02/x.jpeg)"
         ));
+    }
+
+    #[test]
+    fn a_renamed_document_carries_its_new_slug_in_the_front_matter() {
+        let mut c = convert("Год рабочих профессий\nПервый абзац новости.\n");
+        assert_eq!(c.slug, "god-rabochikh-professiy");
+        assert!(
+            c.text.contains("\nslug: god-rabochikh-professiy\n"),
+            "{}",
+            c.text
+        );
+        c.rename("god-rabochikh-professiy-2".into()).unwrap();
+        assert_eq!(c.slug, "god-rabochikh-professiy-2");
+        assert!(
+            c.text.contains("\nslug: god-rabochikh-professiy-2\n"),
+            "{}",
+            c.text
+        );
+        assert!(c.text.ends_with("Первый абзац новости.\n"), "{}", c.text);
     }
 
     #[test]

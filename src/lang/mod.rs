@@ -7,7 +7,7 @@ mod slug;
 
 pub use i18n::{PluralText, UiStrings};
 pub use locale::Locale;
-pub use slug::{slugify, Slugger};
+pub use slug::{slug_from_title, slugify, Slugger, MAX_TITLE_SLUG};
 
 use std::collections::BTreeMap;
 use std::fmt;

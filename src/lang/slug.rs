@@ -73,6 +73,25 @@ pub fn slugify(text: &str) -> String {
     out
 }
 
+/// Longest slug made from a title: a URL stays readable (and a headline-long title does not
+/// become a 200-character path). The cut falls on a `-`; inside a word only when the first
+/// `MAX_TITLE_SLUG` bytes are all one word.
+pub const MAX_TITLE_SLUG: usize = 60;
+
+/// The slug of a page's URL from its title in its own language: `slugify`, cut to
+/// `MAX_TITLE_SLUG` bytes at a word boundary. «Год рабочих профессий» → `god-rabochikh-professiy`.
+pub fn slug_from_title(title: &str) -> String {
+    let full = slugify(title);
+    if full.len() <= MAX_TITLE_SLUG {
+        return full;
+    }
+    // Slugs are ASCII, so every byte index is a char boundary. (The cut is made before the
+    // last `-` of the first `MAX_TITLE_SLUG` bytes even when a whole word ends there: the
+    // portal's imported file names were made that way, and `import` must reproduce them.)
+    let cut = full[..MAX_TITLE_SLUG].rfind('-').unwrap_or(MAX_TITLE_SLUG);
+    full[..cut].to_string()
+}
+
 fn push_with_dash(out: &mut String, pending_dash: &mut bool, piece: &str) {
     if *pending_dash && !out.is_empty() {
         out.push('-');
@@ -129,6 +148,20 @@ impl Slugger {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_title_is_cut_between_words() {
+        let slug =
+            slug_from_title("Маслихат Алматинской области обсудил планы на Год рабочих профессий");
+        assert_eq!(slug, "maslikhat-almatinskoy-oblasti-obsudil-plany-na-god");
+        assert_eq!(
+            slug_from_title("Год рабочих профессий"),
+            "god-rabochikh-professiy"
+        );
+        let one_word = slug_from_title(&"а".repeat(100));
+        assert_eq!(one_word, "a".repeat(MAX_TITLE_SLUG));
+        assert_eq!(slug_from_title("★★★"), "");
+    }
 
     #[test]
     fn design_examples() {

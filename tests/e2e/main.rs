@@ -14,6 +14,7 @@
 //! - `cli`       — usage errors, `--help`, `--version`
 //! - `schedule`  — scheduled and expiring pages, times and time zones, `--future`
 //! - `links`     — sections paired by key, `@/` links, `build --strict`, `check --drafts`
+//! - `own_language_urls` — `new` and `import` slugs per language; the portal's old URLs redirect
 
 mod harness;
 
@@ -25,6 +26,7 @@ mod errors;
 mod inputs;
 mod languages;
 mod links;
+mod own_language_urls;
 mod safety;
 mod schedule;
 mod structure;
