@@ -47,7 +47,7 @@ pub fn assemble_site(
     let indexes: Vec<Document> = indexes.into_iter().map(Arc::unwrap_or_clone).collect();
 
     let (mut sections, sections_by_dir) = assemble_sections(&config, indexes, &page_docs);
-    let mut pages = assemble_pages(page_docs, &sections, &sections_by_dir, &mut diags);
+    let mut pages = assemble_pages(page_docs, &sections, &sections_by_dir, zone, &mut diags);
     for (i, page) in pages.iter().enumerate() {
         sections[page.section.0].pages.push(PageId(i));
     }
@@ -56,11 +56,11 @@ pub fn assemble_site(
         let sort_by = section.sort_by;
         section
             .pages
-            .sort_by(|a, b| compare_pages(&pages[a.0], &pages[b.0], sort_by, locale, zone));
+            .sort_by(|a, b| compare_pages(&pages[a.0], &pages[b.0], sort_by, locale));
     }
     let groups = assemble_groups(&mut pages, &mut diags);
     let section_groups = assemble_section_groups(&mut sections, &mut diags);
-    let latest = latest_articles(&config, &pages, zone);
+    let latest = latest_articles(&config, &pages);
     let config_ref = &config;
     let specs: Vec<TaxonomySpec<'_>> = config
         .languages
@@ -215,6 +215,7 @@ fn assemble_pages(
     docs: Vec<Arc<Document>>,
     sections: &[Section],
     by_dir: &BTreeMap<(Lang, String), SectionId>,
+    zone: chrono_tz::Tz,
     diags: &mut Diagnostics,
 ) -> Vec<Page> {
     let mut pages = Vec::with_capacity(docs.len());
@@ -267,6 +268,7 @@ fn assemble_pages(
             );
         }
         pages.push(Page {
+            timestamp: doc.meta.date.as_ref().map(|d| d.timestamp(zone)),
             url: format!("{}{slug}/", section.url),
             kind,
             section: section_id,
@@ -283,13 +285,8 @@ fn compare_pages(
     b: &Page,
     sort_by: SortBy,
     locale: &crate::lang::Locale,
-    zone: chrono_tz::Tz,
 ) -> std::cmp::Ordering {
-    let by_date = || {
-        let ta = a.doc.meta.date.as_ref().map(|d| d.timestamp(zone));
-        let tb = b.doc.meta.date.as_ref().map(|d| d.timestamp(zone));
-        tb.cmp(&ta)
-    };
+    let by_date = || b.timestamp.cmp(&a.timestamp);
     let by_weight = || {
         a.doc
             .meta
@@ -392,11 +389,7 @@ fn assemble_section_groups(
 }
 
 /// Each language's articles, newest first.
-fn latest_articles(
-    config: &Config,
-    pages: &[Page],
-    zone: chrono_tz::Tz,
-) -> BTreeMap<Lang, Vec<PageId>> {
+fn latest_articles(config: &Config, pages: &[Page]) -> BTreeMap<Lang, Vec<PageId>> {
     let mut latest: BTreeMap<Lang, Vec<PageId>> =
         config.languages.iter().map(|l| (*l, Vec::new())).collect();
     for (i, page) in pages.iter().enumerate() {
@@ -409,9 +402,9 @@ fn latest_articles(
     for list in latest.values_mut() {
         list.sort_by(|a, b| {
             let (pa, pb) = (&pages[a.0], &pages[b.0]);
-            let ta = pa.doc.meta.date.as_ref().map(|d| d.timestamp(zone));
-            let tb = pb.doc.meta.date.as_ref().map(|d| d.timestamp(zone));
-            tb.cmp(&ta).then_with(|| pa.url.cmp(&pb.url))
+            pb.timestamp
+                .cmp(&pa.timestamp)
+                .then_with(|| pa.url.cmp(&pb.url))
         });
     }
     latest

@@ -53,6 +53,9 @@ pub struct Page {
     pub url: String,
     /// The translation group: the same article in every language.
     pub group: GroupId,
+    /// The moment of its `date` in seconds since the epoch, for ordering (computed once:
+    /// reading a date in the site's zone is not free, and sorting compares each many times).
+    pub timestamp: Option<i64>,
     /// Terms by taxonomy name, resolved to this language's term ids.
     pub terms: BTreeMap<String, Vec<TermId>>,
 }
