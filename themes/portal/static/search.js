@@ -103,10 +103,16 @@
     var alternations = new Map(Object.keys(rules.alternations).map(function (k) {
       return [k, rules.alternations[k]];
     }));
+    var sounds = rules.sounds || {};
+    var respell = new Map(Object.entries(rules.respell || {}));
+    respell.forEach(function (word, stem) {
+      protectedWords.add(stem);
+    });
     var keptAfter = new Set(Array.from(rules.bare_vowel_kept_after || ''));
     var alternationAfterVowel = rules.alternation_after_vowel === true;
     var layers = rules.layers.map(function (l) {
       var notAfter = l.not_after || {};
+      var onlyAfter = l.only_after || {};
       return {
         name: l.name,
         suffixes: l.suffixes.map(function (s) {
@@ -116,6 +122,13 @@
         afterConsonant: new Set(l.after_consonant || []),
         notAfter: new Map(Object.keys(notAfter).map(function (k) {
           return [k, new Set(Array.from(notAfter[k]))];
+        })),
+        // Suffix → the letters it may follow (Rules::may_follow): sound classes expanded.
+        onlyAfter: new Map(Object.keys(onlyAfter).map(function (k) {
+          var letters = onlyAfter[k].map(function (entry) {
+            return Object.prototype.hasOwnProperty.call(sounds, entry) ? sounds[entry] : entry;
+          });
+          return [k, new Set(Array.from(letters.join('')))];
         })),
       };
     });
@@ -132,6 +145,12 @@
       return protectedWords.has(chars.slice(0, end).join(''));
     }
 
+    // The stem as a string, respelled when its vowel dropped or its soft sign went (finish).
+    function finish(chars, end) {
+      var stem = chars.slice(0, end).join('');
+      return respell.has(stem) ? respell.get(stem) : stem;
+    }
+
     // The suffix of `layer` to strip (strip_layer): among those that leave a stem of at
     // least min_stem letters with a vowel in it (and meet the suffix's own conditions), the
     // longest that leaves a protected word, else the longest: {len, leavesProtected} or
@@ -142,7 +161,7 @@
       for (var s = 0; s < layer.suffixes.length; s++) {
         var suffix = layer.suffixes[s];
         var len = suffix.chars.length;
-        if (len === 0 || end < minStem + len) continue;
+        if (len === 0 || end <= len) continue;
         var stemEnd = end - len;
         var same = true;
         for (var i = 0; i < len; i++) {
@@ -152,13 +171,16 @@
           }
         }
         if (!same) continue;
+        if (stemEnd < minStem && !isProtected(word, stemEnd)) continue;
         var before = stemEnd > 0 ? word[stemEnd - 1] : null;
         var beforeIsVowel = before !== null && vowels.has(before);
         var vowelOk = beforeIsVowel || !layer.afterVowel.has(suffix.text);
         var consonantOk = !beforeIsVowel || !layer.afterConsonant.has(suffix.text);
         var never = layer.notAfter.get(suffix.text);
         var letterOk = !never || before === null || !never.has(before);
-        if (!(hasVowel(word, stemEnd) && vowelOk && consonantOk && letterOk)) continue;
+        var only = layer.onlyAfter.get(suffix.text);
+        var soundOk = before !== null && (!only || only.has(before));
+        if (!(hasVowel(word, stemEnd) && vowelOk && consonantOk && letterOk && soundOk)) continue;
         if (len > best) best = len;
         if (len > bestProtected && isProtected(word, stemEnd)) bestProtected = len;
       }
@@ -187,12 +209,12 @@
       var lastStripped = null;
       for (var l = 0; l < layers.length; l++) {
         var layer = layers[l];
-        if (isProtected(chars, chars.length)) return chars.join('');
+        if (isProtected(chars, chars.length)) return finish(chars, chars.length);
         var strip = stripLayer(chars, chars.length, layer);
         if (strip === null) continue;
         var stemEnd = chars.length - strip.len;
         // A protected word is never cut further, nor its consonants changed.
-        if (strip.leavesProtected) return chars.slice(0, stemEnd).join('');
+        if (strip.leavesProtected) return finish(chars, stemEnd);
         if (layer.name === 'possessive' && strip.len === 1 && !bareVowelIsSuffix(chars, stemEnd, caseStripped)) {
           continue;
         }
@@ -203,7 +225,7 @@
       if (lastStripped !== null && vowels.has(lastStripped) && endsVoiced(chars, chars.length)) {
         chars[chars.length - 1] = alternations.get(chars[chars.length - 1]);
       }
-      return chars.join('');
+      return finish(chars, chars.length);
     };
   }
 
