@@ -32,10 +32,22 @@
   var INVISIBLE = /[\u0301\u00AD]/g;
   var ASCII_DIGITS = /^[0-9]+$/;
 
-  /** Without stress marks and soft hyphens, lower-case, ё → е: the normal form of one word
-   * (before stemming). */
+  // Latin look-alikes of Cyrillic letters, lower case (normalize.rs LOOKALIKES).
+  var LOOKALIKES = { a: 'а', c: 'с', e: 'е', i: 'і', k: 'к', m: 'м', o: 'о', p: 'р', t: 'т', x: 'х', y: 'у' };
+  var HAS_LATIN = /[a-z]/;
+  var HAS_CYRILLIC = /[\u0400-\u04ff]/;
+  var LATIN_LOOKALIKE = /[aceikmoptxy]/g;
+
+  /** Without stress marks and soft hyphens, lower-case, ё → е, Latin look-alikes inside a
+   * Cyrillic word made Cyrillic: the normal form of one word (before stemming). */
   function fold(word) {
-    return word.replace(INVISIBLE, '').toLowerCase().replace(/ё/g, 'е');
+    var w = word.replace(INVISIBLE, '').toLowerCase().replace(/ё/g, 'е');
+    if (HAS_LATIN.test(w) && HAS_CYRILLIC.test(w)) {
+      w = w.replace(LATIN_LOOKALIKE, function (c) {
+        return LOOKALIKES[c] || c;
+      });
+    }
+    return w;
   }
 
   /** True when a folded word is kept as a token: more than one character, or a number. */
