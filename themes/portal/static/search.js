@@ -431,6 +431,53 @@
   /** Results shown. */
   var TOP = 20;
 
+  // --- Forgiving matching: for a word that finds nothing as typed -----------------------
+
+  /** Kazakh letters a Russian keyboard lacks → the letter typed for them. */
+  var LAYOUT = { 'қ': 'к', 'ғ': 'г', 'ң': 'н', 'ө': 'о', 'ұ': 'у', 'ү': 'у', 'і': 'и', 'һ': 'х', 'ә': 'а' };
+  var LAYOUT_LETTERS = /[қғңөұүіһә]/g;
+  /** A typed letter → the letters it may stand for (LAYOUT read backwards). */
+  // Also а ↔ о, the unstressed vowel Russian spelling confuses (калледж), so that a word one
+  // edit away in its second letter is looked for in the right shard.
+  var UNLAYOUT = { 'к': 'кқ', 'г': 'гғ', 'н': 'нң', 'о': 'оөа', 'у': 'уұү', 'и': 'иі', 'х': 'хһ', 'а': 'аәо' };
+  /** Matches found by folding the Kazakh letters (мамандык → мамандық) count this much: below
+   * what the word finds as typed, which is why they are only looked for when it finds
+   * nothing. */
+  var LAYOUT_FACTOR = 0.8;
+  /** Matches one edit away (професия → профессия), for words of MIN_EDIT_CHARS or more. */
+  var EDIT_FACTOR = 0.6;
+  var MIN_EDIT_CHARS = 5;
+  /** Matches of a stem that finds nothing, read as a prefix (Астане → астан → аста…). */
+  var FALLBACK_PREFIX_FACTOR = 0.7;
+  /** At most this many shards are read for the other spellings of a word's first letters. */
+  var MAX_LAYOUT_SHARDS = 4;
+
+  /** A word as typed on a Russian layout: өңір → онир. */
+  function layoutFold(word) {
+    return word.replace(LAYOUT_LETTERS, function (c) {
+      return LAYOUT[c];
+    });
+  }
+
+  /** Whether two strings are at most one insertion, deletion or substitution apart. */
+  function withinOneEdit(a, b) {
+    if (a === b) return true;
+    var x = Array.from(a);
+    var y = Array.from(b);
+    if (x.length < y.length) {
+      var t = x;
+      x = y;
+      y = t;
+    }
+    var longer = x.length - y.length; // x is the longer one
+    if (longer > 1) return false;
+    var i = 0;
+    while (i < y.length && x[i] === y[i]) i++;
+    // The first difference is x[i]: dropped (one letter longer) or replaced (as long).
+    return x.slice(i + 1).join('') === y.slice(longer ? i : i + 1).join('');
+  }
+
+
   /**
    * The search engine over one language's index.
    * options: {indexUrl, stemmerUrl (null: Russian), lang, fetchJson(url) → Promise}
@@ -602,7 +649,7 @@
     /** Stems a term stands for: Map stem → factor (1 for its own stem, PREFIX_FACTOR for
      * the stems and forms that start with it, while it is being typed, from the shards of
      * prefixShards). */
-    function candidates(term) {
+    function exactCandidates(term) {
       var out = new Map();
       out.set(exactStem(term), 1);
       if (!term.prefix) return out;
@@ -628,6 +675,144 @@
       return out;
     }
 
+    /** The listed shards a word may live in when its Kazakh letters were typed on a Russian
+     * layout (онир: өң, оң, он…): the keys of the spellings of its first letters, its own
+     * first, at most MAX_LAYOUT_SHARDS. */
+    function layoutKeys(word) {
+      var head = Array.from(layoutFold(word)).slice(0, Math.max(2, maxKeyChars));
+      var spellings = [''];
+      head.forEach(function (c) {
+        var next = [];
+        var options = UNLAYOUT[c] || c;
+        spellings.forEach(function (sp) {
+          for (var o of options) next.push(sp + o);
+        });
+        spellings = next.slice(0, 64);
+      });
+      var keys = [keyOf(word)];
+      for (var i = 0; i < spellings.length && keys.length < MAX_LAYOUT_SHARDS; i++) {
+        var k = keyOf(spellings[i]);
+        if (shardSet.has(k) && keys.indexOf(k) < 0) keys.push(k);
+      }
+      return keys;
+    }
+
+    /** The prefixes a word that finds nothing is tried as, after its layout and edit
+     * variants: the word, its stem, and its stem less one letter (Snowball cuts астаны to
+     * аста, Астане to астан), each of three letters or more. */
+    function fallbackPrefixes(term) {
+      var st = stem(term.text);
+      var out = [term.text, st];
+      var chars = Array.from(st);
+      if (chars.length >= 5) out.push(chars.slice(0, -1).join(''));
+      return out.filter(function (p, i) {
+        return Array.from(p).length >= 3 && out.indexOf(p) === i;
+      });
+    }
+
+    /** Whether any of the stems has postings in the loaded shards. */
+    function findsAny(cands) {
+      for (var s of cands.keys()) if (postings(s)) return true;
+      return false;
+    }
+
+    /** Stems a word that finds nothing as typed may have meant: Map stem → factor. First
+     * the stems and forms that are the word with its Kazakh letters typed on a Russian
+     * layout (LAYOUT_FACTOR) or, for a word of MIN_EDIT_CHARS letters or more, one edit
+     * away (EDIT_FACTOR), both compared with the Kazakh letters folded; else the stems and
+     * forms that start with one of fallbackPrefixes (FALLBACK_PREFIX_FACTOR). */
+    function fallback(term) {
+      var out = new Map();
+      var word = layoutFold(term.text);
+      var wordStem = layoutFold(stem(term.text));
+      var edits = Array.from(word).length >= MIN_EDIT_CHARS;
+      function consider(text, s) {
+        var f = layoutFold(text);
+        var factor = 0;
+        if (f === word || f === wordStem) factor = LAYOUT_FACTOR;
+        else if (term.prefix && f.startsWith(word)) factor = LAYOUT_FACTOR * PREFIX_FACTOR;
+        else if (edits && (withinOneEdit(word, f) || withinOneEdit(wordStem, f))) factor = EDIT_FACTOR;
+        if (factor > (out.get(s) || 0)) out.set(s, factor);
+      }
+      layoutKeys(term.text).forEach(function (key) {
+        var sh = ready.get(key);
+        if (!sh) return;
+        sh.stemKeys.forEach(function (s) {
+          consider(s, s);
+        });
+        sh.formKeys.forEach(function (f) {
+          consider(f, sh.forms[f]);
+        });
+      });
+      if (out.size) return out;
+      var prefixes = fallbackPrefixes(term);
+      for (var n = 0; n < prefixes.length && !out.size; n++) {
+        prefixMatches(prefixes[n], out, FALLBACK_PREFIX_FACTOR);
+      }
+      return out;
+    }
+
+    /** Adds the stems and forms that start with `p` (from the shards under it, when they
+     * are few enough to read) to `out` with `factor`. */
+    function prefixMatches(p, out, factor) {
+      var under = prefixShards(p);
+      if (!under.whole) return;
+      under.keys.forEach(function (key) {
+        var sh = ready.get(key);
+        if (!sh) return;
+        var i;
+        for (i = lowerBound(sh.stemKeys, p); i < sh.stemKeys.length; i++) {
+          if (!sh.stemKeys[i].startsWith(p)) break;
+          if (!out.has(sh.stemKeys[i])) out.set(sh.stemKeys[i], factor);
+        }
+        for (i = lowerBound(sh.formKeys, p); i < sh.formKeys.length; i++) {
+          if (!sh.formKeys[i].startsWith(p)) break;
+          if (!out.has(sh.forms[sh.formKeys[i]])) out.set(sh.forms[sh.formKeys[i]], factor);
+        }
+      });
+    }
+
+    /** The shards fallback() reads for a term. */
+    function fallbackKeys(term) {
+      var keys = layoutKeys(term.text);
+      fallbackPrefixes(term).forEach(function (p) {
+        var under = prefixShards(p);
+        if (under.whole) keys.push.apply(keys, under.keys);
+      });
+      return keys;
+    }
+
+    /** Stems a term stands for: exactCandidates, or when those find nothing in the loaded
+     * shards, fallback(). Remembered until another shard loads. */
+    var candidateMemo = new Map();
+    function candidates(term) {
+      var key = (term.prefix ? '*' : '') + term.text;
+      var memo = candidateMemo.get(key);
+      if (memo && memo.loaded === ready.size) return memo.cands;
+      var out = exactCandidates(term);
+      if (!findsAny(out)) {
+        fallback(term).forEach(function (factor, s) {
+          if (!out.has(s)) out.set(s, factor);
+        });
+      }
+      if (candidateMemo.size > 5000) candidateMemo.clear();
+      candidateMemo.set(key, { loaded: ready.size, cands: out });
+      return out;
+    }
+
+    /** Loads the shards of the stems `cands(term)` gives where they are not loaded yet (a
+     * stem can live in another shard than its word, as Russian ее → е). */
+    function loadStemShards(terms, cands) {
+      var more = new Set();
+      terms.forEach(function (t) {
+        cands(t).forEach(function (_, s) {
+          var k = keyOf(s);
+          if (!ready.has(k)) more.add(k);
+        });
+      });
+      return Promise.all(Array.from(more, shard));
+    }
+
     /** Loads every shard the terms need: the word's own (and, for the word being typed,
      * those under its prefix), then its stems' where a stem lives in another shard than
      * the word, as for Russian ее → е or a split shard's профессия → професс. */
@@ -639,14 +824,16 @@
         });
         return Promise.all(keys.map(shard));
       }).then(function () {
-        var more = new Set();
+        return loadStemShards(terms, exactCandidates);
+      }).then(function () {
+        // A word that finds nothing as typed: the shards its fallback reads.
+        var keys = [];
         terms.forEach(function (t) {
-          candidates(t).forEach(function (_, s) {
-            var k = keyOf(s);
-            if (!ready.has(k)) more.add(k);
-          });
+          if (!findsAny(exactCandidates(t))) keys.push.apply(keys, fallbackKeys(t));
         });
-        return Promise.all(Array.from(more, shard));
+        return Promise.all(keys.map(shard));
+      }).then(function () {
+        return loadStemShards(terms, candidates);
       }).then(function () {
         // Decode the postings now, with the loading, so that run() only adds up.
         terms.forEach(function (t) {
@@ -1206,6 +1393,8 @@
     shardFor: shardFor,
     kazakhStemmer: kazakhStemmer,
     stemRussian: stemRussian,
+    layoutFold: layoutFold,
+    withinOneEdit: withinOneEdit,
     parseQuery: parseQuery,
     createEngine: createEngine,
     snippet: snippet,
