@@ -81,7 +81,10 @@ impl Document {
 /// The front-matter text a page shows as it is (title, description) with the language's
 /// typography, like its body; the source file keeps what the author wrote.
 fn typeset_shown_fields(mut meta: FrontMatter, lang: Lang) -> FrontMatter {
-    for text in [&mut meta.title, &mut meta.description].into_iter().flatten() {
+    for text in [&mut meta.title, &mut meta.description]
+        .into_iter()
+        .flatten()
+    {
         if let std::borrow::Cow::Owned(typeset) = typography::typeset(text, lang) {
             *text = typeset;
         }

@@ -62,3 +62,26 @@ fn check_warns_about_mixed_alphabets_repeated_summaries_and_hyphen_dashes() {
     assert_eq!(hyphens, 1, "code spans are not prose:\n{out}");
     assert!(!site.public().exists(), "check writes nothing");
 }
+
+#[test]
+fn a_term_written_lower_case_starts_with_a_capital_in_title_and_heading() {
+    let site = SiteTest::new("basic");
+    site.write(
+        "content/ru/news/zhetisu.md",
+        "---\ntitle: \"Ярмарка в Талдыкоргане\"\ndate: 2025-11-04\ntags: [область Жетісу]\n---\n\nТекст.\n",
+    );
+    site.build_ok(&[]);
+    let tags = site.public().join("ru/tags");
+    let page = std::fs::read_dir(&tags)
+        .expect("ru/tags")
+        .filter_map(Result::ok)
+        .map(|e| e.path().join("index.html"))
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .find(|html| html.contains("Жетісу"))
+        .expect("a term page for «область Жетісу»");
+    assert!(page.contains("<title>Область Жетісу — "), "{page}");
+    assert!(page.contains(">Область Жетісу</h1>"), "{page}");
+    // On the article the chip shows the name as written.
+    let article = site.out("ru/news/zhetisu/index.html");
+    assert!(article.contains(">область Жетісу<"), "{article}");
+}
