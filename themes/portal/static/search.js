@@ -716,6 +716,13 @@
       return false;
     }
 
+    /** Whether a term falls back: it finds nothing as typed, and it is not a prefix too
+     * short to expand yet (which waits for more letters rather than match half a shard). */
+    function mayFallBack(term, exact) {
+      if (term.prefix && !prefixShards(term.text).whole) return false;
+      return !findsAny(exact);
+    }
+
     /** Stems a word that finds nothing as typed may have meant: Map stem → factor. First
      * the stems and forms that are the word with its Kazakh letters typed on a Russian
      * layout (LAYOUT_FACTOR) or, for a word of MIN_EDIT_CHARS letters or more, one edit
@@ -790,7 +797,7 @@
       var memo = candidateMemo.get(key);
       if (memo && memo.loaded === ready.size) return memo.cands;
       var out = exactCandidates(term);
-      if (!findsAny(out)) {
+      if (mayFallBack(term, out)) {
         fallback(term).forEach(function (factor, s) {
           if (!out.has(s)) out.set(s, factor);
         });
@@ -829,7 +836,7 @@
         // A word that finds nothing as typed: the shards its fallback reads.
         var keys = [];
         terms.forEach(function (t) {
-          if (!findsAny(exactCandidates(t))) keys.push.apply(keys, fallbackKeys(t));
+          if (mayFallBack(t, exactCandidates(t))) keys.push.apply(keys, fallbackKeys(t));
         });
         return Promise.all(keys.map(shard));
       }).then(function () {
