@@ -1,11 +1,13 @@
 //! `qostil check`: everything `build` rejects, plus what only a look at the whole built site
 //! shows — broken links and anchors, missing images, duplicate titles — and the translation
 //! desk's warnings: missing and stale translations, typos in front matter, long default
-//! summaries, terms used in one language only. Nothing is written.
+//! summaries, terms used in one language only — and how pages are written: mixed alphabets,
+//! a summary that repeats the title, a hyphen used as a dash. Nothing is written.
 
 mod content;
 pub mod desk;
 mod images;
+mod language;
 mod links;
 
 use std::path::Path;
@@ -104,6 +106,7 @@ pub fn check_site(root: &Path, options: &CheckOptions) -> CheckReport {
     diags.extend(check_translations(&site));
     diags.extend(check_front_matter(&site));
     diags.extend(check_terms(&site));
+    diags.extend(language::check_language(root, &site));
     diags.extend(crate::content::input_warnings(root, &site.config));
     diags.extend(site.warnings.clone());
     diags.sort();

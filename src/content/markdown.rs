@@ -1,12 +1,14 @@
 //! Markdown → HTML with pulldown-cmark (CommonMark plus tables, footnotes, strikethrough,
 //! task lists, heading attributes), and the plain text of the first paragraph for summaries.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, TextMergeStream};
 
+use super::typography;
 use crate::diag::line_col;
-use crate::lang::slugify;
+use crate::lang::{slugify, Lang};
 
 /// How a link to a content file starts: `[x](@/news/x.md)` points to `content/<lang>/news/x.md`
 /// of the page's own language.
@@ -62,14 +64,18 @@ fn options() -> Options {
 /// Renders the body to HTML. Every heading gets an id: its `{#id}` attribute when given,
 /// else an ASCII slug of its text (`-2`, `-3` … when repeated), so `#heading-id` links work.
 /// An `@/` link or image becomes the URL `url_of` gives its content file (`news/x.md`),
-/// its `#part` kept; `Err` names the first destination `url_of` does not know.
+/// its `#part` kept; `Err` names the first destination `url_of` does not know. Text gets
+/// the language's typography (`typography`), code and raw HTML do not.
 pub fn render_html(
     markdown: &str,
+    lang: Lang,
     url_of: &dyn Fn(&str) -> Option<String>,
 ) -> Result<String, String> {
-    let mut events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
+    let mut events: Vec<Event<'_>> =
+        TextMergeStream::new(Parser::new_ext(markdown, options())).collect();
     assign_heading_ids(&mut events);
     resolve_content_links(&mut events, url_of)?;
+    typeset_text(&mut events, lang);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Ok(html)
@@ -92,6 +98,24 @@ fn resolve_content_links(
         *dest_url = CowStr::from(format!("{url}{suffix}"));
     }
     Ok(())
+}
+
+/// Typography on text events outside code blocks (code spans and raw HTML are events of
+/// their own; addresses inside text are left alone by `typography::typeset`).
+fn typeset_text(events: &mut [Event<'_>], lang: Lang) {
+    let mut in_code_block = false;
+    for event in events {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            Event::Text(text) if !in_code_block => {
+                if let Cow::Owned(typeset) = typography::typeset(text, lang) {
+                    *text = CowStr::from(typeset);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 fn assign_heading_ids(events: &mut [Event<'_>]) {
@@ -133,6 +157,22 @@ fn text_until_heading_end(events: &[Event<'_>]) -> String {
         }
     }
     text
+}
+
+/// The body's text outside code, with each piece's byte range in the body: what a reader
+/// reads as prose (for `check`'s language warnings).
+pub fn prose(markdown: &str) -> Vec<(std::ops::Range<usize>, String)> {
+    let mut in_code_block = false;
+    let mut pieces = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            Event::Text(text) if !in_code_block => pieces.push((range, text.into_string())),
+            _ => {}
+        }
+    }
+    pieces
 }
 
 /// All the text of a body, without markup: what search indexes and quotes in snippets.
@@ -178,7 +218,7 @@ mod tests {
     use super::*;
 
     fn render_html(markdown: &str) -> String {
-        super::render_html(markdown, &|_| None).unwrap()
+        super::render_html(markdown, Lang::Kk, &|_| None).unwrap()
     }
 
     #[test]
@@ -200,6 +240,7 @@ mod tests {
         let url_of = |path: &str| (path == "news/x.md").then(|| "/kk/news/x/".to_string());
         let html = super::render_html(
             "[x](@/news/x.md#part) [y](@/news/x.md) `[c](@/news/x.md)`\n",
+            Lang::Kk,
             &url_of,
         )
         .unwrap();
@@ -210,7 +251,7 @@ mod tests {
         assert!(html.contains("<a href=\"/kk/news/x/\">y</a>"), "{html}");
         assert!(html.contains("<code>[c](@/news/x.md)</code>"), "{html}");
         assert_eq!(
-            super::render_html("[z](@/gone.md)\n", &url_of),
+            super::render_html("[z](@/gone.md)\n", Lang::Kk, &url_of),
             Err("@/gone.md".to_string())
         );
     }
@@ -241,7 +282,28 @@ mod tests {
     }
 
     #[test]
-    fn no_smart_punctuation_by_default() {
-        assert!(render_html("\"quoted\" -- dash").contains("\"quoted\" -- dash"));
+    fn no_smart_quotes() {
+        assert!(render_html("\"quoted\" x").contains("\"quoted\" x"));
+    }
+
+    #[test]
+    fn typography_reaches_text_but_not_code_urls_or_html() {
+        let md = "## 2024-2029 жылдар\n\n«Қажет, - деді М. Ашимбаев. 6 млрд теңге, 2-6 *сынып*.\n\n`a - b 2-6` [2-6](https://e.kz/2-6 \"t - 2-6\") <span title=\"a - b\">x</span>\n\n```\nx - y 2-6\n```\n";
+        let html = super::render_html(md, Lang::Kk, &|_| None).unwrap();
+        assert!(
+            html.contains("<h2 id=\"2024-2029-zhyldar\">2024–2029 жылдар</h2>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("Қажет,\u{a0}— деді М.\u{a0}Ашимбаев. 6\u{a0}млрд теңге, 2–6 <em>"),
+            "{html}"
+        );
+        assert!(html.contains("<code>a - b 2-6</code>"), "{html}");
+        assert!(
+            html.contains("<a href=\"https://e.kz/2-6\" title=\"t - 2-6\">2–6</a>"),
+            "{html}"
+        );
+        assert!(html.contains("<span title=\"a - b\">"), "{html}");
+        assert!(html.contains("x - y 2-6\n</code>"), "{html}");
     }
 }

@@ -6,6 +6,7 @@ pub mod cache;
 pub mod date;
 pub mod frontmatter;
 pub mod markdown;
+pub mod typography;
 
 use std::path::{Path, PathBuf};
 
@@ -75,6 +76,20 @@ impl Document {
             format!("{}/{}", self.dir, self.stem)
         }
     }
+}
+
+/// The front-matter text a page shows as it is (title, description) with the language's
+/// typography, like its body; the source file keeps what the author wrote.
+fn typeset_shown_fields(mut meta: FrontMatter, lang: Lang) -> FrontMatter {
+    for text in [&mut meta.title, &mut meta.description]
+        .into_iter()
+        .flatten()
+    {
+        if let std::borrow::Cow::Owned(typeset) = typography::typeset(text, lang) {
+            *text = typeset;
+        }
+    }
+    meta
 }
 
 /// A file to load: absolute path, site-relative name, language.
@@ -319,6 +334,8 @@ fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, 
         Some(s) => s.trim().to_string(),
         None => markdown::first_paragraph_text(split.body),
     };
+    let summary = typography::typeset(&summary, file.lang).into_owned();
+    let meta = typeset_shown_fields(meta, file.lang);
     let body_line = text[..split.body_offset].matches('\n').count() + 1;
     let links = markdown::content_links(split.body)
         .into_iter()

@@ -81,3 +81,14 @@ impl Locales {
         &self.0[&lang]
     }
 }
+
+/// The text with its first letter upper-case and the rest as written: what a title or a
+/// heading shows («область Абай» → «Область Абай»; `str::to_uppercase` of one letter, so
+/// «і» → «І»).
+pub fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

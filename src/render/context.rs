@@ -277,7 +277,8 @@ impl Renderer {
                     },
                 );
                 ctx.insert("term", &term_view(term, &urls));
-                (with_site(&term.name), config.description(lang).to_string())
+                let title = crate::lang::capitalized(&term.name);
+                (with_site(&title), config.description(lang).to_string())
             }
             OutputKind::Redirect { to, .. } => {
                 ctx.insert(
@@ -387,6 +388,7 @@ fn insert_list_page(ctx: &mut ContextMap, site: &Site, list: &ListPage<'_>, urls
 pub(super) fn term_view<'a>(term: &'a Term, urls: &Urls<'_>) -> TermView<'a> {
     TermView {
         name: &term.name,
+        title: crate::lang::capitalized(&term.name),
         slug: &term.slug,
         url: urls.link(&term.url),
         count: term.pages.len(),

@@ -232,8 +232,8 @@ impl Renderer {
     /// A document's body as HTML, its `@/` links replaced by the URLs in `links`.
     fn body_html(&self, doc: &Document, links: &ContentUrls) -> Result<String, Diagnostic> {
         let body = read_body(&self.root, doc)?;
-        let html =
-            markdown::render_html(&body, &|path| links.get(path).cloned()).map_err(|dest| {
+        let html = markdown::render_html(&body, doc.lang, &|path| links.get(path).cloned())
+            .map_err(|dest| {
                 Diagnostic::error(
                     &doc.source,
                     format!("link {dest}: the file changed while the site was being built"),

@@ -214,6 +214,9 @@ pub struct PaginationView {
 #[derive(Serialize)]
 pub struct TermView<'a> {
     pub name: &'a str,
+    /// The name as a title or heading shows it: starting with a capital («область Абай» →
+    /// «Область Абай»).
+    pub title: String,
     pub slug: &'a str,
     pub url: String,
     pub count: usize,

@@ -76,6 +76,8 @@ pub fn terms_key(site: &Site, lang: Lang) -> u64 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     hasher.update(kazakh::RULES_JSON.as_bytes());
+    // The tokenizer's revision: 2 folds Latin look-alikes inside Cyrillic words.
+    hasher.update(b"tokens-2\n");
     hasher.update(lang.code().as_bytes());
     hasher.update(&[TITLE_WEIGHT as u8, TERM_WEIGHT as u8]);
     for taxonomy in &site.config.taxonomies {

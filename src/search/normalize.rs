@@ -1,5 +1,6 @@
 //! Query and document normalisation, the same on both sides: drop stress marks and soft
-//! hyphens, lower-case, `ё` → `е`, split on anything that is not a letter or digit, then stem
+//! hyphens, lower-case, `ё` → `е`, split on anything that is not a letter or digit, Latin
+//! look-alikes inside a Cyrillic word made Cyrillic, then stem
 //! (Snowball for Russian, qostil's light stemmer for Kazakh).
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -23,8 +24,44 @@ pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
                 lower_folded(t)
             }
         })
+        .map(cyrillic_lookalikes)
         .filter(|t| !t.is_empty())
         .filter(|t| t.chars().count() > 1 || t.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Latin letters that look like Cyrillic ones, lower case, → the Cyrillic letter (`i` →
+/// Kazakh `і`). `h` and `b` are left alone: they look like н/һ and в/ь alike.
+const LOOKALIKES: [(char, char); 11] = [
+    ('a', 'а'),
+    ('c', 'с'),
+    ('e', 'е'),
+    ('i', 'і'),
+    ('k', 'к'),
+    ('m', 'м'),
+    ('o', 'о'),
+    ('p', 'р'),
+    ('t', 'т'),
+    ('x', 'х'),
+    ('y', 'у'),
+];
+
+/// A word with Cyrillic letters and Latin look-alikes among them (`үйлестiру` typed with a
+/// Latin i) is the Cyrillic word: the look-alikes become Cyrillic. Words without a Cyrillic
+/// letter (`expo`) stay as they are.
+fn cyrillic_lookalikes(token: String) -> String {
+    let has_latin = token.bytes().any(|b| b.is_ascii_alphabetic());
+    if !has_latin || !token.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c)) {
+        return token;
+    }
+    token
+        .chars()
+        .map(|c| {
+            LOOKALIKES
+                .iter()
+                .find(|(latin, _)| *latin == c)
+                .map_or(c, |(_, cyrillic)| *cyrillic)
+        })
+        .collect()
 }
 
 /// `char::is_alphanumeric`, answered at once for ASCII and the basic Cyrillic letters, which
@@ -86,6 +123,16 @@ impl Normalizer {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn latin_lookalikes_inside_cyrillic_words_become_cyrillic() {
+        let got: Vec<String> =
+            tokens("үйлест\u{69}ру әлеуметт\u{69}к ТEХНИКА Expo IT-маман").collect();
+        assert_eq!(
+            got,
+            ["үйлестіру", "әлеуметтік", "техника", "expo", "it", "маман"]
+        );
+    }
+
     use super::*;
 
     #[test]
@@ -100,6 +147,7 @@ mod tests {
         let reference = |text: &str| -> Vec<String> {
             text.split(|c: char| !c.is_alphanumeric() && !INVISIBLE.contains(&c))
                 .map(|t| t.replace(INVISIBLE, "").to_lowercase().replace('ё', "е"))
+                .map(cyrillic_lookalikes)
                 .filter(|t| !t.is_empty())
                 .filter(|t| t.chars().count() > 1 || t.chars().all(|c| c.is_ascii_digit()))
                 .collect()

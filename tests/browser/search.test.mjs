@@ -210,6 +210,41 @@ test('ru: typing «профессия» finds the article with «професс�
   }
 });
 
+test('forgiving: Russian-layout typing, typos, Latin look-alikes and a Russian prefix fallback find results', { timeout: 90_000 }, async (t) => {
+  // [language, typed query, the right spelling]: the typed one finds what the right one does.
+  const cases = [
+    ['kk', 'мамандык', 'мамандық'],
+    ['kk', 'жумысшы ', 'жұмысшы '],
+    ['kk', 'онир ', 'өңір '],
+    ['kk', 'үйлест\u0069ру ', 'үйлестіру '],
+    ['ru', 'професия ', 'профессия '],
+    ['ru', 'калледж ', 'колледж '],
+  ];
+  const page = await newPage();
+  try {
+    for (const [lang, typed, right] of cases) {
+      await page.goto(`${server.url}/${lang}/search/`);
+      await typeQuery(page, right, 10);
+      const want = await resultsFor(page, right);
+      await page.locator('#search-input').fill('');
+      await typeQuery(page, typed, 10);
+      const got = await resultsFor(page, typed);
+      t.diagnostic(`${lang} «${typed}»: ${got.total} results («${right}»: ${want.total})`);
+      assert.ok(want.total > 0, `«${right}» finds something`);
+      assert.deepEqual([...got.urls].sort(), [...want.urls].sort(), `«${typed}» finds what «${right}» does`);
+    }
+    // Snowball: астаны → аста, Астане → астан; the stem, read as a prefix, finds the city.
+    for (const q of ['Астане ', 'Абай ']) {
+      await page.goto(`${server.url}/ru/search/?q=${encodeURIComponent(q)}`);
+      const r = await resultsFor(page, q);
+      t.diagnostic(`ru «${q}»: ${r.total} results`);
+      assert.ok(r.total > 0, `«${q}» finds something`);
+    }
+  } finally {
+    await page.close();
+  }
+});
+
 test('keyboard: ArrowDown and Enter open the first result; ArrowUp and Escape come back', { timeout: 60_000 }, async () => {
   const page = await newPage();
   try {

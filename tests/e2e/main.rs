@@ -15,6 +15,7 @@
 //! - `schedule`  — scheduled and expiring pages, times and time zones, `--future`
 //! - `links`     — sections paired by key, `@/` links, `build --strict`, `check --drafts`
 //! - `own_language_urls` — `new` and `import` slugs per language; the portal's old URLs redirect
+//! - `language`  — typography on pages, `check`'s language warnings
 
 mod harness;
 
@@ -24,6 +25,7 @@ mod cli;
 mod content;
 mod errors;
 mod inputs;
+mod language;
 mod languages;
 mod links;
 mod own_language_urls;

@@ -81,6 +81,17 @@ test('word lists are big enough and hold normalised tokens', () => {
   }
 });
 
+test('Latin look-alikes inside a Cyrillic word become Cyrillic, other Latin words stay', () => {
+  assert.deepEqual(tokens('үйлест\u0069ру әлеуметт\u0069к ТEХНИКА Expo IT-маман'), [
+    'үйлестіру',
+    'әлеуметтік',
+    'техника',
+    'expo',
+    'it',
+    'маман',
+  ]);
+});
+
 test('tokenizer: the cases of src/search/normalize.rs', () => {
   assert.deepEqual(tokens('Ёлка, «Жұмысшы» — 2025 ж. EXPO!'), ['елка', 'жұмысшы', '2025', 'expo']);
   assert.deepEqual(tokens('а 1 б2 Ё'), ['1', 'б2']);
@@ -139,11 +150,34 @@ test('tokenizer and stemmers agree with Rust on awkward text', (t) => {
   // Final sigma, dotted İ, letter-like symbols, combining marks (a stress mark U+0301 and a
   // soft hyphen are removed, other marks split or stay as Alphabetic says), non-ASCII digits
   // (a single one is dropped), ligatures, astral letters.
-  const text = 'ΣΊΣΥΦΟΣ İstanbul ǅungla а́кция Жұ\u00adмыс\u00ad ма\u0301\u0300\u00adма x² ⅻ ① 𝐀𝐁𝐂 ९ क्षि ٣ ٣٣ ﬁle Ёжик ее её иями';
+  const text = 'ΣΊΣΥΦΟΣ İstanbul ǅungla а́кция Жұ\u00adмыс\u00ad ма\u0301\u0300\u00adма x² ⅻ ① 𝐀𝐁𝐂 ९ क्षि ٣ ٣٣ ﬁle Ёжик ее её иями үйлестiру ТEХНИКА Astana IT-маман';
   for (const lang of ['kk', 'ru']) {
     const out = rust(lang, text);
     if (!out) return t.skip('cargo is not installed');
     assert.deepEqual(out.map((r) => r[0]), tokens(text), `${lang}: the same tokens`);
     for (const [token, stem] of out) assert.equal(STEM[lang](token), stem, `${lang}: ${token}`);
   }
+});
+
+test('search.js scores the Kazakh evaluation set (kk-lemmas.tsv) as the Rust side pins it', () => {
+  // The same numbers as src/search/kazakh.rs `evaluation_on_real_text_beats_v2_and_is_pinned`.
+  const rows = readFileSync(path.join(HERE, 'kk-lemmas.tsv'), 'utf8')
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.split('\t'));
+  assert.ok(rows.length >= 600, `${rows.length} forms`);
+  const stems = rows.map(([form]) => stemKk(form));
+  let over = 0;
+  let under = 0;
+  let pairs = 0;
+  for (let i = 0; i < rows.length; i++) {
+    for (let j = i + 1; j < rows.length; j++) {
+      const sameLemma = rows[i][1] === rows[j][1];
+      const sameStem = stems[i] === stems[j];
+      if (sameLemma) pairs++;
+      if (!sameLemma && sameStem) over++;
+      if (sameLemma && !sameStem) under++;
+    }
+  }
+  assert.deepEqual({ over, under, pairs }, { over: 2, under: 311, pairs: 989 });
 });

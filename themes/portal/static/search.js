@@ -32,10 +32,22 @@
   var INVISIBLE = /[\u0301\u00AD]/g;
   var ASCII_DIGITS = /^[0-9]+$/;
 
-  /** Without stress marks and soft hyphens, lower-case, ё → е: the normal form of one word
-   * (before stemming). */
+  // Latin look-alikes of Cyrillic letters, lower case (normalize.rs LOOKALIKES).
+  var LOOKALIKES = { a: 'а', c: 'с', e: 'е', i: 'і', k: 'к', m: 'м', o: 'о', p: 'р', t: 'т', x: 'х', y: 'у' };
+  var HAS_LATIN = /[a-z]/;
+  var HAS_CYRILLIC = /[\u0400-\u04ff]/;
+  var LATIN_LOOKALIKE = /[aceikmoptxy]/g;
+
+  /** Without stress marks and soft hyphens, lower-case, ё → е, Latin look-alikes inside a
+   * Cyrillic word made Cyrillic: the normal form of one word (before stemming). */
   function fold(word) {
-    return word.replace(INVISIBLE, '').toLowerCase().replace(/ё/g, 'е');
+    var w = word.replace(INVISIBLE, '').toLowerCase().replace(/ё/g, 'е');
+    if (HAS_LATIN.test(w) && HAS_CYRILLIC.test(w)) {
+      w = w.replace(LATIN_LOOKALIKE, function (c) {
+        return LOOKALIKES[c] || c;
+      });
+    }
+    return w;
   }
 
   /** True when a folded word is kept as a token: more than one character, or a number. */
@@ -103,10 +115,16 @@
     var alternations = new Map(Object.keys(rules.alternations).map(function (k) {
       return [k, rules.alternations[k]];
     }));
+    var sounds = rules.sounds || {};
+    var respell = new Map(Object.entries(rules.respell || {}));
+    respell.forEach(function (word, stem) {
+      protectedWords.add(stem);
+    });
     var keptAfter = new Set(Array.from(rules.bare_vowel_kept_after || ''));
     var alternationAfterVowel = rules.alternation_after_vowel === true;
     var layers = rules.layers.map(function (l) {
       var notAfter = l.not_after || {};
+      var onlyAfter = l.only_after || {};
       return {
         name: l.name,
         suffixes: l.suffixes.map(function (s) {
@@ -116,6 +134,13 @@
         afterConsonant: new Set(l.after_consonant || []),
         notAfter: new Map(Object.keys(notAfter).map(function (k) {
           return [k, new Set(Array.from(notAfter[k]))];
+        })),
+        // Suffix → the letters it may follow (Rules::may_follow): sound classes expanded.
+        onlyAfter: new Map(Object.keys(onlyAfter).map(function (k) {
+          var letters = onlyAfter[k].map(function (entry) {
+            return Object.prototype.hasOwnProperty.call(sounds, entry) ? sounds[entry] : entry;
+          });
+          return [k, new Set(Array.from(letters.join('')))];
         })),
       };
     });
@@ -132,6 +157,12 @@
       return protectedWords.has(chars.slice(0, end).join(''));
     }
 
+    // The stem as a string, respelled when its vowel dropped or its soft sign went (finish).
+    function finish(chars, end) {
+      var stem = chars.slice(0, end).join('');
+      return respell.has(stem) ? respell.get(stem) : stem;
+    }
+
     // The suffix of `layer` to strip (strip_layer): among those that leave a stem of at
     // least min_stem letters with a vowel in it (and meet the suffix's own conditions), the
     // longest that leaves a protected word, else the longest: {len, leavesProtected} or
@@ -142,7 +173,7 @@
       for (var s = 0; s < layer.suffixes.length; s++) {
         var suffix = layer.suffixes[s];
         var len = suffix.chars.length;
-        if (len === 0 || end < minStem + len) continue;
+        if (len === 0 || end <= len) continue;
         var stemEnd = end - len;
         var same = true;
         for (var i = 0; i < len; i++) {
@@ -152,13 +183,16 @@
           }
         }
         if (!same) continue;
+        if (stemEnd < minStem && !isProtected(word, stemEnd)) continue;
         var before = stemEnd > 0 ? word[stemEnd - 1] : null;
         var beforeIsVowel = before !== null && vowels.has(before);
         var vowelOk = beforeIsVowel || !layer.afterVowel.has(suffix.text);
         var consonantOk = !beforeIsVowel || !layer.afterConsonant.has(suffix.text);
         var never = layer.notAfter.get(suffix.text);
         var letterOk = !never || before === null || !never.has(before);
-        if (!(hasVowel(word, stemEnd) && vowelOk && consonantOk && letterOk)) continue;
+        var only = layer.onlyAfter.get(suffix.text);
+        var soundOk = before !== null && (!only || only.has(before));
+        if (!(hasVowel(word, stemEnd) && vowelOk && consonantOk && letterOk && soundOk)) continue;
         if (len > best) best = len;
         if (len > bestProtected && isProtected(word, stemEnd)) bestProtected = len;
       }
@@ -187,12 +221,12 @@
       var lastStripped = null;
       for (var l = 0; l < layers.length; l++) {
         var layer = layers[l];
-        if (isProtected(chars, chars.length)) return chars.join('');
+        if (isProtected(chars, chars.length)) return finish(chars, chars.length);
         var strip = stripLayer(chars, chars.length, layer);
         if (strip === null) continue;
         var stemEnd = chars.length - strip.len;
         // A protected word is never cut further, nor its consonants changed.
-        if (strip.leavesProtected) return chars.slice(0, stemEnd).join('');
+        if (strip.leavesProtected) return finish(chars, stemEnd);
         if (layer.name === 'possessive' && strip.len === 1 && !bareVowelIsSuffix(chars, stemEnd, caseStripped)) {
           continue;
         }
@@ -203,7 +237,7 @@
       if (lastStripped !== null && vowels.has(lastStripped) && endsVoiced(chars, chars.length)) {
         chars[chars.length - 1] = alternations.get(chars[chars.length - 1]);
       }
-      return chars.join('');
+      return finish(chars, chars.length);
     };
   }
 
@@ -397,6 +431,53 @@
   /** Results shown. */
   var TOP = 20;
 
+  // --- Forgiving matching: for a word that finds nothing as typed -----------------------
+
+  /** Kazakh letters a Russian keyboard lacks → the letter typed for them. */
+  var LAYOUT = { 'қ': 'к', 'ғ': 'г', 'ң': 'н', 'ө': 'о', 'ұ': 'у', 'ү': 'у', 'і': 'и', 'һ': 'х', 'ә': 'а' };
+  var LAYOUT_LETTERS = /[қғңөұүіһә]/g;
+  /** A typed letter → the letters it may stand for (LAYOUT read backwards). */
+  // Also а ↔ о, the unstressed vowel Russian spelling confuses (калледж), so that a word one
+  // edit away in its second letter is looked for in the right shard.
+  var UNLAYOUT = { 'к': 'кқ', 'г': 'гғ', 'н': 'нң', 'о': 'оөа', 'у': 'уұү', 'и': 'иі', 'х': 'хһ', 'а': 'аәо' };
+  /** Matches found by folding the Kazakh letters (мамандык → мамандық) count this much: below
+   * what the word finds as typed, which is why they are only looked for when it finds
+   * nothing. */
+  var LAYOUT_FACTOR = 0.8;
+  /** Matches one edit away (професия → профессия), for words of MIN_EDIT_CHARS or more. */
+  var EDIT_FACTOR = 0.6;
+  var MIN_EDIT_CHARS = 5;
+  /** Matches of a stem that finds nothing, read as a prefix (Астане → астан → аста…). */
+  var FALLBACK_PREFIX_FACTOR = 0.7;
+  /** At most this many shards are read for the other spellings of a word's first letters. */
+  var MAX_LAYOUT_SHARDS = 4;
+
+  /** A word as typed on a Russian layout: өңір → онир. */
+  function layoutFold(word) {
+    return word.replace(LAYOUT_LETTERS, function (c) {
+      return LAYOUT[c];
+    });
+  }
+
+  /** Whether two strings are at most one insertion, deletion or substitution apart. */
+  function withinOneEdit(a, b) {
+    if (a === b) return true;
+    var x = Array.from(a);
+    var y = Array.from(b);
+    if (x.length < y.length) {
+      var t = x;
+      x = y;
+      y = t;
+    }
+    var longer = x.length - y.length; // x is the longer one
+    if (longer > 1) return false;
+    var i = 0;
+    while (i < y.length && x[i] === y[i]) i++;
+    // The first difference is x[i]: dropped (one letter longer) or replaced (as long).
+    return x.slice(i + 1).join('') === y.slice(longer ? i : i + 1).join('');
+  }
+
+
   /**
    * The search engine over one language's index.
    * options: {indexUrl, stemmerUrl (null: Russian), lang, fetchJson(url) → Promise}
@@ -568,7 +649,7 @@
     /** Stems a term stands for: Map stem → factor (1 for its own stem, PREFIX_FACTOR for
      * the stems and forms that start with it, while it is being typed, from the shards of
      * prefixShards). */
-    function candidates(term) {
+    function exactCandidates(term) {
       var out = new Map();
       out.set(exactStem(term), 1);
       if (!term.prefix) return out;
@@ -594,6 +675,151 @@
       return out;
     }
 
+    /** The listed shards a word may live in when its Kazakh letters were typed on a Russian
+     * layout (онир: өң, оң, он…): the keys of the spellings of its first letters, its own
+     * first, at most MAX_LAYOUT_SHARDS. */
+    function layoutKeys(word) {
+      var head = Array.from(layoutFold(word)).slice(0, Math.max(2, maxKeyChars));
+      var spellings = [''];
+      head.forEach(function (c) {
+        var next = [];
+        var options = UNLAYOUT[c] || c;
+        spellings.forEach(function (sp) {
+          for (var o of options) next.push(sp + o);
+        });
+        spellings = next.slice(0, 64);
+      });
+      var keys = [keyOf(word)];
+      for (var i = 0; i < spellings.length && keys.length < MAX_LAYOUT_SHARDS; i++) {
+        var k = keyOf(spellings[i]);
+        if (shardSet.has(k) && keys.indexOf(k) < 0) keys.push(k);
+      }
+      return keys;
+    }
+
+    /** The prefixes a word that finds nothing is tried as, after its layout and edit
+     * variants: the word, its stem, and its stem less one letter (Snowball cuts астаны to
+     * аста, Астане to астан), each of three letters or more. */
+    function fallbackPrefixes(term) {
+      var st = stem(term.text);
+      var out = [term.text, st];
+      var chars = Array.from(st);
+      if (chars.length >= 5) out.push(chars.slice(0, -1).join(''));
+      return out.filter(function (p, i) {
+        return Array.from(p).length >= 3 && out.indexOf(p) === i;
+      });
+    }
+
+    /** Whether any of the stems has postings in the loaded shards. */
+    function findsAny(cands) {
+      for (var s of cands.keys()) if (postings(s)) return true;
+      return false;
+    }
+
+    /** Whether a term falls back: it finds nothing as typed, and it is not a prefix too
+     * short to expand yet (which waits for more letters rather than match half a shard). */
+    function mayFallBack(term, exact) {
+      if (term.prefix && !prefixShards(term.text).whole) return false;
+      return !findsAny(exact);
+    }
+
+    /** Stems a word that finds nothing as typed may have meant: Map stem → factor. First
+     * the stems and forms that are the word with its Kazakh letters typed on a Russian
+     * layout (LAYOUT_FACTOR) or, for a word of MIN_EDIT_CHARS letters or more, one edit
+     * away (EDIT_FACTOR), both compared with the Kazakh letters folded; else the stems and
+     * forms that start with one of fallbackPrefixes (FALLBACK_PREFIX_FACTOR). */
+    function fallback(term) {
+      var out = new Map();
+      var word = layoutFold(term.text);
+      var wordStem = layoutFold(stem(term.text));
+      var edits = Array.from(word).length >= MIN_EDIT_CHARS;
+      function consider(text, s) {
+        var f = layoutFold(text);
+        var factor = 0;
+        if (f === word || f === wordStem) factor = LAYOUT_FACTOR;
+        else if (term.prefix && f.startsWith(word)) factor = LAYOUT_FACTOR * PREFIX_FACTOR;
+        else if (edits && (withinOneEdit(word, f) || withinOneEdit(wordStem, f))) factor = EDIT_FACTOR;
+        if (factor > (out.get(s) || 0)) out.set(s, factor);
+      }
+      layoutKeys(term.text).forEach(function (key) {
+        var sh = ready.get(key);
+        if (!sh) return;
+        sh.stemKeys.forEach(function (s) {
+          consider(s, s);
+        });
+        sh.formKeys.forEach(function (f) {
+          consider(f, sh.forms[f]);
+        });
+      });
+      if (out.size) return out;
+      var prefixes = fallbackPrefixes(term);
+      for (var n = 0; n < prefixes.length && !out.size; n++) {
+        prefixMatches(prefixes[n], out, FALLBACK_PREFIX_FACTOR);
+      }
+      return out;
+    }
+
+    /** Adds the stems and forms that start with `p` (from the shards under it, when they
+     * are few enough to read) to `out` with `factor`. */
+    function prefixMatches(p, out, factor) {
+      var under = prefixShards(p);
+      if (!under.whole) return;
+      under.keys.forEach(function (key) {
+        var sh = ready.get(key);
+        if (!sh) return;
+        var i;
+        for (i = lowerBound(sh.stemKeys, p); i < sh.stemKeys.length; i++) {
+          if (!sh.stemKeys[i].startsWith(p)) break;
+          if (!out.has(sh.stemKeys[i])) out.set(sh.stemKeys[i], factor);
+        }
+        for (i = lowerBound(sh.formKeys, p); i < sh.formKeys.length; i++) {
+          if (!sh.formKeys[i].startsWith(p)) break;
+          if (!out.has(sh.forms[sh.formKeys[i]])) out.set(sh.forms[sh.formKeys[i]], factor);
+        }
+      });
+    }
+
+    /** The shards fallback() reads for a term. */
+    function fallbackKeys(term) {
+      var keys = layoutKeys(term.text);
+      fallbackPrefixes(term).forEach(function (p) {
+        var under = prefixShards(p);
+        if (under.whole) keys.push.apply(keys, under.keys);
+      });
+      return keys;
+    }
+
+    /** Stems a term stands for: exactCandidates, or when those find nothing in the loaded
+     * shards, fallback(). Remembered until another shard loads. */
+    var candidateMemo = new Map();
+    function candidates(term) {
+      var key = (term.prefix ? '*' : '') + term.text;
+      var memo = candidateMemo.get(key);
+      if (memo && memo.loaded === ready.size) return memo.cands;
+      var out = exactCandidates(term);
+      if (mayFallBack(term, out)) {
+        fallback(term).forEach(function (factor, s) {
+          if (!out.has(s)) out.set(s, factor);
+        });
+      }
+      if (candidateMemo.size > 5000) candidateMemo.clear();
+      candidateMemo.set(key, { loaded: ready.size, cands: out });
+      return out;
+    }
+
+    /** Loads the shards of the stems `cands(term)` gives where they are not loaded yet (a
+     * stem can live in another shard than its word, as Russian ее → е). */
+    function loadStemShards(terms, cands) {
+      var more = new Set();
+      terms.forEach(function (t) {
+        cands(t).forEach(function (_, s) {
+          var k = keyOf(s);
+          if (!ready.has(k)) more.add(k);
+        });
+      });
+      return Promise.all(Array.from(more, shard));
+    }
+
     /** Loads every shard the terms need: the word's own (and, for the word being typed,
      * those under its prefix), then its stems' where a stem lives in another shard than
      * the word, as for Russian ее → е or a split shard's профессия → професс. */
@@ -605,14 +831,16 @@
         });
         return Promise.all(keys.map(shard));
       }).then(function () {
-        var more = new Set();
+        return loadStemShards(terms, exactCandidates);
+      }).then(function () {
+        // A word that finds nothing as typed: the shards its fallback reads.
+        var keys = [];
         terms.forEach(function (t) {
-          candidates(t).forEach(function (_, s) {
-            var k = keyOf(s);
-            if (!ready.has(k)) more.add(k);
-          });
+          if (mayFallBack(t, exactCandidates(t))) keys.push.apply(keys, fallbackKeys(t));
         });
-        return Promise.all(Array.from(more, shard));
+        return Promise.all(keys.map(shard));
+      }).then(function () {
+        return loadStemShards(terms, candidates);
       }).then(function () {
         // Decode the postings now, with the loading, so that run() only adds up.
         terms.forEach(function (t) {
@@ -1172,6 +1400,8 @@
     shardFor: shardFor,
     kazakhStemmer: kazakhStemmer,
     stemRussian: stemRussian,
+    layoutFold: layoutFold,
+    withinOneEdit: withinOneEdit,
     parseQuery: parseQuery,
     createEngine: createEngine,
     snippet: snippet,
