@@ -44,8 +44,9 @@ fn is_settled(stamp: &Stamp, started: SystemTime) -> bool {
 pub fn key(taxonomies: &[String]) -> String {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
-    // The cache's format: documents gained `warnings`, `links`, then dates kept as written.
-    hasher.update(b"documents-4\n");
+    // The cache's format: documents gained `warnings`, `links`, then dates kept as
+    // written, then `shortcodes`.
+    hasher.update(b"documents-5\n");
     for name in taxonomies {
         hasher.update(name.as_bytes());
         hasher.update(b"\n");
@@ -245,6 +246,7 @@ mod tests {
             body_line: 4,
             warnings: Vec::new(),
             links: Vec::new(),
+            shortcodes: Vec::new(),
         }
     }
 

@@ -75,6 +75,39 @@ pub fn render_html(
     Ok(html)
 }
 
+/// Marks where a shortcode's HTML goes: private-use characters that Markdown keeps as text.
+const MARK_OPEN: char = '\u{E000}';
+const MARK_CLOSE: char = '\u{E001}';
+
+/// The body with each span (a shortcode call) replaced by a numbered mark.
+pub fn mark_spans(markdown: &str, spans: &[std::ops::Range<usize>]) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    let mut at = 0;
+    for (i, span) in spans.iter().enumerate() {
+        text.push_str(&markdown[at..span.start]);
+        text.push_str(&format!("{MARK_OPEN}{i}{MARK_CLOSE}"));
+        at = span.end;
+    }
+    text.push_str(&markdown[at..]);
+    text
+}
+
+/// Puts `pieces[i]` where mark `i` is in rendered HTML. A mark that is a paragraph of its
+/// own (a shortcode on a line of its own) replaces the paragraph: the piece is a block.
+pub fn fill_marks(html: &str, pieces: &[String]) -> String {
+    let mut out = html.to_string();
+    for (i, piece) in pieces.iter().enumerate() {
+        let mark = format!("{MARK_OPEN}{i}{MARK_CLOSE}");
+        let block = format!("<p>{mark}</p>");
+        out = if out.contains(&block) {
+            out.replacen(&block, piece.trim(), 1)
+        } else {
+            out.replacen(&mark, piece.trim(), 1)
+        };
+    }
+    out
+}
+
 fn resolve_content_links(
     events: &mut [Event<'_>],
     url_of: &dyn Fn(&str) -> Option<String>,
@@ -212,6 +245,19 @@ mod tests {
         assert_eq!(
             super::render_html("[z](@/gone.md)\n", &url_of),
             Err("@/gone.md".to_string())
+        );
+    }
+
+    #[test]
+    fn marks_become_blocks_or_inline_pieces() {
+        let md = "A\n\n{{ x() }}\n\nB {{ y() }} C\n";
+        let spans = [3..12, 16..25];
+        let marked = mark_spans(md, &spans);
+        let html = render_html(&marked);
+        let pieces = ["<div>X</div>\n".to_string(), "<b>Y</b>".to_string()];
+        assert_eq!(
+            fill_marks(&html, &pieces),
+            "<p>A</p>\n<div>X</div>\n<p>B <b>Y</b> C</p>\n"
         );
     }
 

@@ -2,6 +2,8 @@
 //! The renderer never writes files and never looks the site up from a template.
 
 mod context;
+pub mod data;
+mod embed;
 mod feed;
 mod fingerprint;
 mod functions;
@@ -21,7 +23,7 @@ pub use functions::TemplateEnv;
 pub use templates::error_chain;
 
 use crate::config::Config;
-use crate::content::{markdown, read_body, Document};
+use crate::content::{markdown, read_body, shortcodes, Document};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::{Lang, Locales, UiStrings};
 use crate::site::{Output, OutputKind, Site};
@@ -60,6 +62,10 @@ pub struct Renderer {
     global_hash: u64,
     base_url: String,
     base_path: String,
+    /// Shortcode name → the arguments its template declares.
+    shortcodes: BTreeMap<String, crate::content::shortcodes::Declared>,
+    /// `data.<stem>` of every file in `data/`.
+    data: serde_json::Value,
 }
 
 /// Reads `themes/<theme>/i18n/<lang>.yaml` for every language; each file must have every key
@@ -130,15 +136,13 @@ impl Renderer {
         }
         let strings = load_ui_strings(root, &config.theme, &config.languages);
         let templates = templates::load_templates(root, &config.theme, &required);
-        let (strings, set) = match (strings, templates) {
-            (Ok(s), Ok(t)) => (s, t),
-            (s, t) => {
+        let data = data::load_data(root);
+        let (strings, set, data) = match (strings, templates, data) {
+            (Ok(s), Ok(t), Ok(d)) => (s, t, d),
+            (s, t, d) => {
                 let mut diags = Diagnostics::new();
-                if let Err(d) = s {
-                    diags.extend(d);
-                }
-                if let Err(d) = t {
-                    diags.extend(d);
+                for e in [s.err(), t.err(), d.err()].into_iter().flatten() {
+                    diags.extend(e);
                 }
                 return Err(diags);
             }
@@ -154,11 +158,13 @@ impl Renderer {
             functions::register(&mut tera, lang, &env);
             teras.insert(lang, tera);
         }
+        let data = serde_json::Value::Object(data);
         let global = format!(
-            "{}\n{:?}\n{:?}",
+            "{}\n{:?}\n{:?}\n{}",
             env!("CARGO_PKG_VERSION"),
             config,
-            env.strings
+            env.strings,
+            data
         );
         Ok(Renderer {
             root: root.to_path_buf(),
@@ -168,6 +174,8 @@ impl Renderer {
             global_hash: fingerprint::hash_bytes(global.as_bytes()),
             base_url: config.base_url.clone(),
             base_path: config.base_path.clone(),
+            shortcodes: set.shortcodes,
+            data,
             env,
         })
     }
@@ -229,17 +237,118 @@ impl Renderer {
         }
     }
 
-    /// A document's body as HTML, its `@/` links replaced by the URLs in `links`.
-    fn body_html(&self, doc: &Document, links: &ContentUrls) -> Result<String, Diagnostic> {
+    /// A document's body as HTML, its `@/` links replaced by the URLs in `links` and its
+    /// shortcodes by their templates' output (`page`: what a shortcode sees of the page).
+    fn body_html(
+        &self,
+        doc: &Document,
+        links: &ContentUrls,
+        page: &serde_json::Value,
+    ) -> Result<String, Diagnostic> {
+        self.body_html_all(doc, links, page).map_err(first_of)
+    }
+
+    fn body_html_all(
+        &self,
+        doc: &Document,
+        links: &ContentUrls,
+        page: &serde_json::Value,
+    ) -> Result<String, Diagnostics> {
         let body = read_body(&self.root, doc)?;
+        let calls = shortcodes::find_calls(&body).map_err(|errors| {
+            Diagnostics(
+                errors
+                    .into_iter()
+                    .map(|e| {
+                        Diagnostic::error(&doc.source, e.message)
+                            .at(doc.body_line + e.line - 1, e.col)
+                    })
+                    .collect(),
+            )
+        })?;
+        let pieces = self.render_shortcodes(doc, &calls, page)?;
+        let spans: Vec<_> = calls.iter().map(|c| c.span.clone()).collect();
+        let marked = markdown::mark_spans(&body, &spans);
         let html =
-            markdown::render_html(&body, &|path| links.get(path).cloned()).map_err(|dest| {
+            markdown::render_html(&marked, &|path| links.get(path).cloned()).map_err(|dest| {
                 Diagnostic::error(
                     &doc.source,
                     format!("link {dest}: the file changed while the site was being built"),
                 )
             })?;
-        Ok(self.urls().prefix_root_links(html))
+        Ok(self
+            .urls()
+            .prefix_root_links(markdown::fill_marks(&html, &pieces)))
+    }
+
+    /// Each call's HTML; every unknown shortcode, unknown or missing argument and template
+    /// error is reported at its call.
+    fn render_shortcodes(
+        &self,
+        doc: &Document,
+        calls: &[shortcodes::Call],
+        page: &serde_json::Value,
+    ) -> Result<Vec<String>, Diagnostics> {
+        let mut diags = Diagnostics::new();
+        let mut pieces = Vec::with_capacity(calls.len());
+        for call in calls {
+            let at = |message: String| {
+                Diagnostic::error(&doc.source, message).at(doc.body_line + call.line - 1, call.col)
+            };
+            let Some(declared) = self.shortcodes.get(&call.name) else {
+                let known: Vec<&str> = self.shortcodes.keys().map(String::as_str).collect();
+                diags.push(at(format!(
+                    "unknown shortcode `{}`: there is no templates/{} (shortcodes: {})",
+                    call.name,
+                    templates::shortcode_template(&call.name),
+                    known.join(", ")
+                )));
+                continue;
+            };
+            let problems = declared.problems(call);
+            if !problems.is_empty() {
+                diags.push(at(format!(
+                    "shortcode `{}`: {}",
+                    call.name,
+                    problems.join("; ")
+                )));
+                continue;
+            }
+            match self.render_shortcode(doc.lang, call, page) {
+                Ok(html) => pieces.push(html),
+                Err(message) => diags.push(at(message)),
+            }
+        }
+        diags.into_result(pieces)
+    }
+
+    fn render_shortcode(
+        &self,
+        lang: Lang,
+        call: &shortcodes::Call,
+        page: &serde_json::Value,
+    ) -> Result<String, String> {
+        let mut map = serde_json::Map::new();
+        for (name, value) in &call.args {
+            map.insert(name.clone(), value.clone());
+        }
+        map.insert("lang".into(), serde_json::Value::String(lang.code().into()));
+        map.insert("page".into(), page.clone());
+        map.insert("data".into(), self.data.clone());
+        let ctx = Context::from_value(serde_json::Value::Object(map)).map_err(|e| e.to_string())?;
+        let template = templates::shortcode_template(&call.name);
+        let tera = self
+            .teras
+            .get(&lang)
+            .ok_or_else(|| format!("language {lang} is not configured"))?;
+        tera.render(&template, &ctx).map_err(|e| {
+            let file = self
+                .template_files
+                .get(&template)
+                .cloned()
+                .unwrap_or(template);
+            format!("shortcode `{}` ({file}): {}", call.name, error_chain(&e))
+        })
     }
 
     /// Renders one output to text (for `check`, which reads the HTML).
@@ -286,11 +395,13 @@ impl Renderer {
             body,
         } = prepared;
         if let Some(slot) = body {
-            let html = self.body_html(slot.doc, &slot.links)?;
+            let page = shortcode_page_view(&map, slot.key);
+            let html = self.body_html(slot.doc, &slot.links, &page)?;
             if let Some(serde_json::Value::Object(view)) = map.0.get_mut(slot.key) {
                 view.insert("content".into(), serde_json::Value::String(html));
             }
         }
+        map.0.insert("data".into(), self.data.clone());
         let ctx = Context::from_value(serde_json::Value::Object(map.0))
             .map_err(|e| Diagnostic::global(format!("context of {}: {e}", output.url)))?;
         let tera = self
@@ -322,6 +433,37 @@ impl Renderer {
                     ),
                 )
             })
+    }
+}
+
+/// What a shortcode sees of the page that calls it: `{title, url, permalink}` of the
+/// page or section whose body it is in.
+fn shortcode_page_view(map: &context::ContextMap, key: &str) -> serde_json::Value {
+    let view = map.0.get(key);
+    let field = |name: &str| {
+        view.and_then(|v| v.get(name))
+            .cloned()
+            .unwrap_or(serde_json::Value::Null)
+    };
+    serde_json::json!({
+        "title": field("title"),
+        "url": field("url"),
+        "permalink": map.0.get("permalink").cloned().unwrap_or(serde_json::Value::Null),
+    })
+}
+
+/// The first of several problems of one file, saying how many more there are (a page's
+/// output fails on its first error; the others follow once it is fixed).
+fn first_of(diags: Diagnostics) -> Diagnostic {
+    let more = diags.0.len().saturating_sub(1);
+    let mut iter = diags.0.into_iter();
+    match iter.next() {
+        Some(mut first) if more > 0 => {
+            first.message = format!("{} (and {more} more in this file)", first.message);
+            first
+        }
+        Some(first) => first,
+        None => Diagnostic::global("rendering failed"),
     }
 }
 

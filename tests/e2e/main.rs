@@ -14,6 +14,7 @@
 //! - `cli`       — usage errors, `--help`, `--version`
 //! - `schedule`  — scheduled and expiring pages, times and time zones, `--future`
 //! - `links`     — sections paired by key, `@/` links, `build --strict`, `check --drafts`
+//! - `custom`    — shortcodes, raw HTML, menus, site strings and data, `extra`, templates, `init`
 
 mod harness;
 
@@ -21,6 +22,7 @@ mod cache;
 mod check;
 mod cli;
 mod content;
+mod custom;
 mod errors;
 mod inputs;
 mod languages;

@@ -1,0 +1,232 @@
+//! Making a site one's own without forking the theme (#19): shortcodes, the raw HTML policy,
+//! menus, site strings and data, `extra`, per-page templates, `qostil init`.
+
+use crate::harness::SiteTest;
+
+/// Builds `site` (already built once) after `break_it`: exit 1, the error lines returned,
+/// and public/ exactly as it was.
+fn failing_build(site: &SiteTest, break_it: impl FnOnce(&SiteTest)) -> Vec<String> {
+    let before = site.snapshot_public();
+    assert!(!before.is_empty(), "the site must have been built first");
+    break_it(site);
+    let run = site.build(&[]);
+    let errors = run.site_errors();
+    site.snapshot_public()
+        .assert_same(&before, "public/ before and after a failed build");
+    errors
+}
+
+fn line_with<'a>(lines: &'a [String], needle: &str) -> &'a str {
+    lines
+        .iter()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no line with {needle:?} in:\n{}", lines.join("\n")))
+}
+
+// ---------------------------------------------------------------------------- shortcodes
+
+const FESTIVAL: &str = "content/kk/news/festival.md";
+
+/// The festival article with `body` as its text.
+fn festival_with(site: &SiteTest, body: &str) {
+    let text = site.read(FESTIVAL);
+    let end = text.find("\n---\n").expect("front matter") + 5;
+    site.write(FESTIVAL, format!("{}{body}", &text[..end]));
+}
+
+#[test]
+fn built_in_shortcodes_render_on_their_own_line_and_inline_never_in_code() {
+    let site = SiteTest::new("basic");
+    festival_with(
+        &site,
+        "Кіріспе.\n\n{{ video(url=\"https://youtu.be/dQw4w9WgXcQ\", title=\"Фестиваль <күні>\") }}\n\n\
+         {{ figure(src=\"/images/expo.jpg\", alt=\"EXPO алаңы\", caption=\"Фестиваль\", credit=\"Фото: Ә. Қасым\") }}\n\n\
+         {{ telegram(url=\"https://t.me/kazinform/123\") }}\n\n\
+         `{{ video(url=\"x\") }}`\n\n```\n{{ nothing(at=\"all\") }}\n```\n",
+    );
+    site.build_ok(&["--base-url", "https://example.kz/portal"]);
+    let html = site.out("kk/news/festival/index.html");
+    // The video: a link out and no request to another site: no iframe, no thumbnail.
+    assert!(
+        html.contains("<figure class=\"video\" data-embed=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("<a class=\"video__link\" href=\"https://youtu.be/dQw4w9WgXcQ\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("Фестиваль &lt;күні&gt;"),
+        "arguments are escaped: {html}"
+    );
+    assert!(!html.contains("<iframe"), "{html}");
+    assert!(
+        !html.contains("ytimg") && !html.contains("<img src=\"https://"),
+        "{html}"
+    );
+    assert!(html.contains("/portal/video.js"), "{html}");
+    assert!(
+        html.contains("басқанда ғана жүктеледі"),
+        "the privacy promise: {html}"
+    );
+    // The figure: its src gets the base path like any root-relative link.
+    assert!(
+        html.contains("<img src=\"/portal/images/expo.jpg\" alt=\"EXPO алаңы\""),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "Фестиваль — <span class=\"figure__credit\">Фото: Ә. Қасым</span></figcaption>"
+        ),
+        "{html}"
+    );
+    // A post card; nothing loaded from t.me.
+    assert!(
+        html.contains("</figure>\n<aside class=\"telegram-post\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("href=\"https://t.me/kazinform/123\""),
+        "{html}"
+    );
+    assert!(html.contains("@kazinform"), "{html}");
+    // Code is never scanned.
+    assert!(
+        html.contains("<code>{{ video(url=\"x\") }}</code>"),
+        "{html}"
+    );
+    assert!(html.contains("{{ nothing(at=\"all\") }}"), "{html}");
+    // Feeds carry the same HTML; the theme's script is published.
+    assert!(site.out("kk/atom.xml").contains("youtube-nocookie.com"));
+    assert!(site.out_path("video.js").is_file());
+}
+
+#[test]
+fn a_shortcode_first_is_not_the_summary() {
+    let site = SiteTest::new("basic");
+    let text = site.read(FESTIVAL).replace(
+        "summary: \"EXPO алаңында жұмысшы мамандықтарына арналған фестиваль өтті.\"\n",
+        "",
+    );
+    site.write(FESTIVAL, text);
+    festival_with(
+        &site,
+        "{{ video(url=\"https://vimeo.com/76979871\") }}\n\nЛид абзацы.\n",
+    );
+    site.build_ok(&[]);
+    let html = site.out("kk/news/festival/index.html");
+    assert!(
+        html.contains("<meta name=\"description\" content=\"Лид абзацы.\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("https://player.vimeo.com/video/76979871?dnt=1"),
+        "{html}"
+    );
+}
+
+#[test]
+fn shortcode_errors_name_the_file_line_and_column() {
+    let site = SiteTest::new("basic");
+    site.build_ok(&[]);
+    let errors = failing_build(&site, |s| {
+        festival_with(s, "Мәтін.\n\n{{ youtube(id=\"x\") }}\n");
+        s.write(
+            "content/kk/news/chempionat.md",
+            "---\ntitle: \"Чемпионат\"\ndate: 2025-10-01\n---\n\nА.\n\n  {{ video(titel=\"x\") }}\n",
+        );
+    });
+    let unknown = line_with(&errors, "unknown shortcode `youtube`");
+    assert!(
+        unknown.contains("content/kk/news/festival.md:"),
+        "{unknown}"
+    );
+    assert!(
+        unknown.contains("templates/shortcodes/youtube.html"),
+        "{unknown}"
+    );
+    let line = site
+        .read(FESTIVAL)
+        .lines()
+        .position(|l| l.starts_with("{{ youtube"))
+        .unwrap()
+        + 1;
+    assert!(unknown.contains(&format!(":{line}:1:")), "{unknown}");
+    let arg = line_with(&errors, "unknown argument `titel`");
+    assert!(arg.contains("content/kk/news/chempionat.md:8:3:"), "{arg}");
+    assert!(arg.contains("(it takes url, title?)"), "{arg}");
+    assert!(arg.contains("missing argument `url`"), "{arg}");
+}
+
+/// Bad syntax is found when the file is read, with the other content errors.
+#[test]
+fn shortcode_syntax_errors_are_content_errors() {
+    let site = SiteTest::new("basic");
+    site.build_ok(&[]);
+    let errors = failing_build(&site, |s| {
+        s.write(
+            "content/kk/news/obzor.md",
+            "---\ntitle: \"Шолу\"\ndate: 2025-10-02\n---\n{{ video(url=\"x) }}\n\n{{ video(url=\"x\" title=\"y\") }}\n",
+        );
+        s.write(
+            "content/kk/news/chempionat.md",
+            "---\ntitle: \"Ч\"\ndate: 2025-13-01\n---\n",
+        );
+    });
+    let syntax = line_with(&errors, "content/kk/news/obzor.md:5:15:");
+    assert!(syntax.contains("not closed"), "{syntax}");
+    let comma = line_with(&errors, "content/kk/news/obzor.md:7:18:");
+    assert!(comma.contains("expected `,` or `)`"), "{comma}");
+    line_with(&errors, "content/kk/news/chempionat.md:3:");
+}
+
+#[test]
+fn a_bad_video_url_is_an_error_at_the_call() {
+    let site = SiteTest::new("basic");
+    site.build_ok(&[]);
+    let errors = failing_build(&site, |s| {
+        festival_with(s, "{{ video(url=\"https://example.com/v/1\") }}\n");
+    });
+    let e = line_with(&errors, "https://example.com/v/1");
+    assert!(e.contains("content/kk/news/festival.md:"), "{e}");
+    assert!(e.contains("not a YouTube"), "{e}");
+}
+
+#[test]
+fn a_site_shortcode_replaces_the_themes_and_declares_its_arguments() {
+    let site = SiteTest::new("basic");
+    site.write(
+        "templates/shortcodes/video.html",
+        "{# args: url, n? #}<p class=\"my-video\" data-n=\"{{ n | default(value=0) }}\">{{ url }} {{ lang }} {{ page.title }} {{ page.url }}</p>",
+    );
+    site.write(
+        "templates/shortcodes/quote.html",
+        "{# args: text, big? #}<blockquote{% if big %} class=\"big\"{% endif %}>{{ text }}</blockquote>",
+    );
+    site.write(
+        "templates/shortcodes/abbr.html",
+        "{# args: short, long #}\n<abbr title=\"{{ long }}\">{{ short }}</abbr>\n",
+    );
+    festival_with(
+        &site,
+        "{{ video(url=\"u\", n=3) }}\n\n{{ quote(text=\"Сөз\", big=true) }}\n\nИнлайн {{ abbr(short=\"ЖММ\", long=\"Жұмысшы мамандықтары\") }} мысал.\n",
+    );
+    site.build_ok(&[]);
+    let html = site.out("kk/news/festival/index.html");
+    assert!(
+        html.contains("<p class=\"my-video\" data-n=\"3\">u kk «Жұмысшы мамандықтарының қаласы» фестивалі /kk/news/festival/</p>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<blockquote class=\"big\">Сөз</blockquote>"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("<p><p"),
+        "a block shortcode replaces its paragraph: {html}"
+    );
+    assert!(
+        html.contains("<p>Инлайн <abbr title=\"Жұмысшы мамандықтары\">ЖММ</abbr> мысал.</p>"),
+        "inside a paragraph: {html}"
+    );
+}
