@@ -7,6 +7,7 @@ mod content;
 pub mod desk;
 mod images;
 mod links;
+mod raw_html;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -104,6 +105,7 @@ pub fn check_site(root: &Path, options: &CheckOptions) -> CheckReport {
     diags.extend(check_translations(&site));
     diags.extend(check_front_matter(&site));
     diags.extend(check_terms(&site));
+    diags.extend(raw_html::check_raw_html(root, &site));
     diags.extend(crate::content::input_warnings(root, &site.config));
     diags.extend(site.warnings.clone());
     diags.sort();

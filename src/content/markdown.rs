@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
+use crate::config::RawHtml;
 use crate::diag::line_col;
 use crate::lang::slugify;
 
@@ -67,7 +68,21 @@ pub fn render_html(
     markdown: &str,
     url_of: &dyn Fn(&str) -> Option<String>,
 ) -> Result<String, String> {
-    let mut events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
+    render_html_with(markdown, url_of, RawHtml::Allow)
+}
+
+/// `render_html`, with raw HTML passed through or shown as text (`raw_html`).
+pub fn render_html_with(
+    markdown: &str,
+    url_of: &dyn Fn(&str) -> Option<String>,
+    raw_html: RawHtml,
+) -> Result<String, String> {
+    let mut events: Vec<Event<'_>> = Parser::new_ext(markdown, options())
+        .map(|event| match (event, raw_html) {
+            (Event::Html(html) | Event::InlineHtml(html), RawHtml::Escape) => Event::Text(html),
+            (event, _) => event,
+        })
+        .collect();
     assign_heading_ids(&mut events);
     resolve_content_links(&mut events, url_of)?;
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
@@ -168,6 +183,27 @@ fn text_until_heading_end(events: &[Event<'_>]) -> String {
     text
 }
 
+/// Raw HTML of a body that runs or loads something (`<script>`, `<iframe>`): the element's
+/// name and its 1-based line and column in the body. Never inside code.
+pub fn active_raw_html(markdown: &str) -> Vec<(&'static str, usize, usize)> {
+    let mut found = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        let (Event::Html(html) | Event::InlineHtml(html)) = event else {
+            continue;
+        };
+        let lower = html.to_ascii_lowercase();
+        for element in ["script", "iframe"] {
+            if let Some(i) = lower.find(&format!("<{element}")) {
+                let (line, col) = line_col(markdown, range.start + i);
+                found.push((element, line, col));
+            }
+        }
+    }
+    found.sort_by_key(|(_, line, col)| (*line, *col));
+    found.dedup();
+    found
+}
+
 /// All the text of a body, without markup: what search indexes and quotes in snippets.
 pub fn plain_text(markdown: &str) -> String {
     let mut text = String::with_capacity(markdown.len());
@@ -259,6 +295,21 @@ mod tests {
             fill_marks(&html, &pieces),
             "<p>A</p>\n<div>X</div>\n<p>B <b>Y</b> C</p>\n"
         );
+    }
+
+    #[test]
+    fn raw_html_is_passed_or_escaped_and_active_elements_found() {
+        let md = "<div>x</div>\n\nA <b>b</b>\n\n<script>alert(1)</script>\n\n`<iframe>`\n\nB <IFRAME src=x></IFRAME>\n";
+        let allowed = render_html(md);
+        assert!(
+            allowed.contains("<div>x</div>") && allowed.contains("<b>b</b>"),
+            "{allowed}"
+        );
+        let escaped = render_html_with(md, &|_| None, RawHtml::Escape).unwrap();
+        assert!(escaped.contains("&lt;div&gt;x&lt;/div&gt;"), "{escaped}");
+        assert!(escaped.contains("A &lt;b&gt;b&lt;/b&gt;"), "{escaped}");
+        assert!(!escaped.contains("<script"), "{escaped}");
+        assert_eq!(active_raw_html(md), [("script", 5, 1), ("iframe", 9, 3)]);
     }
 
     #[test]

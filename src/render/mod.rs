@@ -66,6 +66,8 @@ pub struct Renderer {
     shortcodes: BTreeMap<String, crate::content::shortcodes::Declared>,
     /// `data.<stem>` of every file in `data/`.
     data: serde_json::Value,
+    /// site.yaml's `markdown.raw_html`.
+    raw_html: crate::config::RawHtml,
 }
 
 /// Reads `themes/<theme>/i18n/<lang>.yaml` for every language; each file must have every key
@@ -176,6 +178,7 @@ impl Renderer {
             base_path: config.base_path.clone(),
             shortcodes: set.shortcodes,
             data,
+            raw_html: config.raw_html,
             env,
         })
     }
@@ -270,12 +273,13 @@ impl Renderer {
         let spans: Vec<_> = calls.iter().map(|c| c.span.clone()).collect();
         let marked = markdown::mark_spans(&body, &spans);
         let html =
-            markdown::render_html(&marked, &|path| links.get(path).cloned()).map_err(|dest| {
-                Diagnostic::error(
-                    &doc.source,
-                    format!("link {dest}: the file changed while the site was being built"),
-                )
-            })?;
+            markdown::render_html_with(&marked, &|path| links.get(path).cloned(), self.raw_html)
+                .map_err(|dest| {
+                    Diagnostic::error(
+                        &doc.source,
+                        format!("link {dest}: the file changed while the site was being built"),
+                    )
+                })?;
         Ok(self
             .urls()
             .prefix_root_links(markdown::fill_marks(&html, &pieces)))

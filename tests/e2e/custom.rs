@@ -230,3 +230,92 @@ fn a_site_shortcode_replaces_the_themes_and_declares_its_arguments() {
         "inside a paragraph: {html}"
     );
 }
+
+// ---------------------------------------------------------------------- raw HTML policy
+
+const RAW: &str = "Мәтін <b>қалың</b>.\n\n<script>alert(1)</script>\n\nКод: `<iframe>`\n\n<iframe src=\"https://example.com/\"></iframe>\n";
+
+#[test]
+fn raw_html_is_allowed_by_default_and_check_warns_about_scripts_and_iframes() {
+    let site = SiteTest::new("basic");
+    festival_with(&site, RAW);
+    site.build_ok(&[]);
+    let html = site.out("kk/news/festival/index.html");
+    assert!(
+        html.contains("<b>қалың</b>") && html.contains("<script>alert(1)</script>"),
+        "{html}"
+    );
+    let first = site
+        .read(FESTIVAL)
+        .lines()
+        .position(|l| l.starts_with("<script>"))
+        .unwrap()
+        + 1;
+    let run = site.run(&["check"]);
+    let script = format!("content/kk/news/festival.md:{first}:1: raw <script> in content");
+    let iframe = format!(
+        "content/kk/news/festival.md:{}:1: raw <iframe> in content",
+        first + 4
+    );
+    assert!(
+        run.stderr.contains(&script) || run.stdout.contains(&script),
+        "{}",
+        run.describe()
+    );
+    assert!(
+        run.stderr.contains(&iframe) || run.stdout.contains(&iframe),
+        "{}",
+        run.describe()
+    );
+    assert!(
+        !run.stdout.contains(&format!(":{}:", first + 2)),
+        "code is not raw HTML"
+    );
+    // `--strict` makes the warning fail the check.
+    site.run(&["check", "--strict"]).assert_code(1);
+    let json = site.run(&["check", "--format", "json"]);
+    assert!(
+        json.stdout.contains("\"code\": \"raw-html\""),
+        "{}",
+        json.stdout
+    );
+}
+
+#[test]
+fn raw_html_escape_shows_html_as_text_but_not_shortcodes() {
+    let site = SiteTest::new("basic");
+    site.append("site.yaml", "markdown:\n  raw_html: escape\n");
+    festival_with(
+        &site,
+        &format!("{RAW}\n{{{{ telegram(url=\"https://t.me/kazinform/1\") }}}}\n"),
+    );
+    site.build_ok(&[]);
+    let html = site.out("kk/news/festival/index.html");
+    assert!(html.contains("&lt;b&gt;қалың&lt;/b&gt;"), "{html}");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("<script>alert") && !html.contains("<iframe"),
+        "{html}"
+    );
+    assert!(html.contains("<aside class=\"telegram-post\">"), "{html}");
+    let run = site.run(&["check"]);
+    assert!(
+        run.stdout.contains("shows it as text") || run.stderr.contains("shows it as text"),
+        "{}",
+        run.describe()
+    );
+}
+
+#[test]
+fn an_unknown_raw_html_policy_is_an_error_naming_site_yaml() {
+    let site = SiteTest::new("basic");
+    site.build_ok(&[]);
+    let errors = failing_build(&site, |s| {
+        s.append("site.yaml", "markdown:\n  raw_html: strip\n");
+    });
+    let e = line_with(&errors, "site.yaml:");
+    assert!(e.contains("allow") && e.contains("escape"), "{e}");
+}
