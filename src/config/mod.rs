@@ -1,6 +1,9 @@
 //! `site.yaml` → raw struct (unknown keys rejected) → validated `Config`.
 
+mod menus;
 mod vocabulary;
+
+pub use menus::{MenuEntry, MenuTarget};
 
 pub use vocabulary::{DeclaredTerm, Vocabulary};
 
@@ -28,6 +31,7 @@ const KNOWN_KEYS: &[&str] = &[
     "taxonomies",
     "timezone",
     "markdown",
+    "menus",
 ];
 
 /// Unknown keys are checked separately (all of them reported), then ignored here.
@@ -50,6 +54,8 @@ struct RawConfig {
     timezone: Option<String>,
     #[serde(default)]
     markdown: MarkdownConfig,
+    #[serde(default)]
+    menus: menus::RawMenus,
 }
 
 /// `markdown:` in site.yaml.
@@ -91,6 +97,8 @@ pub struct Config {
     pub timezone: chrono_tz::Tz,
     /// What happens to raw HTML in Markdown bodies.
     pub raw_html: RawHtml,
+    /// Menu name (`main`) → its entries, in the order written.
+    pub menus: BTreeMap<String, Vec<MenuEntry>>,
     /// Declared vocabularies (`taxonomies/<name>.yaml`) by taxonomy name.
     pub vocabularies: BTreeMap<String, Vocabulary>,
 }
@@ -170,6 +178,7 @@ fn resolve_config(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
         taxonomies,
         timezone,
         markdown,
+        menus,
     } = raw;
     let mut diags = Diagnostics::new();
     let err = |key: &str, message: String| {
@@ -237,6 +246,7 @@ fn resolve_config(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
             chrono_tz::UTC
         }),
     };
+    let menus = menus::resolve_menus(menus, &langs, text, &mut diags);
     let default_language = match default_language {
         Some(lang) if !diags.has_errors() => lang,
         _ => return Err(diags),
@@ -254,6 +264,7 @@ fn resolve_config(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
         taxonomies,
         timezone,
         raw_html: markdown.raw_html,
+        menus,
         vocabularies: BTreeMap::new(),
     })
 }

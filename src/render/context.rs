@@ -130,6 +130,7 @@ impl Renderer {
             })
             .collect();
         ctx.insert("nav", &nav);
+        ctx.insert("menus", &menu_views(site, lang, &output.url, &urls));
         ctx.insert("url", &urls.link(&output.url));
         ctx.insert("permalink", &urls.permalink(&output.url));
         let alternates = site.alternates(&output.kind);
@@ -357,6 +358,39 @@ impl Renderer {
             extra: &meta.extra,
         }
     }
+}
+
+/// Every menu of site.yaml in `lang`; `main` is always there (empty without `menus.main`),
+/// so that a theme can fall back to `nav`.
+fn menu_views<'s>(
+    site: &'s Site,
+    lang: Lang,
+    output_url: &str,
+    urls: &Urls<'_>,
+) -> BTreeMap<&'s str, Vec<MenuItemView<'s>>> {
+    let mut views: BTreeMap<&str, Vec<MenuItemView<'_>>> = BTreeMap::new();
+    views.insert("main", Vec::new());
+    let home = format!("/{lang}/");
+    for (name, items) in site.menus.get(&lang).into_iter().flatten() {
+        let list = items
+            .iter()
+            .map(|item| MenuItemView {
+                title: &item.title,
+                url: if item.external {
+                    item.url.clone()
+                } else {
+                    urls.link(&item.url)
+                },
+                external: item.external,
+                // The home is active on itself only, a section on its pages too.
+                active: !item.external
+                    && (output_url == item.url
+                        || (item.url != home && output_url.starts_with(&item.url))),
+            })
+            .collect();
+        views.insert(name.as_str(), list);
+    }
+    views
 }
 
 /// One page of a paginated list (a section's or a term's).

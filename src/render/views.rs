@@ -102,6 +102,15 @@ pub struct NavView {
     pub active: bool,
 }
 
+/// An entry of a site.yaml menu (`menus.main`).
+#[derive(Serialize)]
+pub struct MenuItemView<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub external: bool,
+    pub active: bool,
+}
+
 #[derive(Serialize)]
 pub struct AlternateView {
     pub lang: Lang,

@@ -319,3 +319,114 @@ fn an_unknown_raw_html_policy_is_an_error_naming_site_yaml() {
     let e = line_with(&errors, "site.yaml:");
     assert!(e.contains("allow") && e.contains("escape"), "{e}");
 }
+
+// ---------------------------------------------------------------------------------- menus
+
+const MENU: &str = "menus:\n  main:\n    - { page: about }\n    - { section: news, name: { kk: \"Жаңалық\", ru: \"Новости!\" } }\n    - { url: \"/tags/\", name: { kk: \"Тегтер\", ru: \"Теги\" } }\n    - url: \"https://www.gov.kz\"\n      name: { kk: \"Үкімет\", ru: \"Правительство\" }\n";
+
+/// The header menu's links: (href, text, external).
+fn menu_links(html: &str) -> Vec<(String, String, bool)> {
+    let nav = html
+        .split("<nav class=\"site-nav\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</nav>").next())
+        .unwrap_or_else(|| panic!("no site-nav in {html}"));
+    nav.split("<a ")
+        .skip(1)
+        .map(|a| {
+            let href = a
+                .split("href=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            let text = a.split('>').nth(1).unwrap().split('<').next().unwrap();
+            (
+                href.to_string(),
+                text.to_string(),
+                a.contains("rel=\"external"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_menu_from_site_yaml_replaces_the_automatic_navigation_in_its_order() {
+    let site = SiteTest::new("basic");
+    site.build_ok(&[]);
+    let automatic = menu_links(&site.out("kk/index.html"));
+    assert!(
+        automatic.iter().any(|(href, _, _)| href == "/kk/regions/"),
+        "{automatic:?}"
+    );
+    site.append("site.yaml", MENU);
+    site.build_ok(&[]);
+    let kk = menu_links(&site.out("kk/news/index.html"));
+    assert_eq!(
+        kk,
+        [
+            ("/kk/about/".to_string(), "Жоба туралы".to_string(), false),
+            ("/kk/news/".to_string(), "Жаңалық".to_string(), false),
+            ("/kk/tags/".to_string(), "Тегтер".to_string(), false),
+            ("https://www.gov.kz".to_string(), "Үкімет".to_string(), true),
+        ]
+    );
+    let ru = menu_links(&site.out("ru/index.html"));
+    assert_eq!(
+        ru[1],
+        ("/ru/news/".to_string(), "Новости!".to_string(), false)
+    );
+    assert_eq!(ru[3].0, "https://www.gov.kz");
+    assert!(site
+        .out("kk/news/index.html")
+        .contains("href=\"/kk/news/\" aria-current=\"page\">Жаңалық"));
+}
+
+#[test]
+fn a_menu_naming_an_unknown_section_or_page_is_an_error_at_its_line() {
+    let site = SiteTest::new("basic");
+    site.build_ok(&[]);
+    let errors = failing_build(&site, |s| {
+        s.append(
+            "site.yaml",
+            "menus:\n  main:\n    - { section: newz }\n    - { page: abuot }\n",
+        );
+    });
+    let lines = site.read("site.yaml").lines().count();
+    let section = line_with(&errors, "no section `newz`");
+    assert!(
+        section.contains(&format!("site.yaml:{}:1: menus.main:", lines - 1)),
+        "{section}"
+    );
+    assert!(section.contains("sections: news"), "{section}");
+    let page = line_with(&errors, "no page `abuot`");
+    assert!(page.contains(&format!("site.yaml:{lines}:1:")), "{page}");
+}
+
+/// What the entries say is checked with the rest of site.yaml, before any content is read.
+#[test]
+fn a_malformed_menu_entry_is_an_error_at_its_line() {
+    let site = SiteTest::new("basic");
+    site.build_ok(&[]);
+    let errors = failing_build(&site, |s| {
+        s.append(
+            "site.yaml",
+            "menus:\n  main:\n    - { url: \"www.gov.kz\", name: \"Gov\" }\n    - { url: \"https://x.kz\" }\n    - { section: news, page: about }\n",
+        );
+    });
+    let lines = site.read("site.yaml").lines().count();
+    let one_of = line_with(&errors, "exactly one of `section`, `page` or `url`");
+    assert!(
+        one_of.contains(&format!("site.yaml:{lines}:1:")),
+        "{one_of}"
+    );
+    let lines = lines - 1;
+    let url = line_with(&errors, "url `www.gov.kz`");
+    assert!(
+        url.contains(&format!("site.yaml:{}:1:", lines - 1)),
+        "{url}"
+    );
+    let name = line_with(&errors, "needs a `name` in kk, ru");
+    assert!(name.contains(&format!("site.yaml:{lines}:1:")), "{name}");
+}
