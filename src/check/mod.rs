@@ -108,6 +108,7 @@ pub fn check_site(root: &Path, options: &CheckOptions) -> CheckReport {
     diags.extend(raw_html::check_raw_html(root, &site));
     diags.extend(crate::content::input_warnings(root, &site.config));
     diags.extend(site.warnings.clone());
+    diags.extend(renderer.warnings().clone());
     diags.sort();
     CheckReport {
         pages: site.pages.len(),

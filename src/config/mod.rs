@@ -32,6 +32,7 @@ const KNOWN_KEYS: &[&str] = &[
     "timezone",
     "markdown",
     "menus",
+    "extra",
 ];
 
 /// Unknown keys are checked separately (all of them reported), then ignored here.
@@ -56,6 +57,8 @@ struct RawConfig {
     markdown: MarkdownConfig,
     #[serde(default)]
     menus: menus::RawMenus,
+    #[serde(default)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// `markdown:` in site.yaml.
@@ -97,6 +100,8 @@ pub struct Config {
     pub timezone: chrono_tz::Tz,
     /// What happens to raw HTML in Markdown bodies.
     pub raw_html: RawHtml,
+    /// Anything a site's templates want (`site.extra`).
+    pub extra: serde_json::Map<String, serde_json::Value>,
     /// Menu name (`main`) → its entries, in the order written.
     pub menus: BTreeMap<String, Vec<MenuEntry>>,
     /// Declared vocabularies (`taxonomies/<name>.yaml`) by taxonomy name.
@@ -179,6 +184,7 @@ fn resolve_config(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
         timezone,
         markdown,
         menus,
+        extra,
     } = raw;
     let mut diags = Diagnostics::new();
     let err = |key: &str, message: String| {
@@ -264,6 +270,7 @@ fn resolve_config(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
         taxonomies,
         timezone,
         raw_html: markdown.raw_html,
+        extra,
         menus,
         vocabularies: BTreeMap::new(),
     })

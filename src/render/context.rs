@@ -49,7 +49,7 @@ impl<'s> BodySlot<'s> {
 
 /// A context ready to hash or render.
 pub struct Prepared<'s> {
-    pub template: &'static str,
+    pub template: &'s str,
     pub lang: Lang,
     pub map: ContextMap,
     pub body: Option<BodySlot<'s>>,
@@ -78,12 +78,13 @@ impl Renderer {
     /// Builds the context of a templated output.
     pub fn prepare<'s>(&self, site: &'s Site, output: &Output) -> Result<Prepared<'s>, Diagnostic> {
         let lang = output_lang(site, &output.kind);
-        let Some(template) = super::template_name(&output.kind) else {
+        let Some(template) = super::chosen_template(site, &output.kind) else {
             return Err(Diagnostic::global(format!(
                 "{} has no template",
                 output.url
             )));
         };
+        self.check_template_choice(site, &output.kind)?;
         let mut map = self.base_context(site, output, lang);
         let body = self.fill_context(site, output, lang, &mut map)?;
         Ok(Prepared {
@@ -113,6 +114,7 @@ impl Renderer {
                 home_url: urls.link(&format!("/{lang}/")),
                 feed_url: urls.link(&format!("/{lang}/atom.xml")),
                 languages,
+                extra: &config.extra,
             },
         );
         let nav: Vec<NavView> = site
@@ -123,7 +125,7 @@ impl Renderer {
             .map(|item| NavView {
                 title: match &item.title {
                     NavTitle::Text(t) => t.clone(),
-                    NavTitle::UiString(key) => self.ui(lang, key),
+                    NavTitle::UiString(name) => self.taxonomy_title(lang, name),
                 },
                 url: urls.link(&item.url),
                 active: output.url.starts_with(&item.url),
@@ -242,7 +244,7 @@ impl Renderer {
                 let t = &site.taxonomies[*taxonomy];
                 let view = TaxonomyView {
                     name: &t.name,
-                    title: self.ui(lang, &t.name),
+                    title: self.taxonomy_title(lang, &t.name),
                     url: urls.link(&t.url),
                     terms: t.terms.iter().map(|term| term_view(term, &urls)).collect(),
                 };
@@ -272,7 +274,7 @@ impl Renderer {
                     "taxonomy",
                     &TaxonomyView {
                         name: &t.name,
-                        title: self.ui(lang, &t.name),
+                        title: self.taxonomy_title(lang, &t.name),
                         url: urls.link(&t.url),
                         terms: Vec::new(),
                     },
@@ -355,7 +357,6 @@ impl Renderer {
             source: meta.source.as_ref().map(source_view),
             translated_from,
             section,
-            extra: &meta.extra,
         }
     }
 }

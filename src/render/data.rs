@@ -10,7 +10,11 @@ pub const DATA_DIR: &str = "data";
 
 /// Reads `data/` (a missing folder is no data). A file that does not parse is an error at
 /// its line and column; two files with one stem (`x.yaml`, `x.json`) are an error too.
-pub fn load_data(root: &Path) -> Result<Map<String, Value>, Diagnostics> {
+/// Files that are not data files are skipped with a warning in `warnings`.
+pub fn load_data(
+    root: &Path,
+    warnings: &mut Diagnostics,
+) -> Result<Map<String, Value>, Diagnostics> {
     let mut diags = Diagnostics::new();
     let mut data = Map::new();
     for file in crate::paths::walk_files(root, &root.join(DATA_DIR), &mut diags) {
@@ -18,7 +22,7 @@ pub fn load_data(root: &Path) -> Result<Map<String, Value>, Diagnostics> {
             continue;
         };
         if !matches!(ext, "yaml" | "yml" | "json") || stem.contains('/') {
-            diags.push(Diagnostic::warning(
+            warnings.push(Diagnostic::warning(
                 &file.source,
                 "not a data file: data/ takes <name>.yaml, .yml or .json at its top level",
             ));

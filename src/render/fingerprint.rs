@@ -144,8 +144,11 @@ impl Renderer {
                 hasher.digest()
             }
             kind => {
-                let template = super::template_name(kind)?;
-                self.template_hashes.get(template).copied().unwrap_or(0)
+                let template = super::chosen_template(site, kind)?;
+                let hash = self.template_hashes.get(template).copied().unwrap_or(0);
+                // A chosen template that does not exist yet: its name, so that adding it
+                // changes the key.
+                hash ^ hash_bytes(template.as_bytes())
             }
         };
         let mut hasher = Xxh3::new();

@@ -108,7 +108,7 @@ pub const TAXONOMY_NAV_WEIGHT: i64 = 5;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NavTitle {
     Text(String),
-    /// A UI string key, resolved by the renderer (taxonomy names such as `regions`).
+    /// A taxonomy's name (`regions`): the renderer gives its title (`taxonomy_title`).
     UiString(String),
 }
 

@@ -430,3 +430,245 @@ fn a_malformed_menu_entry_is_an_error_at_its_line() {
     let name = line_with(&errors, "needs a `name` in kk, ru");
     assert!(name.contains(&format!("site.yaml:{lines}:1:")), "{name}");
 }
+
+// ------------------------------------------------- the fixture: a site made its own
+
+/// Every file under `dir`, relative path → bytes.
+fn tree(dir: &std::path::Path) -> crate::harness::Snapshot {
+    crate::harness::Snapshot::of(dir)
+}
+
+#[test]
+fn the_custom_fixture_overrides_a_string_a_template_and_a_shortcode_without_touching_the_theme() {
+    let site = SiteTest::new("custom");
+    let theme_before = tree(&site.path("themes/portal"));
+    tree(&crate::harness::repo_dir().join("themes/portal"))
+        .assert_same(&theme_before, "the fixture's theme is the repository's");
+    let run = site.run(&["build"]);
+    run.assert_success();
+    tree(&site.path("themes/portal")).assert_same(&theme_before, "themes/ after the build");
+    // One string: the site's `home` replaces the theme's, the other strings stay.
+    let list = site.out("kk/news/index.html");
+    let home = site.out("kk/about/index.html");
+    let kk_article = site.out("kk/news/ashyq-esik/index.html");
+    assert!(kk_article.contains(">Бас бет</a></li>"), "{kk_article}");
+    assert!(!kk_article.contains("Басты бет"), "{kk_article}");
+    assert!(
+        kk_article.contains("Навигация тізбегі"),
+        "other strings stay the theme's"
+    );
+    // One template: the site's section.html, with section.extra, card.extra, site.extra, data.
+    assert!(
+        list.contains("<p class=\"banner\">Апта жаңалықтары</p>"),
+        "{list}"
+    );
+    assert!(list.contains("<ul class=\"my-list\">"), "{list}");
+    assert!(
+        list.contains("Ашық есік күні</a> <span class=\"badge\">★</span>"),
+        "{list}"
+    );
+    assert!(
+        list.contains("<p class=\"motto\">Еңбек — бақыт</p>"),
+        "{list}"
+    );
+    assert!(
+        list.contains("<address>+7 717 200 00 00 · Астана · Алматы</address>"),
+        "{list}"
+    );
+    // `template:` picks the site's own template.
+    assert!(
+        home.contains("<h1 class=\"landing__title\">Біз туралы</h1>"),
+        "{home}"
+    );
+    assert!(
+        home.contains("<p class=\"landing__tagline\">Басты · Біз туралы</p>"),
+        "{home}"
+    );
+    // One shortcode: the site's video, and a shortcode of its own.
+    let article = site.out("ru/news/ashyq-esik/index.html");
+    assert!(
+        article.contains("<p class=\"site-video\"><a href=\"https://youtu.be/dQw4w9WgXcQ\">День открытых дверей</a></p>"),
+        "{article}"
+    );
+    assert!(!article.contains("video.js"), "{article}");
+    assert!(
+        article.contains("<aside class=\"note note--warm\">Новости недели</aside>"),
+        "{article}"
+    );
+    // The menu with its external link.
+    let menu = menu_links(&article);
+    assert_eq!(menu.len(), 3, "{menu:?}");
+    assert_eq!(
+        menu[2],
+        (
+            "https://www.gov.kz".to_string(),
+            "Правительство".to_string(),
+            true
+        )
+    );
+    // The string override is Kazakh only; Russian keeps the theme's.
+    assert!(article.contains(">Главная</a></li>"), "{article}");
+    site.run(&["check", "--strict"]).assert_success();
+}
+
+#[test]
+fn a_site_string_merges_over_the_themes_key_by_key_and_an_unknown_key_is_a_warning() {
+    let site = SiteTest::new("custom");
+    site.write("i18n/kk.yaml", "home: \"Бас бет\"\nred_more: \"Оқу\"\n");
+    let run = site.run(&["build"]);
+    run.assert_success();
+    assert!(
+        run.stderr.contains("warning: i18n/kk.yaml:2:1: red_more: the theme has no such UI string; did you mean `read_more`?"),
+        "{}",
+        run.describe()
+    );
+    let kk = site.out("kk/news/ashyq-esik/index.html");
+    assert!(kk.contains("Бас бет"), "{kk}");
+    site.run(&["check", "--strict"]).assert_code(1);
+}
+
+#[test]
+fn a_bad_site_strings_file_is_an_error_at_its_line() {
+    let site = SiteTest::new("custom");
+    site.build_ok(&[]);
+    let errors = failing_build(&site, |s| {
+        s.write(
+            "i18n/ru.yaml",
+            "home: \"Главная\"\narticle_count: { one: \"{count}\" }\n",
+        );
+        s.write("i18n/kk.yaml", "home: [\n");
+    });
+    let plural = line_with(&errors, "i18n/ru.yaml:2:");
+    assert!(plural.contains("`other`"), "{plural}");
+    line_with(&errors, "i18n/kk.yaml:");
+}
+
+#[test]
+fn data_files_reach_templates_and_a_bad_one_is_an_error_at_its_line() {
+    let site = SiteTest::new("custom");
+    site.write("data/links.json", "{\"gov\": \"https://www.gov.kz\"}");
+    site.write(
+        "templates/shortcodes/gov.html",
+        "{# args: #}<a href=\"{{ data.links.gov }}\">{{ data.contacts.offices | length }}</a>",
+    );
+    site.append("content/kk/news/ashyq-esik.md", "\n{{ gov() }}\n");
+    site.build_ok(&[]);
+    let html = site.out("kk/news/ashyq-esik/index.html");
+    assert!(
+        html.contains("<a href=\"https://www.gov.kz\">2</a>"),
+        "{html}"
+    );
+    let errors = failing_build(&site, |s| {
+        s.write("data/contacts.yaml", "phone: \"+7\"\noffices: [\n  - x\n");
+        s.write("data/links.json", "{\n  \"gov\": ,\n}");
+    });
+    line_with(&errors, "data/contacts.yaml:");
+    let json = line_with(&errors, "data/links.json:2:");
+    assert!(json.contains("invalid JSON"), "{json}");
+}
+
+#[test]
+fn an_unknown_template_is_an_error_at_the_template_line() {
+    let site = SiteTest::new("custom");
+    site.build_ok(&[]);
+    let errors = failing_build(&site, |s| {
+        s.replace(
+            "content/ru/about.md",
+            "template: landing.html",
+            "template: landnig.html",
+        );
+        s.write(
+            "content/kk/news/_index.md",
+            "---\ntitle: \"Жаңалықтар\"\ntemplate: wide.html\n---\n",
+        );
+    });
+    let page = line_with(&errors, "content/ru/about.md:3:");
+    assert!(
+        page.contains("template: `landnig.html`") && page.contains("landing.html"),
+        "{page}"
+    );
+    let section = line_with(&errors, "content/kk/news/_index.md:3:");
+    assert!(section.contains("`wide.html`"), "{section}");
+}
+
+#[test]
+fn a_section_template_and_extra_are_keys_of_index_md_and_others_are_still_errors() {
+    let site = SiteTest::new("custom");
+    site.write(
+        "templates/news-list.html",
+        "{% extends \"section.html\" %}{% block body_class %}news-list{% endblock body_class %}",
+    );
+    site.write(
+        "content/ru/news/_index.md",
+        "---\ntitle: \"Новости\"\ntemplate: news-list.html\nextra: { banner: \"Свежее\" }\n---\n",
+    );
+    site.build_ok(&[]);
+    let html = site.out("ru/news/index.html");
+    assert!(html.contains("class=\"news-list\""), "{html}");
+    assert!(html.contains("<p class=\"banner\">Свежее</p>"), "{html}");
+    let errors = failing_build(&site, |s| {
+        s.write(
+            "content/ru/news/_index.md",
+            "---\ntitle: \"Новости\"\nextr: { banner: \"Свежее\" }\n---\n",
+        );
+    });
+    let e = line_with(&errors, "content/ru/news/_index.md:3:");
+    assert!(e.contains("did you mean `extra`?"), "{e}");
+}
+
+#[test]
+fn site_extra_is_a_site_yaml_key_and_must_be_a_map() {
+    let site = SiteTest::new("custom");
+    site.build_ok(&[]);
+    let errors = failing_build(&site, |s| {
+        s.replace(
+            "site.yaml",
+            "extra:\n  motto: \"Еңбек — бақыт\"\n",
+            "extra: [1, 2]\n",
+        );
+    });
+    line_with(&errors, "site.yaml:");
+}
+
+#[test]
+fn a_taxonomy_title_comes_from_its_string_or_its_name_and_check_warns_without_one() {
+    let site = SiteTest::new("custom");
+    site.replace(
+        "site.yaml",
+        "taxonomies: [tags]",
+        "taxonomies: [tags, job-fairs]",
+    );
+    site.append("content/kk/news/ashyq-esik.md", "");
+    site.replace(
+        "content/kk/news/ashyq-esik.md",
+        "tags: [Колледж]",
+        "tags: [Колледж]\njob-fairs: [Астана]",
+    );
+    site.replace(
+        "content/ru/news/ashyq-esik.md",
+        "tags: [Колледж]",
+        "tags: [Колледж]\njob-fairs: [Астана]",
+    );
+    site.replace(
+        "site.yaml",
+        "    - { page: about }\n",
+        "    - { page: about }\n    - { url: \"/job-fairs/\", name: \"Fairs\" }\n",
+    );
+    let run = site.run(&["build"]);
+    run.assert_success();
+    let index = site.out("kk/job-fairs/index.html");
+    assert!(index.contains("Job fairs"), "{index}");
+    let check = site.run(&["check"]);
+    let out = format!("{}{}", check.stdout, check.stderr);
+    assert!(out.contains("no UI string `taxonomy_job-fairs`"), "{out}");
+    site.run(&["check", "--strict"]).assert_code(1);
+    site.write(
+        "i18n/kk.yaml",
+        "home: \"Бас бет\"\ntaxonomy_job-fairs: \"Жәрмеңкелер\"\n",
+    );
+    site.write("i18n/ru.yaml", "taxonomy_job-fairs: \"Ярмарки\"\n");
+    let run = site.run(&["build"]);
+    run.assert_success();
+    assert!(site.out("kk/job-fairs/index.html").contains("Жәрмеңкелер"));
+    assert!(site.out("ru/job-fairs/index.html").contains("Ярмарки"));
+}
