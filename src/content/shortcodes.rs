@@ -328,7 +328,7 @@ mod tests {
         assert_eq!(calls[0].args["r"], -1.5);
         assert_eq!((calls[0].line, calls[0].col), (3, 1));
         assert_eq!(calls[1].name, "telegram");
-        assert_eq!((calls[1].line, calls[1].col), (12, 8));
+        assert_eq!((calls[1].line, calls[1].col), (11, 8));
         assert_eq!(
             &body[calls[1].span.clone()],
             "{{ telegram(url=\"https://t.me/a/1\") }}"

@@ -74,7 +74,7 @@ mod tests {
         assert_eq!(parse("{\"a\": 1}", "json").unwrap()["a"], 1);
         let (message, position) = parse("{\n\"a\": }", "json").unwrap_err();
         assert!(message.starts_with("invalid JSON"), "{message}");
-        assert_eq!(position, Some((2, 7)));
+        assert_eq!(position, Some((2, 6)));
         let (_, position) = parse("a: 1\nb: [x\n", "yaml").unwrap_err();
         assert!(position.is_some());
     }
