@@ -672,3 +672,108 @@ fn a_taxonomy_title_comes_from_its_string_or_its_name_and_check_warns_without_on
     assert!(site.out("kk/job-fairs/index.html").contains("Жәрмеңкелер"));
     assert!(site.out("ru/job-fairs/index.html").contains("Ярмарки"));
 }
+
+// ------------------------------------------------------------------------- CLI habits
+
+#[test]
+fn root_quiet_and_verbose_go_before_or_after_the_subcommand() {
+    let site = SiteTest::new("basic");
+    let scratch = site.scratch("");
+    let root = site.root().to_str().unwrap().to_string();
+    let before = site.run_in(&scratch, &["--root", &root, "build"], &[]);
+    before.assert_success();
+    assert!(before.stdout.starts_with("built "), "{}", before.describe());
+    let after = site.run_in(&scratch, &["check", "--root", &root], &[]);
+    after.assert_success();
+    let quiet = site.run_in(&scratch, &["-q", "--root", &root, "build"], &[]);
+    quiet.assert_success();
+    assert_eq!(quiet.stdout, "", "{}", quiet.describe());
+    let quiet_after = site.run_in(&scratch, &["build", "--quiet", "--root", &root], &[]);
+    quiet_after.assert_success();
+    assert_eq!(quiet_after.stdout, "");
+    let verbose = site.run(&["build", "--verbose"]);
+    verbose.assert_success();
+    assert!(
+        verbose.stderr.contains(" ms"),
+        "stage times: {}",
+        verbose.describe()
+    );
+    let verbose_before = site.run(&["--verbose", "build"]);
+    assert!(
+        verbose_before.stderr.contains(" ms"),
+        "{}",
+        verbose_before.describe()
+    );
+    // Errors are printed even when quiet; both flags together are a usage error.
+    site.write(
+        "content/kk/news/festival.md",
+        "---\ntitle: \"x\"\ndate: 2025-13-01\n---\n",
+    );
+    let failed = site.run(&["build", "-q"]);
+    failed.assert_code(1);
+    assert!(
+        failed
+            .stderr
+            .contains("error: content/kk/news/festival.md:3:"),
+        "{}",
+        failed.describe()
+    );
+    site.run(&["-q", "-v", "build"]).assert_code(2);
+}
+
+/// The exact run CI makes: a new site builds and passes `check --strict` at once.
+#[test]
+fn init_makes_a_bilingual_site_that_builds_and_passes_check_strict() {
+    let site = SiteTest::new("basic");
+    let fresh = site.scratch("fresh");
+    let fresh_str = fresh.to_str().unwrap();
+    let cwd = site.scratch("");
+    site.run_in(&cwd, &["init", fresh_str], &[])
+        .assert_success();
+    for file in [
+        "site.yaml",
+        "content/kk/_index.md",
+        "content/ru/_index.md",
+        "themes/portal/templates/base.html",
+        "themes/portal/templates/shortcodes/video.html",
+    ] {
+        assert!(fresh.join(file).is_file(), "{file}");
+    }
+    site.run_in(&cwd, &["build", "--root", fresh_str], &[])
+        .assert_success();
+    site.run_in(&cwd, &["check", "--strict", "--root", fresh_str], &[])
+        .assert_success();
+    // From inside the new site, as users type it.
+    site.run_in(&fresh, &["check", "--strict"], &[])
+        .assert_success();
+    assert!(fresh.join("public/kk/index.html").is_file());
+    assert!(fresh
+        .join("public/ru/news/pervaya-novost/index.html")
+        .is_file());
+    // The theme is the repository's, byte for byte.
+    tree(&crate::harness::repo_dir().join("themes/portal"))
+        .assert_same(&tree(&fresh.join("themes/portal")), "init's theme");
+}
+
+#[test]
+fn init_refuses_a_folder_that_holds_anything_and_writes_nothing() {
+    let site = SiteTest::new("basic");
+    let cwd = site.scratch("");
+    let busy = site.scratch("busy");
+    std::fs::create_dir_all(&busy).unwrap();
+    std::fs::write(busy.join("notes.txt"), "mine").unwrap();
+    let run = site.run_in(&cwd, &["init", busy.to_str().unwrap()], &[]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("is not empty"), "{}", run.describe());
+    let names: Vec<_> = std::fs::read_dir(&busy)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["notes.txt"]);
+    // Without DIR it is --root, here the site itself: refused too.
+    site.run(&["init"]).assert_code(2);
+    let file = busy.join("notes.txt");
+    site.run_in(&cwd, &["init", file.to_str().unwrap()], &[])
+        .assert_code(2);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+}
