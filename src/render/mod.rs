@@ -468,6 +468,36 @@ impl Renderer {
         })
     }
 
+    /// The whole context a templated output's template gets, as JSON: its prepared values,
+    /// the body's HTML and `data` (for tools and for the test that docs/templates.md
+    /// names every value).
+    pub fn context_json(
+        &self,
+        site: &Site,
+        output: &Output,
+    ) -> Result<serde_json::Value, Diagnostic> {
+        let context::Prepared { mut map, body, .. } = self.prepare(site, output)?;
+        self.complete_context(&mut map, body)?;
+        Ok(serde_json::Value::Object(map.0))
+    }
+
+    /// What goes into a prepared context at render time: the body's HTML and `data`.
+    fn complete_context(
+        &self,
+        map: &mut context::ContextMap,
+        body: Option<context::BodySlot<'_>>,
+    ) -> Result<(), Diagnostic> {
+        if let Some(slot) = body {
+            let page = shortcode_page_view(map, slot.key);
+            let html = self.body_html(slot.doc, &slot.links, &page)?;
+            if let Some(serde_json::Value::Object(view)) = map.0.get_mut(slot.key) {
+                view.insert("content".into(), serde_json::Value::String(html));
+            }
+        }
+        map.0.insert("data".into(), self.data.clone());
+        Ok(())
+    }
+
     /// Renders one output to text (for `check`, which reads the HTML).
     pub fn render(&self, site: &Site, output: &Output) -> Result<String, Diagnostic> {
         let bytes = self.render_bytes(site, output)?;
@@ -511,14 +541,7 @@ impl Renderer {
             mut map,
             body,
         } = prepared;
-        if let Some(slot) = body {
-            let page = shortcode_page_view(&map, slot.key);
-            let html = self.body_html(slot.doc, &slot.links, &page)?;
-            if let Some(serde_json::Value::Object(view)) = map.0.get_mut(slot.key) {
-                view.insert("content".into(), serde_json::Value::String(html));
-            }
-        }
-        map.0.insert("data".into(), self.data.clone());
+        self.complete_context(&mut map, body)?;
         let ctx = Context::from_value(serde_json::Value::Object(map.0))
             .map_err(|e| Diagnostic::global(format!("context of {}: {e}", output.url)))?;
         let tera = self
