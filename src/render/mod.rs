@@ -393,9 +393,10 @@ impl Renderer {
                         format!("link {dest}: the file changed while the site was being built"),
                     )
                 })?;
-        Ok(self
-            .urls()
-            .prefix_root_links(markdown::fill_marks(&html, &pieces)))
+        // Shortcodes' HTML goes in as their templates wrote it: like any template's, its
+        // links carry the base path already (`url()`, `page.url`).
+        let html = self.urls().prefix_root_links(html);
+        Ok(markdown::fill_marks(&html, &pieces))
     }
 
     /// Each call's HTML; every unknown shortcode, unknown or missing argument and template
