@@ -244,6 +244,14 @@ step_build() {
     fi
   done
   say "fixtures: $built built, $refused bad-input fixtures refused as expected"
+
+  # A new site from `qostil init` builds and passes `check --strict` at once.
+  local qostil="$ROOT/target/release/qostil" fresh
+  fresh=$(mktemp -d)/site
+  say "qostil init $fresh && qostil build --root $fresh && qostil check --strict --root $fresh"
+  "$qostil" init "$fresh" && "$qostil" build --root "$fresh" && "$qostil" check --strict --root "$fresh" ||
+    die "a site made by qostil init did not build or pass check --strict"
+  rm -rf "$(dirname "$fresh")"
 }
 
 # ---------------------------------------------------------------------------------------

@@ -121,6 +121,7 @@ pub fn build(
         warnings: {
             let mut warnings = crate::content::input_warnings(engine.root(), &site.config);
             warnings.extend(site.warnings.clone());
+            warnings.extend(engine.renderer().warnings().clone());
             warnings
         },
         output: engine.target().to_path_buf(),

@@ -19,6 +19,7 @@ pub mod content;
 pub mod diag;
 pub mod engine;
 pub mod import;
+pub mod init;
 pub mod lang;
 pub mod new;
 pub mod output;

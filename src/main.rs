@@ -28,6 +28,15 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Site root (the folder with site.yaml); before or after the subcommand.
+    #[arg(long, global = true, default_value = ".")]
+    root: PathBuf,
+    /// Print errors only: no progress, warnings or summary (build, new, import, init).
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also print how long each stage of a build took.
+    #[arg(long, short, global = true)]
+    verbose: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -40,9 +49,6 @@ enum Format {
 enum Command {
     /// Build the site into the output folder (public/ by default).
     Build {
-        /// Site root (the folder with site.yaml).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
         /// Override base_url from site.yaml.
         #[arg(long, value_parser = qostil::config::validate_base_url)]
         base_url: Option<String>,
@@ -65,9 +71,6 @@ enum Command {
     },
     /// Build, serve on loopback, watch the sources, rebuild what changed, reload the browser.
     Serve {
-        /// Site root (the folder with site.yaml).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
         /// Port to listen on (0 picks a free one).
         #[arg(long, default_value_t = 1111)]
         port: u16,
@@ -86,9 +89,6 @@ enum Command {
     },
     /// Check front matter, links, anchors, images and translations; writes nothing.
     Check {
-        /// Site root (the folder with site.yaml).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -117,9 +117,11 @@ enum Command {
         /// Russian title (default: the name).
         #[arg(long)]
         title_ru: Option<String>,
-        /// Site root (the folder with site.yaml).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+    },
+    /// Create a new bilingual site (kk, ru) with the default theme in DIR (new or empty).
+    Init {
+        /// The folder to create the site in (default: --root).
+        dir: Option<PathBuf>,
     },
     /// Turn raw documents (like seeds/) into content files.
     Import {
@@ -134,9 +136,6 @@ enum Command {
         /// Report what would be written, write nothing.
         #[arg(long)]
         dry_run: bool,
-        /// Site root (messages name files relative to it).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
     },
 }
 
@@ -173,9 +172,9 @@ fn main() -> ExitCode {
             };
         }
     };
+    let (root, quiet) = (cli.root, cli.quiet);
     match cli.command {
         Command::Build {
-            root,
             base_url,
             drafts,
             future,
@@ -192,7 +191,7 @@ fn main() -> ExitCode {
                 clean,
                 strict,
             };
-            let progress = TerminalProgress::new();
+            let progress = TerminalProgress::new(quiet, cli.verbose);
             let result = qostil::lang::Locales::new()
                 .map_err(|e| Diagnostics::from(qostil::Diagnostic::global(e)))
                 .and_then(|locales| qostil::build::build(&options, &Arc::new(locales), &progress))
@@ -204,6 +203,7 @@ fn main() -> ExitCode {
                 });
             progress.clear();
             match result {
+                Ok(_) if quiet => ExitCode::SUCCESS,
                 Ok(report) => {
                     for warning in report.warnings.iter() {
                         eprintln!("{warning}");
@@ -237,7 +237,6 @@ fn main() -> ExitCode {
             }
         }
         Command::Serve {
-            root,
             port,
             bind,
             drafts,
@@ -254,7 +253,6 @@ fn main() -> ExitCode {
             open,
         ),
         Command::Check {
-            root,
             format,
             strict,
             translations,
@@ -285,7 +283,6 @@ fn main() -> ExitCode {
             name,
             title_kk,
             title_ru,
-            root,
         } => {
             let options = qostil::new::NewOptions {
                 root,
@@ -296,7 +293,7 @@ fn main() -> ExitCode {
             };
             match qostil::new::new_article(&options) {
                 Ok(files) => {
-                    for file in files {
+                    for file in files.iter().filter(|_| !quiet) {
                         println!("created {file}");
                     }
                     ExitCode::SUCCESS
@@ -309,12 +306,31 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Init { dir } => {
+            let dir = dir.unwrap_or(root);
+            match qostil::init::init_site(&dir) {
+                Ok(files) => {
+                    if !quiet {
+                        println!(
+                            "created a bilingual site in {} ({} files); next: qostil build --root {}",
+                            dir.display(),
+                            files.len(),
+                            dir.display()
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(diags) => {
+                    print_diagnostics(&diags);
+                    exit_code(&diags)
+                }
+            }
+        }
         Command::Import {
             dir,
             out,
             force,
             dry_run,
-            root,
         } => {
             let options = ImportOptions {
                 input: dir,
@@ -328,16 +344,20 @@ fn main() -> ExitCode {
                 dry_run,
             };
             let report = import_dir(&options);
-            print_import_report(&report, dry_run);
+            if !quiet {
+                print_import_report(&report, dry_run);
+            }
             let failed = report.errors.len();
             for d in report.errors.iter() {
                 eprintln!("{d}");
             }
-            println!(
-                "{} document{} imported, {failed} failed",
-                report.docs.len(),
-                if report.docs.len() == 1 { "" } else { "s" }
-            );
+            if !quiet {
+                println!(
+                    "{} document{} imported, {failed} failed",
+                    report.docs.len(),
+                    if report.docs.len() == 1 { "" } else { "s" }
+                );
+            }
             if failed > 0 {
                 ExitCode::from(1)
             } else {

@@ -430,3 +430,63 @@ fn an_article_moving_across_list_pages_updates_every_list_page() {
         );
     }
 }
+
+/// A page calls a site shortcode; editing (then removing) the shortcode's template
+/// re-renders that page, and a page that calls no shortcode is left as it was.
+#[test]
+fn a_shortcode_template_edit_re_renders_the_pages_that_call_it() {
+    let locales = Arc::new(Locales::new().unwrap());
+    let tmp = tempfile::tempdir().unwrap();
+    let (root, mut engine) = open_site(tmp.path(), &locales, 10);
+    let shortcode = root.join("templates/shortcodes/note.html");
+    fs::create_dir_all(shortcode.parent().unwrap()).unwrap();
+    fs::write(
+        &shortcode,
+        "{# args: text #}<p class=\"note\">1 {{ text }}</p>",
+    )
+    .unwrap();
+    let calling = root.join("content/kk/news/obzor.md");
+    edit(&calling, |t| {
+        format!("{t}\n{{{{ note(text=\"Ескерту\") }}}}\n")
+    });
+    engine.apply(&[shortcode.clone(), calling]).unwrap();
+    let page = "kk/news/obzor/index.html";
+    let other = "kk/news/festival/index.html";
+    let served =
+        |file: &str| String::from_utf8(files(&root.join(".qostil/serve"))[file].clone()).unwrap();
+    assert!(served(page).contains("<p class=\"note\">1 Ескерту</p>"));
+    let other_before = fs::metadata(root.join(".qostil/serve").join(other))
+        .unwrap()
+        .modified()
+        .unwrap();
+    fs::write(
+        &shortcode,
+        "{# args: text #}<p class=\"note\">2 {{ text }}</p>",
+    )
+    .unwrap();
+    engine.apply(std::slice::from_ref(&shortcode)).unwrap();
+    assert!(
+        served(page).contains("<p class=\"note\">2 Ескерту</p>"),
+        "{}",
+        served(page)
+    );
+    let other_after = fs::metadata(root.join(".qostil/serve").join(other))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(other_before, other_after, "{other} was written again");
+    let expected = clean_build(&root, &tmp.path().join("clean"));
+    assert_eq!(
+        files(&root.join(".qostil/serve")).get(page),
+        expected.get(page)
+    );
+    // Without its template the call is an error naming the page; the last output stays.
+    fs::remove_file(&shortcode).unwrap();
+    let error = engine
+        .apply(std::slice::from_ref(&shortcode))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("content/kk/news/obzor.md:"), "{error}");
+    assert!(error.contains("unknown shortcode `note`"), "{error}");
+    assert!(served(page).contains("<p class=\"note\">2 Ескерту</p>"));
+}

@@ -31,6 +31,7 @@ fn article(lang: Lang, n: usize) -> Document {
         body_line: 1,
         warnings: Vec::new(),
         links: Vec::new(),
+        shortcodes: Vec::new(),
     }
 }
 

@@ -31,6 +31,8 @@ const KNOWN_FIELDS: &[&str] = &[
     "description",
     "sort_by",
     "paginate_by",
+    "template",
+    "extra",
 ];
 
 /// Two pages of one language with the same title in the same section confuse readers.

@@ -291,7 +291,9 @@ pub(super) fn check_links(root: &Path, site: &Site, renderer: &Renderer) -> Diag
                 continue;
             }
             if let Err(problem) = exists(&target) {
-                let template = renderer.template_file(&output.kind).unwrap_or_default();
+                let template = renderer
+                    .template_file(site, &output.kind)
+                    .unwrap_or_default();
                 if reported.insert((template.clone(), link.clone())) {
                     diags.push(
                         Diagnostic::error(

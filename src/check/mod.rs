@@ -9,6 +9,7 @@ pub mod desk;
 mod images;
 mod language;
 mod links;
+mod raw_html;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -107,8 +108,10 @@ pub fn check_site(root: &Path, options: &CheckOptions) -> CheckReport {
     diags.extend(check_front_matter(&site));
     diags.extend(check_terms(&site));
     diags.extend(language::check_language(root, &site));
+    diags.extend(raw_html::check_raw_html(root, &site));
     diags.extend(crate::content::input_warnings(root, &site.config));
     diags.extend(site.warnings.clone());
+    diags.extend(renderer.warnings().clone());
     diags.sort();
     CheckReport {
         pages: site.pages.len(),

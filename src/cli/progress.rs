@@ -7,14 +7,15 @@ pub struct TerminalProgress {
     /// For stages with a known number of steps, and for the others.
     counted: indicatif::ProgressStyle,
     uncounted: indicatif::ProgressStyle,
-    /// With `QOSTIL_TIMINGS` set: when each stage began, printed at the end (for profiling).
+    /// With `--verbose` or `QOSTIL_TIMINGS` set: when each stage began, printed at the end.
     timings: Option<std::sync::Mutex<Vec<(String, std::time::Instant)>>>,
 }
 
 impl TerminalProgress {
-    pub fn new() -> TerminalProgress {
+    /// `quiet`: no bar; `verbose`: the stages' times at the end.
+    pub fn new(quiet: bool, verbose: bool) -> TerminalProgress {
         use std::io::IsTerminal;
-        let bar = if std::io::stderr().is_terminal() {
+        let bar = if std::io::stderr().is_terminal() && !quiet {
             indicatif::ProgressBar::new(0)
         } else {
             indicatif::ProgressBar::hidden()
@@ -24,7 +25,8 @@ impl TerminalProgress {
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
                 .progress_chars("=> ")
         };
-        let timings = std::env::var_os("QOSTIL_TIMINGS").map(|_| Default::default());
+        let timings =
+            (verbose || std::env::var_os("QOSTIL_TIMINGS").is_some()).then(Default::default);
         TerminalProgress {
             bar,
             counted: style("{prefix:>12} [{bar:30}] {pos}/{len} {elapsed}"),

@@ -1,6 +1,9 @@
 //! `site.yaml` → raw struct (unknown keys rejected) → validated `Config`.
 
+mod menus;
 mod vocabulary;
+
+pub use menus::{MenuEntry, MenuTarget};
 
 pub use vocabulary::{DeclaredTerm, Vocabulary};
 
@@ -27,6 +30,9 @@ const KNOWN_KEYS: &[&str] = &[
     "feed_limit",
     "taxonomies",
     "timezone",
+    "markdown",
+    "menus",
+    "extra",
 ];
 
 /// Unknown keys are checked separately (all of them reported), then ignored here.
@@ -47,6 +53,31 @@ struct RawConfig {
     taxonomies: Vec<String>,
     #[serde(default)]
     timezone: Option<String>,
+    #[serde(default)]
+    markdown: MarkdownConfig,
+    #[serde(default)]
+    menus: menus::RawMenus,
+    #[serde(default)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `markdown:` in site.yaml.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    #[serde(default)]
+    pub raw_html: RawHtml,
+}
+
+/// What happens to HTML written in Markdown (`markdown: { raw_html: … }`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    /// Passed through as written (CommonMark's rule).
+    #[default]
+    Allow,
+    /// Shown as text: only Markdown and shortcodes make markup.
+    Escape,
 }
 
 /// The validated site configuration.
@@ -67,6 +98,12 @@ pub struct Config {
     /// The IANA zone of dates written without an offset (`timezone`, default UTC): a bare
     /// date is midnight there, and a page is published at that moment.
     pub timezone: chrono_tz::Tz,
+    /// What happens to raw HTML in Markdown bodies.
+    pub raw_html: RawHtml,
+    /// Anything a site's templates want (`site.extra`).
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Menu name (`main`) → its entries, in the order written.
+    pub menus: BTreeMap<String, Vec<MenuEntry>>,
     /// Declared vocabularies (`taxonomies/<name>.yaml`) by taxonomy name.
     pub vocabularies: BTreeMap<String, Vocabulary>,
 }
@@ -145,6 +182,9 @@ fn resolve_config(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
         feed_limit,
         taxonomies,
         timezone,
+        markdown,
+        menus,
+        extra,
     } = raw;
     let mut diags = Diagnostics::new();
     let err = |key: &str, message: String| {
@@ -212,6 +252,7 @@ fn resolve_config(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
             chrono_tz::UTC
         }),
     };
+    let menus = menus::resolve_menus(menus, &langs, text, &mut diags);
     let default_language = match default_language {
         Some(lang) if !diags.has_errors() => lang,
         _ => return Err(diags),
@@ -228,6 +269,9 @@ fn resolve_config(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
         feed_limit: feed_limit.unwrap_or(20),
         taxonomies,
         timezone,
+        raw_html: markdown.raw_html,
+        extra,
+        menus,
         vocabularies: BTreeMap::new(),
     })
 }
@@ -340,6 +384,20 @@ mod tests {
         let msg = parse_config(&text).unwrap_err().to_string();
         assert!(msg.contains("title.ru"), "{msg}");
         assert!(msg.contains("site.yaml:3:19: default_language"), "{msg}");
+    }
+
+    #[test]
+    fn raw_html_policy() {
+        assert_eq!(parse_config(GOOD).unwrap().raw_html, RawHtml::Allow);
+        let c = parse_config(&format!("{GOOD}markdown: {{ raw_html: escape }}\n")).unwrap();
+        assert_eq!(c.raw_html, RawHtml::Escape);
+        let msg = parse_config(&format!("{GOOD}markdown: {{ raw_html: strip }}\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("site.yaml:6:") && msg.contains("allow"),
+            "{msg}"
+        );
     }
 
     #[test]

@@ -116,8 +116,15 @@ pub struct FrontMatter {
     pub sort_by: Option<SortBy>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paginate_by: Option<usize>,
+    /// `template: name.html`: the template this page or section is rendered with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    /// Unknown keys (a page's `page.extra`).
     #[serde(skip_serializing_if = "is_empty")]
     pub extra: Map<String, Value>,
+    /// The `extra:` map, for pages and sections alike (`page.extra`, `section.extra`).
+    #[serde(skip_serializing_if = "is_empty")]
+    pub extra_map: Map<String, Value>,
     /// (line, column) in the file of each top-level key's value, for later stages' messages.
     #[serde(skip_serializing_if = "is_empty")]
     pub positions: BTreeMap<String, (usize, usize)>,
@@ -134,6 +141,14 @@ where
 impl FrontMatter {
     pub fn position(&self, key: &str) -> Option<(usize, usize)> {
         self.positions.get(key).copied()
+    }
+
+    /// What templates get as `extra`: the `extra:` map, and a page's other unknown keys
+    /// (a key in both: the `extra:` map's value).
+    pub fn template_extra(&self) -> Map<String, Value> {
+        let mut all = self.extra.clone();
+        all.extend(self.extra_map.clone());
+        all
     }
 }
 
@@ -220,6 +235,8 @@ pub const SECTION_KEYS: &[&str] = &[
     "weight",
     "translation_key",
     "draft",
+    "template",
+    "extra",
 ];
 
 /// Reports the keys of a section's `_index.md` that sections do not use, at their line;
@@ -377,6 +394,9 @@ fn resolve_front_matter(r: &mut FieldReader<'_>, taxonomies: &[String]) -> Front
                 None
             }
         });
+    let template = r.take_non_empty_string("template");
+    let extra_map: Map<String, Value> =
+        r.take("extra", "a map of `key: value`").unwrap_or_default();
     let paginate_by = r.take::<usize>("paginate_by", "a positive integer");
     if paginate_by == Some(0) {
         r.error("paginate_by", "must be at least 1".to_string());
@@ -400,7 +420,9 @@ fn resolve_front_matter(r: &mut FieldReader<'_>, taxonomies: &[String]) -> Front
         description,
         sort_by,
         paginate_by: paginate_by.filter(|n| *n > 0),
+        template,
         extra: std::mem::take(&mut r.map),
+        extra_map,
         positions: BTreeMap::new(),
     }
 }

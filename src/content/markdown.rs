@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, TextMergeStream};
 
 use super::typography;
+use crate::config::RawHtml;
 use crate::diag::line_col;
 use crate::lang::{slugify, Lang};
 
@@ -71,14 +72,60 @@ pub fn render_html(
     lang: Lang,
     url_of: &dyn Fn(&str) -> Option<String>,
 ) -> Result<String, String> {
-    let mut events: Vec<Event<'_>> =
-        TextMergeStream::new(Parser::new_ext(markdown, options())).collect();
+    render_html_with(markdown, lang, url_of, RawHtml::Allow)
+}
+
+/// `render_html`, with raw HTML passed through or shown as text (`raw_html`).
+pub fn render_html_with(
+    markdown: &str,
+    lang: Lang,
+    url_of: &dyn Fn(&str) -> Option<String>,
+    raw_html: RawHtml,
+) -> Result<String, String> {
+    let parser = Parser::new_ext(markdown, options()).map(|event| match (event, raw_html) {
+        (Event::Html(html) | Event::InlineHtml(html), RawHtml::Escape) => Event::Text(html),
+        (event, _) => event,
+    });
+    let mut events: Vec<Event<'_>> = TextMergeStream::new(parser).collect();
     assign_heading_ids(&mut events);
     resolve_content_links(&mut events, url_of)?;
     typeset_text(&mut events, lang);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Ok(html)
+}
+
+/// Marks where a shortcode's HTML goes: private-use characters that Markdown keeps as text.
+const MARK_OPEN: char = '\u{E000}';
+const MARK_CLOSE: char = '\u{E001}';
+
+/// The body with each span (a shortcode call) replaced by a numbered mark.
+pub fn mark_spans(markdown: &str, spans: &[std::ops::Range<usize>]) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    let mut at = 0;
+    for (i, span) in spans.iter().enumerate() {
+        text.push_str(&markdown[at..span.start]);
+        text.push_str(&format!("{MARK_OPEN}{i}{MARK_CLOSE}"));
+        at = span.end;
+    }
+    text.push_str(&markdown[at..]);
+    text
+}
+
+/// Puts `pieces[i]` where mark `i` is in rendered HTML. A mark that is a paragraph of its
+/// own (a shortcode on a line of its own) replaces the paragraph: the piece is a block.
+pub fn fill_marks(html: &str, pieces: &[String]) -> String {
+    let mut out = html.to_string();
+    for (i, piece) in pieces.iter().enumerate() {
+        let mark = format!("{MARK_OPEN}{i}{MARK_CLOSE}");
+        let block = format!("<p>{mark}</p>");
+        out = if out.contains(&block) {
+            out.replacen(&block, piece.trim(), 1)
+        } else {
+            out.replacen(&mark, piece.trim(), 1)
+        };
+    }
+    out
 }
 
 fn resolve_content_links(
@@ -175,6 +222,27 @@ pub fn prose(markdown: &str) -> Vec<(std::ops::Range<usize>, String)> {
     pieces
 }
 
+/// Raw HTML of a body that runs or loads something (`<script>`, `<iframe>`): the element's
+/// name and its 1-based line and column in the body. Never inside code.
+pub fn active_raw_html(markdown: &str) -> Vec<(&'static str, usize, usize)> {
+    let mut found = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        let (Event::Html(html) | Event::InlineHtml(html)) = event else {
+            continue;
+        };
+        let lower = html.to_ascii_lowercase();
+        for element in ["script", "iframe"] {
+            if let Some(i) = lower.find(&format!("<{element}")) {
+                let (line, col) = line_col(markdown, range.start + i);
+                found.push((element, line, col));
+            }
+        }
+    }
+    found.sort_by_key(|(_, line, col)| (*line, *col));
+    found.dedup();
+    found
+}
+
 /// All the text of a body, without markup: what search indexes and quotes in snippets.
 pub fn plain_text(markdown: &str) -> String {
     let mut text = String::with_capacity(markdown.len());
@@ -254,6 +322,34 @@ mod tests {
             super::render_html("[z](@/gone.md)\n", Lang::Kk, &url_of),
             Err("@/gone.md".to_string())
         );
+    }
+
+    #[test]
+    fn marks_become_blocks_or_inline_pieces() {
+        let md = "A\n\n{{ x() }}\n\nB {{ y() }} C\n";
+        let spans = [3..12, 16..25];
+        let marked = mark_spans(md, &spans);
+        let html = render_html(&marked);
+        let pieces = ["<div>X</div>\n".to_string(), "<b>Y</b>".to_string()];
+        assert_eq!(
+            fill_marks(&html, &pieces),
+            "<p>A</p>\n<div>X</div>\n<p>B <b>Y</b> C</p>\n"
+        );
+    }
+
+    #[test]
+    fn raw_html_is_passed_or_escaped_and_active_elements_found() {
+        let md = "<div>x</div>\n\nA <b>b</b>\n\n<script>alert(1)</script>\n\n`<iframe>`\n\nB <IFRAME src=x></IFRAME>\n";
+        let allowed = render_html(md);
+        assert!(
+            allowed.contains("<div>x</div>") && allowed.contains("<b>b</b>"),
+            "{allowed}"
+        );
+        let escaped = render_html_with(md, Lang::Kk, &|_| None, RawHtml::Escape).unwrap();
+        assert!(escaped.contains("&lt;div&gt;x&lt;/div&gt;"), "{escaped}");
+        assert!(escaped.contains("A &lt;b&gt;b&lt;/b&gt;"), "{escaped}");
+        assert!(!escaped.contains("<script"), "{escaped}");
+        assert_eq!(active_raw_html(md), [("script", 5, 1), ("iframe", 9, 3)]);
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod cache;
 pub mod date;
 pub mod frontmatter;
 pub mod markdown;
+pub mod shortcodes;
 pub mod typography;
 
 use std::path::{Path, PathBuf};
@@ -50,6 +51,10 @@ pub struct Document {
     /// The body's `@/` links to content files, at their line and column in the file.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<markdown::ContentLink>,
+    /// The names of the shortcodes the body calls, sorted: its output changes with their
+    /// templates (see `render::fingerprint`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shortcodes: Vec<String>,
 }
 
 /// A warning about a document, at a position of its file.
@@ -332,11 +337,12 @@ fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, 
     }));
     let summary = match &meta.summary {
         Some(s) => s.trim().to_string(),
-        None => markdown::first_paragraph_text(split.body),
+        None => markdown::first_paragraph_text(&shortcodes::strip_calls(split.body)),
     };
     let summary = typography::typeset(&summary, file.lang).into_owned();
     let meta = typeset_shown_fields(meta, file.lang);
     let body_line = text[..split.body_offset].matches('\n').count() + 1;
+    let shortcodes = shortcode_names(split.body, body_line, &file.source)?;
     let links = markdown::content_links(split.body)
         .into_iter()
         .map(|l| markdown::ContentLink {
@@ -358,7 +364,27 @@ fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, 
         body_line,
         warnings,
         links,
+        shortcodes,
     })
+}
+
+/// The sorted names of the shortcodes a body calls; a malformed call is an error at its
+/// line and column of the file.
+fn shortcode_names(body: &str, body_line: usize, source: &str) -> Result<Vec<String>, Diagnostics> {
+    match shortcodes::find_calls(body) {
+        Ok(calls) => {
+            let mut names: Vec<String> = calls.into_iter().map(|c| c.name).collect();
+            names.sort();
+            names.dedup();
+            Ok(names)
+        }
+        Err(errors) => Err(Diagnostics(
+            errors
+                .into_iter()
+                .map(|e| Diagnostic::error(source, e.message).at(body_line + e.line - 1, e.col))
+                .collect(),
+        )),
+    }
 }
 
 /// The warning for characters XML forbids, at the first of them.

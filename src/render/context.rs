@@ -49,7 +49,7 @@ impl<'s> BodySlot<'s> {
 
 /// A context ready to hash or render.
 pub struct Prepared<'s> {
-    pub template: &'static str,
+    pub template: &'s str,
     pub lang: Lang,
     pub map: ContextMap,
     pub body: Option<BodySlot<'s>>,
@@ -78,12 +78,13 @@ impl Renderer {
     /// Builds the context of a templated output.
     pub fn prepare<'s>(&self, site: &'s Site, output: &Output) -> Result<Prepared<'s>, Diagnostic> {
         let lang = output_lang(site, &output.kind);
-        let Some(template) = super::template_name(&output.kind) else {
+        let Some(template) = super::chosen_template(site, &output.kind) else {
             return Err(Diagnostic::global(format!(
                 "{} has no template",
                 output.url
             )));
         };
+        self.check_template_choice(site, &output.kind)?;
         let mut map = self.base_context(site, output, lang);
         let body = self.fill_context(site, output, lang, &mut map)?;
         Ok(Prepared {
@@ -113,6 +114,7 @@ impl Renderer {
                 home_url: urls.link(&format!("/{lang}/")),
                 feed_url: urls.link(&format!("/{lang}/atom.xml")),
                 languages,
+                extra: &config.extra,
             },
         );
         let nav: Vec<NavView> = site
@@ -123,13 +125,14 @@ impl Renderer {
             .map(|item| NavView {
                 title: match &item.title {
                     NavTitle::Text(t) => t.clone(),
-                    NavTitle::UiString(key) => self.ui(lang, key),
+                    NavTitle::UiString(name) => self.taxonomy_title(lang, name),
                 },
                 url: urls.link(&item.url),
                 active: output.url.starts_with(&item.url),
             })
             .collect();
         ctx.insert("nav", &nav);
+        ctx.insert("menus", &menu_views(site, lang, &output.url, &urls));
         ctx.insert("url", &urls.link(&output.url));
         ctx.insert("permalink", &urls.permalink(&output.url));
         let alternates = site.alternates(&output.kind);
@@ -241,7 +244,7 @@ impl Renderer {
                 let t = &site.taxonomies[*taxonomy];
                 let view = TaxonomyView {
                     name: &t.name,
-                    title: self.ui(lang, &t.name),
+                    title: self.taxonomy_title(lang, &t.name),
                     url: urls.link(&t.url),
                     terms: t.terms.iter().map(|term| term_view(term, &urls)).collect(),
                 };
@@ -271,7 +274,7 @@ impl Renderer {
                     "taxonomy",
                     &TaxonomyView {
                         name: &t.name,
-                        title: self.ui(lang, &t.name),
+                        title: self.taxonomy_title(lang, &t.name),
                         url: urls.link(&t.url),
                         terms: Vec::new(),
                     },
@@ -355,9 +358,41 @@ impl Renderer {
             source: meta.source.as_ref().map(source_view),
             translated_from,
             section,
-            extra: &meta.extra,
         }
     }
+}
+
+/// Every menu of site.yaml in `lang`; `main` is always there (empty without `menus.main`),
+/// so that a theme can fall back to `nav`.
+fn menu_views<'s>(
+    site: &'s Site,
+    lang: Lang,
+    output_url: &str,
+    urls: &Urls<'_>,
+) -> BTreeMap<&'s str, Vec<MenuItemView<'s>>> {
+    let mut views: BTreeMap<&str, Vec<MenuItemView<'_>>> = BTreeMap::new();
+    views.insert("main", Vec::new());
+    let home = format!("/{lang}/");
+    for (name, items) in site.menus.get(&lang).into_iter().flatten() {
+        let list = items
+            .iter()
+            .map(|item| MenuItemView {
+                title: &item.title,
+                url: if item.external {
+                    item.url.clone()
+                } else {
+                    urls.link(&item.url)
+                },
+                external: item.external,
+                // The home is active on itself only, a section on its pages too.
+                active: !item.external
+                    && (output_url == item.url
+                        || (item.url != home && output_url.starts_with(&item.url))),
+            })
+            .collect();
+        views.insert(name.as_str(), list);
+    }
+    views
 }
 
 /// One page of a paginated list (a section's or a term's).

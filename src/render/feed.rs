@@ -58,7 +58,15 @@ impl Renderer {
                     .unwrap_or_else(|| config.title(*lang).to_string()),
                 summary: page.doc.summary.clone(),
                 content: xml::absolutize_links(
-                    &self.body_html(&page.doc, &super::content_urls(site, &page.doc)?)?,
+                    &self.body_html(
+                        &page.doc,
+                        &super::content_urls(site, &page.doc)?,
+                        &serde_json::json!({
+                            "title": page.title(),
+                            "url": urls.link(&page.url),
+                            "permalink": urls.permalink(&page.url),
+                        }),
+                    )?,
                     origin,
                 ),
                 categories,

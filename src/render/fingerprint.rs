@@ -117,6 +117,16 @@ fn hash_content_urls(hasher: &mut Xxh3, links: &super::ContentUrls) {
 }
 
 impl Renderer {
+    /// The templates of the shortcodes a body calls: its HTML changes with them. A shortcode
+    /// without a template counts too (its name), so that adding the template changes it.
+    fn hash_shortcodes(&self, hasher: &mut Xxh3, doc: &crate::content::Document) {
+        for name in &doc.shortcodes {
+            hasher.update(name.as_bytes());
+            let template = super::templates::shortcode_template(name);
+            hasher.write_u64(self.template_hashes.get(&template).copied().unwrap_or(0));
+        }
+    }
+
     /// A cheap stand-in for an output's fingerprint, computed without preparing its
     /// context: equal keys mean equal inputs (see `site_key`). `None` for feeds, which are
     /// checked by their fingerprint.
@@ -134,8 +144,11 @@ impl Renderer {
                 hasher.digest()
             }
             kind => {
-                let template = super::template_name(kind)?;
-                self.template_hashes.get(template).copied().unwrap_or(0)
+                let template = super::chosen_template(site, kind)?;
+                let hash = self.template_hashes.get(template).copied().unwrap_or(0);
+                // A chosen template that does not exist yet: its name, so that adding it
+                // changes the key.
+                hash ^ hash_bytes(template.as_bytes())
             }
         };
         let mut hasher = Xxh3::new();
@@ -144,8 +157,24 @@ impl Renderer {
         hasher.write_u64(site_key);
         // The URL names the output as well as its file does, without building a path.
         hasher.update(output.url.as_bytes());
-        if let OutputKind::Page(id) = &output.kind {
-            hasher.write_u64(site.page(*id).doc.content_hash);
+        match &output.kind {
+            OutputKind::Page(id) => {
+                let doc = &site.page(*id).doc;
+                hasher.write_u64(doc.content_hash);
+                self.hash_shortcodes(&mut hasher, doc);
+            }
+            // A section's text is in `site_key`; the shortcodes it calls are not.
+            OutputKind::Home(lang) => {
+                if let Some(doc) = site.home(*lang).and_then(|s| s.index.as_ref()) {
+                    self.hash_shortcodes(&mut hasher, doc);
+                }
+            }
+            OutputKind::SectionList { section, .. } => {
+                if let Some(doc) = &site.section(*section).index {
+                    self.hash_shortcodes(&mut hasher, doc);
+                }
+            }
+            _ => {}
         }
         Some(hasher.digest())
     }
@@ -164,6 +193,7 @@ impl Renderer {
         if let Some(slot) = &prepared.body {
             hasher.write_u64(slot.doc.content_hash);
             hash_content_urls(&mut hasher, &slot.links);
+            self.hash_shortcodes(&mut hasher, slot.doc);
         }
         hasher.digest()
     }
@@ -177,6 +207,7 @@ impl Renderer {
             let page = site.page(id);
             hasher.update(page.url.as_bytes());
             hasher.write_u64(page.doc.content_hash);
+            self.hash_shortcodes(&mut hasher, &page.doc);
             // A link the site cannot resolve fails the feed's rendering, which follows.
             if let Ok(links) = super::content_urls(site, &page.doc) {
                 hash_content_urls(&mut hasher, &links);

@@ -27,7 +27,7 @@ fn lang_arg(args: &HashMap<String, Value>, default: Lang) -> tera::Result<Option
     }
 }
 
-/// Registers `t`, `url` and `date` on `tera`, bound to `lang`.
+/// Registers `t`, `url`, `embed` and `date` on `tera`, bound to `lang`.
 pub fn register(tera: &mut Tera, lang: Lang, env: &Arc<TemplateEnv>) {
     let e = Arc::clone(env);
     tera.register_function("t", move |args: &HashMap<String, Value>| {
@@ -46,6 +46,7 @@ pub fn register(tera: &mut Tera, lang: Lang, env: &Arc<TemplateEnv>) {
         };
         Ok(Value::String(url))
     });
+    tera.register_function("embed", super::embed::embed);
     let e = Arc::clone(env);
     tera.register_filter(
         "date",

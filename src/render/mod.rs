@@ -2,6 +2,8 @@
 //! The renderer never writes files and never looks the site up from a template.
 
 mod context;
+pub mod data;
+mod embed;
 mod feed;
 mod fingerprint;
 mod functions;
@@ -21,7 +23,7 @@ pub use functions::TemplateEnv;
 pub use templates::error_chain;
 
 use crate::config::Config;
-use crate::content::{markdown, read_body, Document};
+use crate::content::{markdown, read_body, shortcodes, Document};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::{Lang, Locales, UiStrings};
 use crate::site::{Output, OutputKind, Site};
@@ -48,6 +50,26 @@ pub fn template_name(kind: &OutputKind) -> Option<&'static str> {
     })
 }
 
+/// The page or section text whose `template:` picks the template of an output, if any.
+fn template_override<'s>(site: &'s Site, kind: &OutputKind) -> Option<&'s Document> {
+    let doc = match kind {
+        OutputKind::Page(id) => &*site.page(*id).doc,
+        OutputKind::Home(lang) => site.home(*lang)?.index.as_ref()?,
+        OutputKind::SectionList { section, .. } => site.section(*section).index.as_ref()?,
+        _ => return None,
+    };
+    doc.meta.template.is_some().then_some(doc)
+}
+
+/// The template an output is rendered with: its page's or section's `template:`, else the
+/// one of its kind (`template_name`).
+pub fn chosen_template<'s>(site: &'s Site, kind: &OutputKind) -> Option<&'s str> {
+    match template_override(site, kind).and_then(|d| d.meta.template.as_deref()) {
+        Some(name) => Some(name),
+        None => template_name(kind),
+    }
+}
+
 pub struct Renderer {
     root: PathBuf,
     teras: BTreeMap<Lang, Tera>,
@@ -60,42 +82,65 @@ pub struct Renderer {
     global_hash: u64,
     base_url: String,
     base_path: String,
+    /// Shortcode name → the arguments its template declares.
+    shortcodes: BTreeMap<String, crate::content::shortcodes::Declared>,
+    /// `data.<stem>` of every file in `data/`.
+    data: serde_json::Value,
+    /// site.yaml's `markdown.raw_html`.
+    raw_html: crate::config::RawHtml,
+    /// What loading found that does not stop a build (site strings the theme lacks,
+    /// taxonomies without a title string, files in data/ that are not data).
+    warnings: Diagnostics,
 }
 
-/// Reads `themes/<theme>/i18n/<lang>.yaml` for every language; each file must have every key
-/// the others have, and `language_name`.
+/// Reads `themes/<theme>/i18n/<lang>.yaml` for every language, and the site's
+/// `i18n/<lang>.yaml` over it key by key; each language must have every key the others have,
+/// and `language_name`. A site key the theme lacks is kept (a site template may use it) with
+/// a warning in `warnings`, naming a theme key it may be a typo of.
 pub fn load_ui_strings(
     root: &Path,
     theme: &str,
     langs: &[Lang],
+    warnings: &mut Diagnostics,
 ) -> Result<BTreeMap<Lang, UiStrings>, Diagnostics> {
     let mut diags = Diagnostics::new();
     let mut all = BTreeMap::new();
+    // Keys only a site file has are for the site's own templates: not checked across
+    // languages here (a template that uses one in a language without it fails, naming it).
+    let mut theme_keys = std::collections::BTreeSet::new();
     for &lang in langs {
-        let file = format!("themes/{theme}/i18n/{lang}.yaml");
-        let text = match crate::paths::read_utf8(&root.join(&file), &file) {
-            Ok(t) => t,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
+        let theme_file = format!("themes/{theme}/i18n/{lang}.yaml");
+        let Some(mut map) = read_strings(root, &theme_file, &mut diags) else {
+            continue;
         };
-        let parsed = yaml::parse_file_mapping(&file, &text);
-        match parsed.map(|map| UiStrings::from_mapping(&file, map)) {
-            Ok(Ok(strings)) => {
+        theme_keys.extend(map.map.keys().cloned());
+        let site_file = format!("i18n/{lang}.yaml");
+        let mut file = theme_file;
+        if root.join(&site_file).is_file() {
+            let Some(site) = read_strings(root, &site_file, &mut diags) else {
+                continue;
+            };
+            for (key, value) in site.map {
+                if !map.map.contains_key(&key) {
+                    warnings.push(unknown_string_warning(
+                        &site_file, &site.text, &key, &map.map,
+                    ));
+                }
+                map.map.insert(key, value);
+            }
+            file = site_file;
+        }
+        match UiStrings::from_mapping(&file, map.map) {
+            Ok(strings) => {
                 all.insert(lang, strings);
             }
-            Ok(Err((key, message))) => diags.push(
-                Diagnostic::error(&file, format!("{key}: {message}"))
-                    .at_opt(yaml::locate_key(&text, &key)),
-            ),
-            Err(d) => diags.push(d),
+            // Each file's values were checked on their own (`read_strings`).
+            Err((key, message)) => {
+                diags.push(Diagnostic::error(&file, format!("{key}: {message}")))
+            }
         }
     }
-    let mut keys = std::collections::BTreeSet::new();
-    for strings in all.values() {
-        keys.extend(strings.keys().cloned());
-    }
+    let mut keys = theme_keys;
     keys.insert("language_name".to_string());
     for strings in all.values() {
         let have: std::collections::BTreeSet<&String> = strings.keys().collect();
@@ -128,17 +173,16 @@ impl Renderer {
         if !config.taxonomies.is_empty() {
             required.extend(["taxonomy.html", "term.html"]);
         }
-        let strings = load_ui_strings(root, &config.theme, &config.languages);
+        let mut warnings = Diagnostics::new();
+        let strings = load_ui_strings(root, &config.theme, &config.languages, &mut warnings);
         let templates = templates::load_templates(root, &config.theme, &required);
-        let (strings, set) = match (strings, templates) {
-            (Ok(s), Ok(t)) => (s, t),
-            (s, t) => {
+        let data = data::load_data(root, &mut warnings);
+        let (strings, set, data) = match (strings, templates, data) {
+            (Ok(s), Ok(t), Ok(d)) => (s, t, d),
+            (s, t, d) => {
                 let mut diags = Diagnostics::new();
-                if let Err(d) = s {
-                    diags.extend(d);
-                }
-                if let Err(d) = t {
-                    diags.extend(d);
+                for e in [s.err(), t.err(), d.err()].into_iter().flatten() {
+                    diags.extend(e);
                 }
                 return Err(diags);
             }
@@ -154,11 +198,13 @@ impl Renderer {
             functions::register(&mut tera, lang, &env);
             teras.insert(lang, tera);
         }
+        let data = serde_json::Value::Object(data);
         let global = format!(
-            "{}\n{:?}\n{:?}",
+            "{}\n{:?}\n{:?}\n{}",
             env!("CARGO_PKG_VERSION"),
             config,
-            env.strings
+            env.strings,
+            data
         );
         Ok(Renderer {
             root: root.to_path_buf(),
@@ -168,7 +214,16 @@ impl Renderer {
             global_hash: fingerprint::hash_bytes(global.as_bytes()),
             base_url: config.base_url.clone(),
             base_path: config.base_path.clone(),
+            shortcodes: set.shortcodes,
+            data,
+            raw_html: config.raw_html,
+            warnings: Diagnostics::new(),
             env,
+        })
+        .map(|mut renderer| {
+            warnings.extend(renderer.taxonomy_title_warnings(&config.taxonomies));
+            renderer.warnings = warnings;
+            renderer
         })
     }
 
@@ -178,6 +233,47 @@ impl Renderer {
             .get(&lang)
             .and_then(|s| s.lookup(key, None, self.env.locales.get(lang)))
             .unwrap_or_else(|| key.to_string())
+    }
+
+    /// Warnings found while loading the templates, strings and data.
+    pub fn warnings(&self) -> &Diagnostics {
+        &self.warnings
+    }
+
+    /// A taxonomy's title: UI string `taxonomy_<name>`, else `<name>` (the portal theme's
+    /// `tags`, `regions`), else the name with a capital letter (`topics` → `Topics`).
+    pub fn taxonomy_title(&self, lang: Lang, name: &str) -> String {
+        self.taxonomy_string(lang, name)
+            .unwrap_or_else(|| title_case(name))
+    }
+
+    fn taxonomy_string(&self, lang: Lang, name: &str) -> Option<String> {
+        let strings = self.env.strings.get(&lang)?;
+        let locale = self.env.locales.get(lang);
+        strings
+            .lookup(&format!("taxonomy_{name}"), None, locale)
+            .or_else(|| strings.lookup(name, None, locale))
+    }
+
+    fn taxonomy_title_warnings(&self, taxonomies: &[String]) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        for (lang, strings) in &self.env.strings {
+            for name in taxonomies {
+                if self.taxonomy_string(*lang, name).is_none() {
+                    diags.push(
+                        Diagnostic::warning(
+                            &strings.file,
+                            format!(
+                                "no UI string `taxonomy_{name}` for the taxonomy `{name}`: its {lang} title is \"{}\"; add `taxonomy_{name}` to i18n/{lang}.yaml",
+                                title_case(name)
+                            ),
+                        )
+                        .with_code("missing-string"),
+                    );
+                }
+            }
+        }
+        diags
     }
 
     /// The name of language `of` as written in `lang` (`казахский`): UI string
@@ -191,8 +287,36 @@ impl Renderer {
     }
 
     /// The site-relative file of the template an output is rendered with.
-    pub fn template_file(&self, kind: &OutputKind) -> Option<String> {
-        self.template_files.get(template_name(kind)?).cloned()
+    pub fn template_file(&self, site: &Site, kind: &OutputKind) -> Option<String> {
+        self.template_files
+            .get(chosen_template(site, kind)?)
+            .cloned()
+    }
+
+    /// An error when a page's or section's `template:` names a template that does not exist.
+    fn check_template_choice(&self, site: &Site, kind: &OutputKind) -> Result<(), Diagnostic> {
+        let Some(doc) = template_override(site, kind) else {
+            return Ok(());
+        };
+        let name = doc.meta.template.as_deref().unwrap_or_default();
+        if self.template_files.contains_key(name) {
+            return Ok(());
+        }
+        let mut pages: Vec<&str> = self
+            .template_files
+            .keys()
+            .map(String::as_str)
+            .filter(|n| !n.starts_with(templates::SHORTCODE_DIR))
+            .collect();
+        pages.sort_unstable();
+        Err(Diagnostic::error(
+            &doc.source,
+            format!(
+                "template: `{name}` is neither in templates/ nor in the theme's templates/ (there are {})",
+                pages.join(", ")
+            ),
+        )
+        .at_opt(doc.meta.position("template")))
     }
 
     /// The hash of a template and the templates it uses (see `fingerprint`).
@@ -229,17 +353,154 @@ impl Renderer {
         }
     }
 
-    /// A document's body as HTML, its `@/` links replaced by the URLs in `links`.
-    fn body_html(&self, doc: &Document, links: &ContentUrls) -> Result<String, Diagnostic> {
+    /// A document's body as HTML, its `@/` links replaced by the URLs in `links` and its
+    /// shortcodes by their templates' output (`page`: what a shortcode sees of the page).
+    fn body_html(
+        &self,
+        doc: &Document,
+        links: &ContentUrls,
+        page: &serde_json::Value,
+    ) -> Result<String, Diagnostic> {
+        self.body_html_all(doc, links, page).map_err(first_of)
+    }
+
+    fn body_html_all(
+        &self,
+        doc: &Document,
+        links: &ContentUrls,
+        page: &serde_json::Value,
+    ) -> Result<String, Diagnostics> {
         let body = read_body(&self.root, doc)?;
-        let html = markdown::render_html(&body, doc.lang, &|path| links.get(path).cloned())
-            .map_err(|dest| {
-                Diagnostic::error(
-                    &doc.source,
-                    format!("link {dest}: the file changed while the site was being built"),
-                )
-            })?;
-        Ok(self.urls().prefix_root_links(html))
+        let calls = shortcodes::find_calls(&body).map_err(|errors| {
+            Diagnostics(
+                errors
+                    .into_iter()
+                    .map(|e| {
+                        Diagnostic::error(&doc.source, e.message)
+                            .at(doc.body_line + e.line - 1, e.col)
+                    })
+                    .collect(),
+            )
+        })?;
+        let pieces = self.render_shortcodes(doc, &calls, page)?;
+        let spans: Vec<_> = calls.iter().map(|c| c.span.clone()).collect();
+        let marked = markdown::mark_spans(&body, &spans);
+        let html = markdown::render_html_with(
+            &marked,
+            doc.lang,
+            &|path| links.get(path).cloned(),
+            self.raw_html,
+        )
+        .map_err(|dest| {
+            Diagnostic::error(
+                &doc.source,
+                format!("link {dest}: the file changed while the site was being built"),
+            )
+        })?;
+        // Shortcodes' HTML goes in as their templates wrote it: like any template's, its
+        // links carry the base path already (`url()`, `page.url`).
+        let html = self.urls().prefix_root_links(html);
+        Ok(markdown::fill_marks(&html, &pieces))
+    }
+
+    /// Each call's HTML; every unknown shortcode, unknown or missing argument and template
+    /// error is reported at its call.
+    fn render_shortcodes(
+        &self,
+        doc: &Document,
+        calls: &[shortcodes::Call],
+        page: &serde_json::Value,
+    ) -> Result<Vec<String>, Diagnostics> {
+        let mut diags = Diagnostics::new();
+        let mut pieces = Vec::with_capacity(calls.len());
+        for call in calls {
+            let at = |message: String| {
+                Diagnostic::error(&doc.source, message).at(doc.body_line + call.line - 1, call.col)
+            };
+            let Some(declared) = self.shortcodes.get(&call.name) else {
+                let known: Vec<&str> = self.shortcodes.keys().map(String::as_str).collect();
+                diags.push(at(format!(
+                    "unknown shortcode `{}`: there is no templates/{} (shortcodes: {})",
+                    call.name,
+                    templates::shortcode_template(&call.name),
+                    known.join(", ")
+                )));
+                continue;
+            };
+            let problems = declared.problems(call);
+            if !problems.is_empty() {
+                diags.push(at(format!(
+                    "shortcode `{}`: {}",
+                    call.name,
+                    problems.join("; ")
+                )));
+                continue;
+            }
+            match self.render_shortcode(doc.lang, call, page) {
+                Ok(html) => pieces.push(html),
+                Err(message) => diags.push(at(message)),
+            }
+        }
+        diags.into_result(pieces)
+    }
+
+    fn render_shortcode(
+        &self,
+        lang: Lang,
+        call: &shortcodes::Call,
+        page: &serde_json::Value,
+    ) -> Result<String, String> {
+        let mut map = serde_json::Map::new();
+        for (name, value) in &call.args {
+            map.insert(name.clone(), value.clone());
+        }
+        map.insert("lang".into(), serde_json::Value::String(lang.code().into()));
+        map.insert("page".into(), page.clone());
+        map.insert("data".into(), self.data.clone());
+        let ctx = Context::from_value(serde_json::Value::Object(map)).map_err(|e| e.to_string())?;
+        let template = templates::shortcode_template(&call.name);
+        let tera = self
+            .teras
+            .get(&lang)
+            .ok_or_else(|| format!("language {lang} is not configured"))?;
+        tera.render(&template, &ctx).map_err(|e| {
+            let file = self
+                .template_files
+                .get(&template)
+                .cloned()
+                .unwrap_or(template);
+            format!("shortcode `{}` ({file}): {}", call.name, error_chain(&e))
+        })
+    }
+
+    /// The whole context a templated output's template gets, as JSON: its prepared values,
+    /// the body's HTML and `data` (for tools and for the test that docs/templates.md
+    /// names every value).
+    pub fn context_json(
+        &self,
+        site: &Site,
+        output: &Output,
+    ) -> Result<serde_json::Value, Diagnostic> {
+        let context::Prepared { mut map, body, .. } = self.prepare(site, output)?;
+        self.complete_context(&mut map, body)?;
+        Ok(serde_json::Value::Object(map.0))
+    }
+
+    /// What goes into a prepared context at render time: the body's HTML and `data`.
+    fn complete_context(
+        &self,
+        map: &mut context::ContextMap,
+        body: Option<context::BodySlot<'_>>,
+    ) -> Result<(), Diagnostic> {
+        if let Some(slot) = body {
+            let page = shortcode_page_view(map, slot.key);
+            let html = self.body_html(slot.doc, &slot.links, &page)?;
+            if let Some(serde_json::Value::Object(view)) = map.0.get_mut(slot.key) {
+                view.insert("content".into(), serde_json::Value::String(html));
+            }
+        }
+        map.0.insert("data".into(), self.data.clone());
+        Ok(())
     }
 
     /// Renders one output to text (for `check`, which reads the HTML).
@@ -285,12 +546,7 @@ impl Renderer {
             mut map,
             body,
         } = prepared;
-        if let Some(slot) = body {
-            let html = self.body_html(slot.doc, &slot.links)?;
-            if let Some(serde_json::Value::Object(view)) = map.0.get_mut(slot.key) {
-                view.insert("content".into(), serde_json::Value::String(html));
-            }
-        }
+        self.complete_context(&mut map, body)?;
         let ctx = Context::from_value(serde_json::Value::Object(map.0))
             .map_err(|e| Diagnostic::global(format!("context of {}: {e}", output.url)))?;
         let tera = self
@@ -322,6 +578,102 @@ impl Renderer {
                     ),
                 )
             })
+    }
+}
+
+/// What a shortcode sees of the page that calls it: `{title, url, permalink}` of the
+/// page or section whose body it is in.
+fn shortcode_page_view(map: &context::ContextMap, key: &str) -> serde_json::Value {
+    let view = map.0.get(key);
+    let field = |name: &str| {
+        view.and_then(|v| v.get(name))
+            .cloned()
+            .unwrap_or(serde_json::Value::Null)
+    };
+    serde_json::json!({
+        "title": field("title"),
+        "url": field("url"),
+        "permalink": map.0.get("permalink").cloned().unwrap_or(serde_json::Value::Null),
+    })
+}
+
+/// `topics` → `Topics`, `job_fairs` → `Job fairs`: the title of a taxonomy without a string.
+fn title_case(name: &str) -> String {
+    let spaced = name.replace(['_', '-'], " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A strings file read and checked on its own: its mapping and its text (for positions).
+struct StringsFile {
+    map: serde_json::Map<String, serde_json::Value>,
+    text: String,
+}
+
+fn read_strings(root: &Path, file: &str, diags: &mut Diagnostics) -> Option<StringsFile> {
+    let text = match crate::paths::read_utf8(&root.join(file), file) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let map = match yaml::parse_file_mapping(file, &text) {
+        Ok(map) => map,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    if let Err((key, message)) = UiStrings::from_mapping(file, map.clone()) {
+        diags.push(
+            Diagnostic::error(file, format!("{key}: {message}"))
+                .at_opt(yaml::locate_key(&text, &key)),
+        );
+        return None;
+    }
+    Some(StringsFile { map, text })
+}
+
+/// A site string the theme does not have: a typo, or a string for the site's own templates.
+fn unknown_string_warning(
+    file: &str,
+    text: &str,
+    key: &str,
+    theme: &serde_json::Map<String, serde_json::Value>,
+) -> Diagnostic {
+    let hint = theme
+        .keys()
+        .map(|k| (strsim::levenshtein(key, k), k))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, k)| format!("did you mean `{k}`? "))
+        .unwrap_or_default();
+    Diagnostic::warning(
+        file,
+        format!(
+            "{key}: the theme has no such UI string; {hint}(only the site's own templates can use it)"
+        ),
+    )
+    .at_opt(yaml::locate_key(text, key).map(|(line, _)| (line, 1)))
+    .with_code("typo")
+}
+
+/// The first of several problems of one file, saying how many more there are (a page's
+/// output fails on its first error; the others follow once it is fixed).
+fn first_of(diags: Diagnostics) -> Diagnostic {
+    let more = diags.0.len().saturating_sub(1);
+    let mut iter = diags.0.into_iter();
+    match iter.next() {
+        Some(mut first) if more > 0 => {
+            first.message = format!("{} (and {more} more in this file)", first.message);
+            first
+        }
+        Some(first) => first,
+        None => Diagnostic::global("rendering failed"),
     }
 }
 

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use tera::{Template, Tera};
 
+use crate::content::shortcodes::Declared;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::paths::read_utf8;
 
@@ -17,6 +18,16 @@ pub struct TemplateSet {
     pub files: BTreeMap<String, String>,
     /// Template name → hash of its source and its dependencies' sources.
     pub hashes: BTreeMap<String, u64>,
+    /// Shortcode name (`video` for `shortcodes/video.html`) → the arguments it declares.
+    pub shortcodes: BTreeMap<String, Declared>,
+}
+
+/// Where shortcode templates live among the templates.
+pub const SHORTCODE_DIR: &str = "shortcodes/";
+
+/// The template a shortcode is rendered with.
+pub fn shortcode_template(name: &str) -> String {
+    format!("{SHORTCODE_DIR}{name}.html")
 }
 
 /// Template name → (site-relative file, text); site templates replace theme templates.
@@ -79,6 +90,7 @@ pub fn load_templates(
             tera: Tera::default(),
             files: BTreeMap::new(),
             hashes: BTreeMap::new(),
+            shortcodes: BTreeMap::new(),
         });
     }
     let files: BTreeMap<String, String> = sources
@@ -101,10 +113,18 @@ pub fn load_templates(
     }
     let texts: BTreeMap<String, String> = sources.into_iter().map(|(n, (_, t))| (n, t)).collect();
     let hashes = super::fingerprint::template_hashes(&texts);
+    let shortcodes = texts
+        .iter()
+        .filter_map(|(name, text)| {
+            let short = name.strip_prefix(SHORTCODE_DIR)?.strip_suffix(".html")?;
+            Some((short.to_string(), Declared::of_template(text)))
+        })
+        .collect();
     diags.into_result(TemplateSet {
         tera,
         files,
         hashes,
+        shortcodes,
     })
 }
 

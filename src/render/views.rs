@@ -93,12 +93,23 @@ pub struct SiteView<'a> {
     pub home_url: String,
     pub feed_url: String,
     pub languages: Vec<LanguageView<'a>>,
+    /// site.yaml's `extra`.
+    pub extra: &'a serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Serialize)]
 pub struct NavView {
     pub title: String,
     pub url: String,
+    pub active: bool,
+}
+
+/// An entry of a site.yaml menu (`menus.main`).
+#[derive(Serialize)]
+pub struct MenuItemView<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub external: bool,
     pub active: bool,
 }
 
@@ -172,6 +183,8 @@ pub struct CardView<'a> {
     pub summary: &'a str,
     pub image: Option<ImageView<'a>>,
     pub author: Option<&'a str>,
+    /// The page's `extra:` map and its other unknown front-matter keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
     /// `tags`, `regions`, …: one key per taxonomy.
     #[serde(flatten)]
     pub terms: BTreeMap<&'a str, Vec<TermLinkView<'a>>>,
@@ -187,7 +200,6 @@ pub struct PageView<'a> {
     pub source: Option<SourceView<'a>>,
     pub translated_from: Option<TranslatedFromView>,
     pub section: Option<SectionRefView<'a>>,
-    pub extra: &'a serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -198,6 +210,8 @@ pub struct SectionView<'a> {
     pub url: String,
     pub permalink: String,
     pub page_count: usize,
+    /// The `extra:` map of the section's `_index.md`.
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -300,6 +314,7 @@ pub fn card_view<'a>(site: &'a Site, id: PageId, urls: &Urls<'_>) -> CardView<'a
             alt: i.alt.as_deref().unwrap_or_default(),
         }),
         author: meta.author.as_deref(),
+        extra: meta.template_extra(),
         terms: term_links(site, page, urls),
     }
 }
@@ -322,6 +337,7 @@ pub fn section_view<'a>(section: &'a Section, content: String, urls: &Urls<'_>) 
         url: urls.link(&section.url),
         permalink: urls.permalink(&section.url),
         page_count: section.pages.len(),
+        extra: index.map(|d| d.meta.extra_map.clone()).unwrap_or_default(),
     }
 }
 

@@ -138,7 +138,7 @@ pub(super) fn index_document<'c>(
         }
     }
     let body = read_body(root, &page.doc)?;
-    let text = markdown::plain_text(&body);
+    let text = markdown::plain_text(&crate::content::shortcodes::strip_calls(&body));
     let snippet = needs_text.then(|| text.chars().take(SNIPPET_TEXT).collect());
     let terms = match cached {
         Some((doc, cache)) => Terms::Cached(doc, cache),

@@ -97,6 +97,16 @@ pub fn assemble_site(
         })
         .collect();
     let nav = assemble_nav(&config, &sections, &pages, locales);
+    let menus = super::menus::assemble_menus(
+        &config,
+        &super::menus::MenuSources {
+            sections: &sections,
+            sections_by_dir: &sections_by_dir,
+            pages: &pages,
+            loaded: &loaded,
+        },
+        &mut diags,
+    );
     let mut site = Site {
         config,
         pages,
@@ -108,6 +118,7 @@ pub fn assemble_site(
         content_files: BTreeMap::new(),
         taxonomies,
         nav,
+        menus,
         latest,
         outputs: Vec::new(),
         warnings,

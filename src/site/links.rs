@@ -196,6 +196,7 @@ mod tests {
             body_line: 1,
             warnings: Vec::new(),
             links: Vec::new(),
+            shortcodes: Vec::new(),
         }
     }
 

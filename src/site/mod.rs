@@ -5,6 +5,7 @@
 mod assemble;
 mod collisions;
 mod links;
+mod menus;
 mod output_list;
 mod outputs;
 pub mod schedule;
@@ -13,6 +14,7 @@ mod translations;
 
 pub use assemble::assemble_site;
 pub use links::{content_path, ContentFile};
+pub use menus::{MenuItem, Menus};
 pub use outputs::{url_to_file_path, Output, OutputKind, SITEMAP_LIMIT};
 pub use schedule::{Publish, Schedule, Timed, TimedState};
 pub use taxonomy::{Taxonomy, Term, TermId};
@@ -109,7 +111,7 @@ pub const TAXONOMY_NAV_WEIGHT: i64 = 5;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NavTitle {
     Text(String),
-    /// A UI string key, resolved by the renderer (taxonomy names such as `regions`).
+    /// A taxonomy's name (`regions`): the renderer gives its title (`taxonomy_title`).
     UiString(String),
 }
 
@@ -139,6 +141,8 @@ pub struct Site {
     pub content_files: BTreeMap<(Lang, String), ContentFile>,
     pub taxonomies: Vec<Taxonomy>,
     pub nav: BTreeMap<Lang, Vec<NavItem>>,
+    /// site.yaml's `menus`, resolved per language.
+    pub menus: Menus,
     /// Language → its articles, newest first (home page, feeds).
     pub latest: BTreeMap<Lang, Vec<PageId>>,
     pub outputs: Vec<Output>,
@@ -211,8 +215,13 @@ impl Site {
         }
         let _ = write!(
             out,
-            "{:?}{:?}{:?}{:?}{:?}",
-            self.groups, self.nav, self.homes, self.sections_by_dir, self.section_groups
+            "{:?}{:?}{:?}{:?}{:?}{:?}",
+            self.groups,
+            self.nav,
+            self.menus,
+            self.homes,
+            self.sections_by_dir,
+            self.section_groups
         );
         for s in &self.sections {
             let _ = writeln!(

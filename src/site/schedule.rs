@@ -206,6 +206,7 @@ mod tests {
             body_line: 1,
             warnings: Vec::new(),
             links: Vec::new(),
+            shortcodes: Vec::new(),
         })
     }
 

@@ -274,7 +274,7 @@ impl Run {
         }
     }
 
-    fn describe(&self) -> String {
+    pub fn describe(&self) -> String {
         format!(
             "qostil {}\nexit code: {:?}\n--- stdout ---\n{}--- stderr ---\n{}",
             self.args.join(" "),

@@ -16,6 +16,7 @@
 //! - `links`     — sections paired by key, `@/` links, `build --strict`, `check --drafts`
 //! - `own_language_urls` — `new` and `import` slugs per language; the portal's old URLs redirect
 //! - `language`  — typography on pages, `check`'s language warnings
+//! - `custom`    — shortcodes, raw HTML, menus, site strings and data, `extra`, templates, `init`
 
 mod harness;
 
@@ -23,6 +24,7 @@ mod cache;
 mod check;
 mod cli;
 mod content;
+mod custom;
 mod errors;
 mod inputs;
 mod language;
