@@ -147,6 +147,7 @@ impl Renderer {
             locales,
             strings,
             base_path: config.base_path.clone(),
+            assets: crate::output::discover_assets(root, &config.theme),
         });
         let mut teras = BTreeMap::new();
         for &lang in &config.languages {
@@ -155,10 +156,11 @@ impl Renderer {
             teras.insert(lang, tera);
         }
         let global = format!(
-            "{}\n{:?}\n{:?}",
+            "{}\n{:?}\n{:?}\n{:?}",
             env!("CARGO_PKG_VERSION"),
             config,
-            env.strings
+            env.strings,
+            env.assets
         );
         Ok(Renderer {
             root: root.to_path_buf(),
@@ -215,6 +217,11 @@ impl Renderer {
             hasher.update(file.as_bytes());
         }
         hasher.digest()
+    }
+
+    /// Fingerprinted static files: logical path → published path.
+    pub fn assets(&self) -> &crate::output::assets::AssetMap {
+        &self.env.assets
     }
 
     /// Whether the templates include `name` (optional ones such as `search.html`).
