@@ -27,6 +27,7 @@ const KNOWN_KEYS: &[&str] = &[
     "feed_limit",
     "taxonomies",
     "timezone",
+    "compress",
 ];
 
 /// Unknown keys are checked separately (all of them reported), then ignored here.
@@ -47,6 +48,8 @@ struct RawConfig {
     taxonomies: Vec<String>,
     #[serde(default)]
     timezone: Option<String>,
+    #[serde(default)]
+    compress: bool,
 }
 
 /// The validated site configuration.
@@ -67,6 +70,8 @@ pub struct Config {
     /// The IANA zone of dates written without an offset (`timezone`, default UTC): a bare
     /// date is midnight there, and a page is published at that moment.
     pub timezone: chrono_tz::Tz,
+    /// `compress: true`: a `.gz` and a `.br` beside every text file of the output.
+    pub compress: bool,
     /// Declared vocabularies (`taxonomies/<name>.yaml`) by taxonomy name.
     pub vocabularies: BTreeMap<String, Vocabulary>,
 }
@@ -145,6 +150,7 @@ fn resolve_config(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
         feed_limit,
         taxonomies,
         timezone,
+        compress,
     } = raw;
     let mut diags = Diagnostics::new();
     let err = |key: &str, message: String| {
@@ -228,6 +234,7 @@ fn resolve_config(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
         feed_limit: feed_limit.unwrap_or(20),
         taxonomies,
         timezone,
+        compress,
         vocabularies: BTreeMap::new(),
     })
 }

@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod cache;
+pub mod compress;
 
 use std::collections::BTreeMap;
 use std::fs;

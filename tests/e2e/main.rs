@@ -14,6 +14,7 @@
 //! - `cli`       — usage errors, `--help`, `--version`
 //! - `schedule`  — scheduled and expiring pages, times and time zones, `--future`
 //! - `links`     — sections paired by key, `@/` links, `build --strict`, `check --drafts`
+//! - `publish`   — fingerprinted assets (`asset()`), `compress: true`, `qostil deploy`
 
 mod harness;
 
@@ -25,6 +26,7 @@ mod errors;
 mod inputs;
 mod languages;
 mod links;
+mod publish;
 mod safety;
 mod schedule;
 mod structure;
