@@ -121,6 +121,19 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Upload the output folder (public/) to a `deploy` target of site.yaml: only what
+    /// changed, assets first, removed files last. Does not build.
+    Deploy {
+        /// The target's `name` in site.yaml (default: the first target).
+        #[arg(long)]
+        target: Option<String>,
+        /// Print what would be uploaded and deleted; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Site root (the folder with site.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Turn raw documents (like seeds/) into content files.
     Import {
         /// Folder of raw text documents.
@@ -306,6 +319,27 @@ fn main() -> ExitCode {
                         eprintln!("{d}");
                     }
                     ExitCode::from(1)
+                }
+            }
+        }
+        Command::Deploy {
+            target,
+            dry_run,
+            root,
+        } => {
+            let options = qostil::deploy::DeployOptions {
+                root,
+                target,
+                dry_run,
+            };
+            match qostil::deploy::deploy(&options) {
+                Ok(report) => {
+                    cli::report::print_deploy_report(&report);
+                    ExitCode::SUCCESS
+                }
+                Err(diags) => {
+                    cli::report::print_deploy_errors(&diags);
+                    exit_code(&diags)
                 }
             }
         }

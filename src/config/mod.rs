@@ -28,6 +28,7 @@ const KNOWN_KEYS: &[&str] = &[
     "taxonomies",
     "timezone",
     "compress",
+    "deploy",
 ];
 
 /// Unknown keys are checked separately (all of them reported), then ignored here.
@@ -50,6 +51,8 @@ struct RawConfig {
     timezone: Option<String>,
     #[serde(default)]
     compress: bool,
+    #[serde(default)]
+    deploy: crate::deploy::Targets,
 }
 
 /// The validated site configuration.
@@ -72,6 +75,8 @@ pub struct Config {
     pub timezone: chrono_tz::Tz,
     /// `compress: true`: a `.gz` and a `.br` beside every text file of the output.
     pub compress: bool,
+    /// `deploy:` targets for `qostil deploy`.
+    pub deploy: crate::deploy::Targets,
     /// Declared vocabularies (`taxonomies/<name>.yaml`) by taxonomy name.
     pub vocabularies: BTreeMap<String, Vocabulary>,
 }
@@ -151,6 +156,7 @@ fn resolve_config(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
         taxonomies,
         timezone,
         compress,
+        deploy,
     } = raw;
     let mut diags = Diagnostics::new();
     let err = |key: &str, message: String| {
@@ -235,6 +241,7 @@ fn resolve_config(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
         taxonomies,
         timezone,
         compress,
+        deploy,
         vocabularies: BTreeMap::new(),
     })
 }

@@ -14,7 +14,9 @@
 //! - `cli`       — usage errors, `--help`, `--version`
 //! - `schedule`  — scheduled and expiring pages, times and time zones, `--future`
 //! - `links`     — sections paired by key, `@/` links, `build --strict`, `check --drafts`
-//! - `publish`   — fingerprinted assets (`asset()`), `compress: true`, `qostil deploy`
+//! - `publish`   — fingerprinted assets (`asset()`), `compress: true`
+//! - `deploy`    — `qostil deploy` to a real S3 server (`s3_server`: s3s-fs) and to file://
+//! - `nginx`     — docs/deploy.md's nginx config over a `compress: true` build
 
 mod harness;
 
@@ -22,11 +24,14 @@ mod cache;
 mod check;
 mod cli;
 mod content;
+mod deploy;
 mod errors;
 mod inputs;
 mod languages;
 mod links;
+mod nginx;
 mod publish;
+mod s3_server;
 mod safety;
 mod schedule;
 mod structure;
