@@ -399,3 +399,50 @@ fn deploy_usage_errors() {
         run.stderr
     );
 }
+
+#[test]
+fn a_deploy_that_fails_halfway_records_what_it_did_and_the_next_run_finishes_the_job() {
+    let site = SiteTest::new("basic");
+    let www = site.scratch("www");
+    // A folder where robots.txt (sent in the last phase) must go: that upload fails.
+    fs::create_dir_all(www.join("robots.txt")).unwrap();
+    site.append(
+        "site.yaml",
+        &format!(
+            "deploy:\n  - name: www\n    url: \"file://{}\"\n",
+            www.display()
+        ),
+    );
+    site.build_ok(&[]);
+    let run = site.run(&["deploy"]);
+    run.assert_code(1);
+    let first = run.stderr.lines().next().unwrap_or("");
+    assert!(
+        first.starts_with("error: robots.txt: cannot write:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("run it again to finish"),
+        "{}",
+        run.stderr
+    );
+    // Assets and pages went up before it, and the manifest says so.
+    assert!(www.join("kk/index.html").is_file());
+    let manifest = fs::read_to_string(www.join(".qostil-deploy.json")).unwrap();
+    assert!(manifest.contains("\"kk/index.html\""), "{manifest}");
+    assert!(!manifest.contains("\"robots.txt\""), "{manifest}");
+
+    fs::remove_dir(www.join("robots.txt")).unwrap();
+    let run = site.run(&["deploy"]);
+    run.assert_success();
+    assert!(
+        run.stdout.contains(": 1 new, 0 replaced, 0 deleted"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        fs::read(www.join("robots.txt")).unwrap(),
+        fs::read(site.out_path("robots.txt")).unwrap()
+    );
+}
