@@ -5,8 +5,9 @@
 #   ./test.sh html browser    only the named steps (plus the steps they need: setup, build)
 #
 # Steps:
-#   setup    install what the tests need (apt: chromium, libxml2-utils, a JRE if there is no
-#            java; npm ci in tests/browser), only when something is missing
+#   setup    install what the tests need (apt: chromium, libxml2-utils, nginx, a JRE if there
+#            is no java; cargo install s3s-fs, the S3 server the deploy tests start; npm ci in
+#            tests/browser), only when something is missing
 #   fmt      cargo fmt --check
 #   clippy   cargo clippy --all-targets -- -D warnings
 #   test     cargo test (unit, integration and doc tests)
@@ -56,6 +57,8 @@ else
   done
   # html and browser check the built sites; they need the tools and the build.
   if [[ -n "${WANT[html]:-}${WANT[browser]:-}" ]]; then WANT[setup]=1; WANT[build]=1; fi
+  # The deploy and nginx tests start s3s-fs and nginx: a missing one fails them.
+  if [[ -n "${WANT[test]:-}" ]]; then WANT[setup]=1; fi
 fi
 
 # ---------------------------------------------------------------------------------------
@@ -141,6 +144,8 @@ step_setup() {
   [[ -x "$CHROMIUM" ]] || pkgs+=(chromium)
   command -v xmllint >/dev/null 2>&1 || pkgs+=(libxml2-utils)
   command -v java >/dev/null 2>&1 || pkgs+=(default-jre-headless)
+  # docs/deploy.md's nginx config is tested with Debian's nginx (tests/e2e/nginx.rs).
+  [[ -x /usr/sbin/nginx ]] || command -v nginx >/dev/null 2>&1 || pkgs+=(nginx)
   # A font with Kazakh Cyrillic, or the screenshots show boxes instead of letters.
   if [[ ! -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] &&
     ! { command -v fc-list >/dev/null 2>&1 && [[ -n "$(fc-list :lang=kk family 2>/dev/null)" ]]; }; then
@@ -154,6 +159,17 @@ step_setup() {
   java_major=$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ { print $2 }')
   [[ "${java_major%%.*}" -ge 11 ]] 2>/dev/null || die "the Nu Html Checker needs Java 11 or newer (found '${java_major:-?}')"
   say "$("$CHROMIUM" --version 2>/dev/null | head -n1); java $java_major; $(xmllint --version 2>&1 | head -n1)"
+
+  [[ -x /usr/sbin/nginx ]] || need_cmd nginx "apt-get install nginx"
+
+  # The S3-compatible server `qostil deploy`'s tests start (tests/e2e/s3_server.rs).
+  local cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
+  if ! command -v s3s-fs >/dev/null 2>&1 && [[ ! -x "$cargo_bin/s3s-fs" ]]; then
+    say "cargo install s3s-fs (the S3 server of the deploy tests; compiles for a few minutes)"
+    cargo install s3s-fs --version 0.14.1 --features binary --locked </dev/null ||
+      die "cargo install s3s-fs failed"
+  fi
+  command -v s3s-fs >/dev/null 2>&1 || [[ -x "$cargo_bin/s3s-fs" ]] || die "no s3s-fs after cargo install"
 
   need_cmd node "the browser tests need Node.js 20 or newer"
   need_cmd npm "the browser tests need npm"

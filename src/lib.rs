@@ -16,6 +16,7 @@ pub mod chars;
 pub mod check;
 pub mod config;
 pub mod content;
+pub mod deploy;
 pub mod diag;
 pub mod engine;
 pub mod import;

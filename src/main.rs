@@ -123,6 +123,16 @@ enum Command {
         /// The folder to create the site in (default: --root).
         dir: Option<PathBuf>,
     },
+    /// Upload the output folder (public/) to a `deploy` target of site.yaml: only what
+    /// changed, assets first, removed files last. Does not build.
+    Deploy {
+        /// The target's `name` in site.yaml (default: the first target).
+        #[arg(long)]
+        target: Option<String>,
+        /// Print what would be uploaded and deleted; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Turn raw documents (like seeds/) into content files.
     Import {
         /// Folder of raw text documents.
@@ -322,6 +332,23 @@ fn main() -> ExitCode {
                 }
                 Err(diags) => {
                     print_diagnostics(&diags);
+                    exit_code(&diags)
+                }
+            }
+        }
+        Command::Deploy { target, dry_run } => {
+            let options = qostil::deploy::DeployOptions {
+                root,
+                target,
+                dry_run,
+            };
+            match qostil::deploy::deploy(&options) {
+                Ok(report) => {
+                    cli::report::print_deploy_report(&report);
+                    ExitCode::SUCCESS
+                }
+                Err(diags) => {
+                    cli::report::print_deploy_errors(&diags);
                     exit_code(&diags)
                 }
             }

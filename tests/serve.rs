@@ -177,7 +177,8 @@ fn serves_pages_with_the_reload_script_and_the_right_statuses() {
         body.contains("<html lang=\"kk\">"),
         "the site's own 404 page"
     );
-    let (status, head, _) = server.get("/style.css");
+    let css = stylesheet_of(&body_of(&server, "/kk/"));
+    let (status, head, _) = server.get(&css);
     assert_eq!(status, 200);
     assert!(head.contains("text/css; charset=utf-8"));
     let (status, head, body) = server.request("HEAD", "/kk/");
@@ -384,8 +385,19 @@ fn css_and_template_edits() {
     edit(&server.path("themes/portal/static/style.css"), |t| {
         format!("{t}\n/* edited */\n")
     });
-    events.expect("css");
-    assert!(server.get("/style.css").2.contains("/* edited */"));
+    let old_css = stylesheet_of(&body_of(&server, ARTICLE_URL));
+    let data = events.expect("css");
+    // The stylesheet has a new fingerprinted name, which the event and the pages carry.
+    let assets: serde_json::Value = serde_json::from_str(&data).unwrap();
+    let new_css = format!("/{}", assets["assets"]["style.css"].as_str().unwrap());
+    assert_ne!(new_css, old_css);
+    assert_eq!(stylesheet_of(&body_of(&server, ARTICLE_URL)), new_css);
+    assert!(server.get(&new_css).2.contains("/* edited */"));
+    assert_eq!(
+        server.get(&old_css).0,
+        404,
+        "the old name is no longer published"
+    );
     server.drain_lines();
     edit(&server.path("themes/portal/templates/taxonomy.html"), |t| {
         t.replacen("{% block main %}", "{% block main %}<!-- edited -->", 1)
@@ -532,4 +544,15 @@ fn absolute_form_requests_are_answered_like_paths() {
         assert_eq!(location(&abs_head), location(&head), "{path}");
     }
     assert_eq!(server.request("HEAD", &absolute("/kk/")).0, 200);
+}
+
+fn body_of(server: &Server, url: &str) -> String {
+    server.get(url).2
+}
+
+/// The URL of a page's stylesheet (`/style.3f2a9c1e.css`).
+fn stylesheet_of(html: &str) -> String {
+    let start = html.find("<link rel=\"stylesheet\" href=\"").unwrap() + 29;
+    let end = start + html[start..].find('"').unwrap();
+    html[start..end].to_string()
 }

@@ -65,3 +65,53 @@ pub fn exit_code(diags: &Diagnostics) -> ExitCode {
         ExitCode::from(1)
     }
 }
+
+/// `qostil deploy`'s report: one line of counts, then (for a dry run) every change.
+pub fn print_deploy_report(report: &qostil::deploy::DeployReport) {
+    use qostil::deploy::Change;
+    let counts = format!(
+        "{} new, {} replaced, {} deleted, {} unchanged",
+        report.count(Change::New),
+        report.count(Change::Replace),
+        report.count(Change::Delete),
+        report.unchanged
+    );
+    if report.dry_run {
+        println!(
+            "deploy {} ({}), dry run: would upload {counts}; nothing was changed",
+            report.target, report.url
+        );
+        for (change, path) in &report.changes {
+            let verb = match change {
+                Change::New => "upload",
+                Change::Replace => "replace",
+                Change::Delete => "delete",
+            };
+            println!("  {verb:<8} {path}");
+        }
+    } else {
+        println!(
+            "deployed to {} ({}): {counts} ({} request{})",
+            report.target,
+            report.url,
+            report.requests,
+            if report.requests == 1 { "" } else { "s" }
+        );
+    }
+}
+
+/// A deploy's errors; what went up before them stays, and is recorded in the target's
+/// manifest, so running the deploy again finishes the job.
+pub fn print_deploy_errors(diags: &Diagnostics) {
+    for d in diags.iter().take(MAX_PRINTED_ERRORS) {
+        eprintln!("{d}");
+    }
+    if diags.len() > MAX_PRINTED_ERRORS {
+        eprintln!("… and {} more", diags.len() - MAX_PRINTED_ERRORS);
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    eprintln!(
+        "{errors} error{}; the deploy stopped (what it sent is recorded: run it again to finish)",
+        if errors == 1 { "" } else { "s" }
+    );
+}

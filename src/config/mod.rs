@@ -33,6 +33,8 @@ const KNOWN_KEYS: &[&str] = &[
     "markdown",
     "menus",
     "extra",
+    "compress",
+    "deploy",
 ];
 
 /// Unknown keys are checked separately (all of them reported), then ignored here.
@@ -59,6 +61,10 @@ struct RawConfig {
     menus: menus::RawMenus,
     #[serde(default)]
     extra: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    compress: bool,
+    #[serde(default)]
+    deploy: crate::deploy::Targets,
 }
 
 /// `markdown:` in site.yaml.
@@ -104,6 +110,10 @@ pub struct Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// Menu name (`main`) → its entries, in the order written.
     pub menus: BTreeMap<String, Vec<MenuEntry>>,
+    /// `compress: true`: a `.gz` and a `.br` beside every text file of the output.
+    pub compress: bool,
+    /// `deploy:` targets for `qostil deploy`.
+    pub deploy: crate::deploy::Targets,
     /// Declared vocabularies (`taxonomies/<name>.yaml`) by taxonomy name.
     pub vocabularies: BTreeMap<String, Vocabulary>,
 }
@@ -185,6 +195,8 @@ fn resolve_config(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
         markdown,
         menus,
         extra,
+        compress,
+        deploy,
     } = raw;
     let mut diags = Diagnostics::new();
     let err = |key: &str, message: String| {
@@ -272,6 +284,8 @@ fn resolve_config(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
         raw_html: markdown.raw_html,
         extra,
         menus,
+        compress,
+        deploy,
         vocabularies: BTreeMap::new(),
     })
 }

@@ -33,8 +33,11 @@ use crate::site::{assemble_site, OutputKind, PageId, Publish, Site};
 #[derive(Debug, Default, Clone)]
 pub struct Applied {
     pub write: WriteReport,
-    /// Only stylesheets changed: the browser can swap them without reloading.
+    /// Only stylesheets changed: the browser can swap them without reloading (the pages
+    /// changed only in their URLs, `assets`).
     pub css_only: bool,
+    /// Fingerprinted static files after the batch: logical path → published path.
+    pub assets: crate::output::assets::AssetMap,
     /// Languages whose search index no longer matches the content.
     pub search_stale: BTreeSet<Lang>,
 }
@@ -118,7 +121,12 @@ impl Engine {
             .map(|(_, p)| *p)
             .collect();
 
-        let (config, renderer) = if has(Kind::SetUp) {
+        // A stylesheet or script is published under a name made from its content, which
+        // the pages link to: a new one means new pages.
+        let assets_changed = statics
+            .iter()
+            .any(|p| crate::output::assets::is_fingerprinted(&p.to_string_lossy()));
+        let (config, renderer) = if has(Kind::SetUp) || assets_changed {
             let config = crate::build::load_site_config(&root, self.options.base_url.as_deref())?;
             let renderer = Renderer::new(&root, &config, std::sync::Arc::clone(&self.locales))?;
             (Some(config), Some(renderer))
@@ -188,16 +196,19 @@ impl Engine {
             statics: !statics.is_empty() || config_changed,
             search: Vec::new(),
         };
+        // Only stylesheets in the batch: the pages changed at most in their URLs.
         let css_only = !statics.is_empty()
+            && kinds.iter().all(|(k, _)| *k == Kind::Static)
             && statics
                 .iter()
                 .all(|p| p.extension().is_some_and(|x| x == "css"));
-        self.write_next(next, renderer, docs, static_files, plan)
-            .map(|write| Applied {
-                css_only: css_only && write.changed.iter().all(|f| f.ends_with(".css")),
-                write,
-                search_stale,
-            })
+        let write = self.write_next(next, renderer, docs, static_files, plan)?;
+        Ok(Applied {
+            css_only,
+            write,
+            search_stale,
+            assets: self.renderer.assets().clone(),
+        })
     }
 }
 

@@ -9,7 +9,7 @@ use super::{usage_error, Engine, WriteReport};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::Lang;
 use crate::output::cache::{BuildCache, Entry, FileStamp, Saved};
-use crate::output::{CommitError, Staging};
+use crate::output::{compress, CommitError, Staging};
 
 impl Engine {
     /// Moves a staged write into the output and brings the manifest up to date. Before
@@ -26,6 +26,10 @@ impl Engine {
     ) -> Result<WriteReport, Diagnostics> {
         let (rendered, checked) = counts;
         let remove = self.files_to_remove(outputs_changed, &statics, &search);
+        let mut saved = saved;
+        if self.site.config.compress {
+            saved.extend(self.compress_output(&staging, &saved, &remove)?);
+        }
         let staged = staged_files(&staging);
         if !self.private_output {
             let mut union = self.manifest.to_saved();
@@ -104,23 +108,94 @@ impl Engine {
                 .chain(statics.iter().map(String::as_str))
                 .chain(search.values().flatten().map(String::as_str))
                 .collect();
+            // A compressed companion stays while its file does and `compress` is on.
+            let kept_companion = |p: &str| {
+                self.site.config.compress
+                    && compress::companion_source(p).is_some_and(|s| expected.contains(s))
+            };
             self.manifest
                 .entries
                 .keys()
-                .filter(|p| !expected.contains(p.as_str()))
+                .filter(|p| !expected.contains(p.as_str()) && !kept_companion(p))
                 .cloned()
                 .collect()
         } else {
             let now: BTreeSet<&String> = statics.iter().chain(search.values().flatten()).collect();
-            self.statics
+            let gone: Vec<&String> = self
+                .statics
                 .iter()
                 .chain(self.search.values().flatten())
                 .filter(|p| !now.contains(p))
-                .cloned()
-                .collect()
+                .collect();
+            let companions = gone.iter().flat_map(|p| compress::companions(p));
+            let companions: Vec<String> = companions
+                .filter(|c| self.manifest.entries.contains_key(c))
+                .collect();
+            gone.into_iter().cloned().chain(companions).collect()
         };
         remove.sort();
         remove
+    }
+
+    /// Writes the `.gz` and `.br` of every text file the output will hold whose file was
+    /// written by this write, or whose companion is missing or not as qostil left it; the
+    /// companions of unchanged files stay without being compressed again.
+    fn compress_output(
+        &self,
+        staging: &Staging,
+        saved: &[Saved],
+        remove: &[String],
+    ) -> Result<Vec<Saved>, Diagnostics> {
+        use rayon::prelude::*;
+        let removed: BTreeSet<&str> = remove.iter().map(String::as_str).collect();
+        let mut files: BTreeSet<&str> = self
+            .manifest
+            .entries
+            .keys()
+            .map(String::as_str)
+            .filter(|p| !removed.contains(p))
+            .collect();
+        files.extend(saved.iter().map(|s| s.path.as_str()));
+        let mut jobs: Vec<(String, &str, bool)> = Vec::new();
+        for file in files.into_iter().filter(|p| compress::is_text(p)) {
+            let fresh = staging.dir().join(file).is_file();
+            for companion in compress::companions(file) {
+                let kept = !fresh
+                    && self
+                        .manifest
+                        .entries
+                        .get(&companion)
+                        .is_some_and(|e| staging.reuse(&companion, e.stamp).is_some());
+                if !kept {
+                    jobs.push((companion, file, fresh));
+                }
+            }
+        }
+        let results: Vec<Result<Saved, Diagnostic>> = jobs
+            .par_iter()
+            .map(|(companion, file, fresh)| {
+                let from = if *fresh { staging.dir() } else { &self.target };
+                let ext = companion.rsplit('.').next().unwrap_or("gz");
+                std::fs::read(from.join(file))
+                    .and_then(|bytes| staging.write(companion, &compress::compress(ext, &bytes)))
+                    .map(|()| Saved {
+                        path: companion.clone(),
+                        fingerprint: 0,
+                        quick: 0,
+                        stamp: None,
+                    })
+                    .map_err(|e| Diagnostic::global(format!("cannot write {companion}: {e}")))
+            })
+            .collect();
+        let mut diags = Diagnostics::new();
+        let mut written = Vec::new();
+        for result in results {
+            match result {
+                Ok(s) => written.push(s),
+                Err(d) => diags.push(d),
+            }
+        }
+        diags.into_result(written)
     }
 
     /// Saves the manifest and keys of the output (`.qostil/build-cache-…`).

@@ -1,7 +1,9 @@
 //! Writing the site: every file goes into a staging folder beside the target, which replaces
 //! the target only when the whole build succeeded. A failed build leaves the target as it was.
 
+pub mod assets;
 pub mod cache;
+pub mod compress;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -301,9 +303,23 @@ pub fn foreign_files(target: &Path, owned: &dyn Fn(&str) -> bool, limit: usize) 
 /// the theme's file of the same name, with the file each comes from.
 pub type StaticFiles = BTreeMap<String, PathBuf>;
 
-/// The static files of a site (see `paths::static_files`).
+/// The static files of a site (see `paths::static_files`), `.css` and `.js` files under
+/// their fingerprinted names (see `assets`).
 pub fn discover_static(root: &Path, theme: &str) -> Result<StaticFiles, Diagnostics> {
+    let (files, _, errors) = assets::fingerprint(root, crate::paths::static_files(root, theme)?);
+    let mut diags = Diagnostics::new();
+    for e in errors {
+        diags.push(e);
+    }
+    diags.into_result(files)
+}
+
+/// The fingerprinted static files of a site: logical path → published path. A file that
+/// cannot be read is left out (`discover_static` reports it).
+pub fn discover_assets(root: &Path, theme: &str) -> assets::AssetMap {
     crate::paths::static_files(root, theme)
+        .map(|files| assets::fingerprint(root, files).1)
+        .unwrap_or_default()
 }
 
 /// Static files by output path → their source relative to the site root (for messages).

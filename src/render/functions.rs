@@ -14,6 +14,8 @@ pub struct TemplateEnv {
     pub locales: Arc<Locales>,
     pub strings: BTreeMap<Lang, UiStrings>,
     pub base_path: String,
+    /// Fingerprinted static files: logical path → published path (see `output::assets`).
+    pub assets: crate::output::assets::AssetMap,
 }
 
 fn lang_arg(args: &HashMap<String, Value>, default: Lang) -> tera::Result<Option<Lang>> {
@@ -48,10 +50,33 @@ pub fn register(tera: &mut Tera, lang: Lang, env: &Arc<TemplateEnv>) {
     });
     tera.register_function("embed", super::embed::embed);
     let e = Arc::clone(env);
+    tera.register_function("asset", move |args: &HashMap<String, Value>| {
+        asset_url(&e, args)
+    });
+    let e = Arc::clone(env);
     tera.register_filter(
         "date",
         move |value: &Value, args: &HashMap<String, Value>| format_date(&e, lang, value, args),
     );
+}
+
+/// `asset(path="style.css")` → `/base/style.3f2a9c1e.css`: a static file's published URL,
+/// fingerprinted for `.css` and `.js` files, as it is for any other static file.
+fn asset_url(env: &TemplateEnv, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let path = match args.get("path") {
+        Some(Value::String(p)) => p.trim_start_matches('/'),
+        _ => return Err(tera::Error::msg("asset() needs `path=\"style.css\"`")),
+    };
+    let published = match env.assets.get(path) {
+        Some(p) => p.as_str(),
+        None if crate::output::assets::is_fingerprinted(path) => {
+            return Err(tera::Error::msg(format!(
+                "asset(path=\"{path}\"): no such file in the theme's or the site's static/"
+            )))
+        }
+        None => path,
+    };
+    Ok(Value::String(format!("{}/{published}", env.base_path)))
 }
 
 fn translate(env: &TemplateEnv, lang: Lang, args: &HashMap<String, Value>) -> tera::Result<Value> {

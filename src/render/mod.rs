@@ -191,6 +191,7 @@ impl Renderer {
             locales,
             strings,
             base_path: config.base_path.clone(),
+            assets: crate::output::discover_assets(root, &config.theme),
         });
         let mut teras = BTreeMap::new();
         for &lang in &config.languages {
@@ -200,11 +201,12 @@ impl Renderer {
         }
         let data = serde_json::Value::Object(data);
         let global = format!(
-            "{}\n{:?}\n{:?}\n{}",
+            "{}\n{:?}\n{:?}\n{}\n{:?}",
             env!("CARGO_PKG_VERSION"),
             config,
             env.strings,
-            data
+            data,
+            env.assets
         );
         Ok(Renderer {
             root: root.to_path_buf(),
@@ -339,6 +341,11 @@ impl Renderer {
             hasher.update(file.as_bytes());
         }
         hasher.digest()
+    }
+
+    /// Fingerprinted static files: logical path → published path.
+    pub fn assets(&self) -> &crate::output::assets::AssetMap {
+        &self.env.assets
     }
 
     /// Whether the templates include `name` (optional ones such as `search.html`).

@@ -44,11 +44,21 @@
     document.body.appendChild(box);
   }
 
-  function swapStylesheets() {
+  // assets: logical path → published path (`style.css` → `style.3f2a9c1e.css`): a changed
+  // stylesheet has a new name; others get a fresh query string.
+  function swapStylesheets(assets) {
     var stamp = Date.now();
     document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {
       var url = new URL(link.href);
-      url.searchParams.set("qostil", String(stamp));
+      var plain = url.pathname.replace(/\.[0-9a-f]{8}(\.css)$/, "$1");
+      var renamed = false;
+      Object.keys(assets || {}).forEach(function (logical) {
+        if (!renamed && plain.slice(-logical.length - 1) === "/" + logical) {
+          url.pathname = plain.slice(0, plain.length - logical.length) + assets[logical];
+          renamed = true;
+        }
+      });
+      if (!renamed) url.searchParams.set("qostil", String(stamp));
       link.href = url.toString();
     });
   }
@@ -70,7 +80,9 @@
       var here = location.pathname;
       if (paths.indexOf("*") >= 0 || paths.indexOf(here) >= 0 || window.__qostilNotFound) reload();
     });
-    source.addEventListener("css", function () { swapStylesheets(); });
+    source.addEventListener("css", function (event) {
+      swapStylesheets(JSON.parse(event.data || "{}").assets);
+    });
     source.addEventListener("build-error", function (event) {
       showOverlay(JSON.parse(event.data).error);
     });

@@ -261,6 +261,7 @@ fn rebuild(
                 },
                 css_only: false,
                 search_stale: languages,
+                assets: Default::default(),
             }
         }),
     }
@@ -296,7 +297,8 @@ fn url_of(file: &str) -> String {
 
 fn announce(events: &Broadcaster, applied: &Applied) {
     if applied.css_only {
-        events.send("css", "{}");
+        let assets = serde_json::json!({ "assets": applied.assets });
+        events.send("css", &assets.to_string());
         return;
     }
     let changed = &applied.write.changed;

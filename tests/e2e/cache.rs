@@ -234,7 +234,7 @@ fn drafts_flag_change() {
 fn deleted_output_file_is_written_again() {
     incremental_matches_clean(&[], |s| {
         std::fs::remove_file(s.out_path("/kk/news/festival/")).unwrap();
-        std::fs::remove_file(s.out_path("style.css")).unwrap();
+        std::fs::remove_file(s.out_path(&s.asset("style.css"))).unwrap();
     });
 }
 

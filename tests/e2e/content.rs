@@ -402,7 +402,8 @@ fn site_static_files_are_copied_over_the_theme_ones() {
     );
     site.write("themes/portal/static/theme-only.txt", "from the theme");
     site.build_ok(&[]);
-    assert_eq!(site.out("style.css"), "/* site stylesheet */\n");
+    let css = site.asset("style.css");
+    assert_eq!(site.out(&css), "/* site stylesheet */\n");
     assert_eq!(
         site.out("img/logo.svg"),
         "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"
@@ -410,7 +411,7 @@ fn site_static_files_are_copied_over_the_theme_ones() {
     assert_eq!(site.out("theme-only.txt"), "from the theme");
     // The real theme's stylesheet is not what was copied.
     let theme_css = fs::read_to_string(repo_dir().join("themes/portal/static/style.css")).unwrap();
-    assert_ne!(site.out("style.css"), theme_css);
+    assert_ne!(site.out(&css), theme_css);
 }
 
 // ---------------------------------------------------------------- images, metadata

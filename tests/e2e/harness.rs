@@ -181,6 +181,28 @@ impl SiteTest {
         })
     }
 
+    /// The published path of a fingerprinted static file (`style.css` →
+    /// `style.3f2a9c1e.css`): the one file of the output named like that.
+    pub fn asset(&self, logical: &str) -> String {
+        let (dir, name) = logical.rsplit_once('/').unwrap_or(("", logical));
+        let (stem, ext) = name.rsplit_once('.').unwrap();
+        let found: Vec<String> = fs::read_dir(self.public().join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| {
+                let hash = n
+                    .strip_prefix(&format!("{stem}."))
+                    .and_then(|r| r.strip_suffix(&format!(".{ext}")));
+                hash.is_some_and(|h| h.len() == 8 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+            })
+            .collect();
+        assert_eq!(found.len(), 1, "{logical}: published as {found:?}");
+        match dir {
+            "" => found[0].clone(),
+            dir => format!("{dir}/{}", found[0]),
+        }
+    }
+
     /// Reads an output HTML file into an `Html` for attribute-level assertions.
     pub fn html(&self, rel: &str) -> Html {
         Html {

@@ -17,6 +17,9 @@
 //! - `own_language_urls` — `new` and `import` slugs per language; the portal's old URLs redirect
 //! - `language`  — typography on pages, `check`'s language warnings
 //! - `custom`    — shortcodes, raw HTML, menus, site strings and data, `extra`, templates, `init`
+//! - `publish`   — fingerprinted assets (`asset()`), `compress: true`
+//! - `deploy`    — `qostil deploy` to a real S3 server (`s3_server`: s3s-fs) and to file://
+//! - `nginx`     — docs/deploy.md's nginx config over a `compress: true` build
 
 mod harness;
 
@@ -25,12 +28,16 @@ mod check;
 mod cli;
 mod content;
 mod custom;
+mod deploy;
 mod errors;
 mod inputs;
 mod language;
 mod languages;
 mod links;
+mod nginx;
 mod own_language_urls;
+mod publish;
+mod s3_server;
 mod safety;
 mod schedule;
 mod structure;

@@ -9,7 +9,6 @@ use crate::harness::{repo_dir, url_to_file, SiteTest, Snapshot};
 const EXPECTED_FILES: &[&str] = &[
     "index.html",
     "404.html",
-    "style.css",
     "sitemap.xml",
     "robots.txt",
     "kk/atom.xml",
@@ -140,14 +139,20 @@ fn theme_static_files_are_copied_to_the_root() {
     let site = SiteTest::new("basic");
     site.build_ok(&[]);
     let theme_css = fs::read(repo_dir().join("themes/portal/static/style.css")).unwrap();
-    assert_eq!(fs::read(site.out_path("style.css")).unwrap(), theme_css);
+    let css = site.asset("style.css");
+    assert_eq!(fs::read(site.out_path(&css)).unwrap(), theme_css);
+    assert_eq!(
+        fs::read(site.out_path("favicon.svg")).unwrap(),
+        fs::read(repo_dir().join("themes/portal/static/favicon.svg")).unwrap(),
+        "only stylesheets and scripts get a fingerprinted name"
+    );
     for page in [
         "index.html",
         "kk/news/festival/index.html",
         "ru/tags/index.html",
     ] {
         site.html(page)
-            .assert_has("<link rel=\"stylesheet\" href=\"/style.css\">");
+            .assert_has(&format!("<link rel=\"stylesheet\" href=\"/{css}\">"));
     }
 }
 
@@ -187,7 +192,7 @@ fn base_url_flag_changes_permalinks_and_prefixes_links() {
         page.hreflang("x-default").as_deref(),
         Some("https://other.kz/sub/kk/news/festival/")
     );
-    page.assert_has("href=\"/sub/style.css\"")
+    page.assert_has(&format!("href=\"/sub/{}\"", site.asset("style.css")))
         .assert_has("href=\"/sub/kk/\"")
         .assert_has("href=\"/sub/ru/news/festival/\"")
         .assert_has("href=\"/sub/kk/tags/mamandyqtar/\"");
