@@ -616,6 +616,13 @@ fn run(args: &Args) -> Result<(), String> {
     match args.format {
         Format::Qostil => {
             out.copy(&repo.join("site.yaml"), "site.yaml")?;
+            // The portal's site.yaml menu names the About page.
+            for lang in ["kk", "ru"] {
+                out.copy(
+                    &repo.join(format!("content/{lang}/about.md")),
+                    &format!("content/{lang}/about.md"),
+                )?;
+            }
             out.copy(
                 &repo.join("taxonomies/regions.yaml"),
                 "taxonomies/regions.yaml",
