@@ -356,6 +356,28 @@ fn a_burst_of_events_makes_one_rebuild() {
 }
 
 #[test]
+fn a_file_emptied_mid_save_is_waited_for() {
+    let server = Server::start();
+    let events = server.events();
+    server.drain_lines();
+    let path = server.path(ARTICLE);
+    let original = std::fs::read_to_string(&path).unwrap();
+    // An editor truncates the file, then writes its text late (a busy machine): the empty
+    // file is a save in progress, not an error to show.
+    std::fs::write(&path, "").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::write(&path, format!("{original}\nКеш жазылған сөйлем.\n")).unwrap();
+    let data = events.expect("reload");
+    assert!(data.contains(ARTICLE_URL), "{data}");
+    let lines = server.drain_lines();
+    assert!(
+        !lines.iter().any(|l| l.contains("error")),
+        "an error was reported for a save in progress: {lines:?}"
+    );
+    assert!(server.get(ARTICLE_URL).2.contains("Кеш жазылған сөйлем."));
+}
+
+#[test]
 fn editors_save_patterns_are_one_change() {
     let server = Server::start();
     let events = server.events();

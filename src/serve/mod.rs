@@ -144,7 +144,7 @@ pub fn serve(
         // A file caught half-written fails to parse; if more events follow at once, that was
         // a save in progress: take them in and try again before reporting anything.
         while result.is_err() {
-            match watcher.next_batch(SAVE_IN_PROGRESS) {
+            match rest_of_save(&mut watcher, &batch) {
                 Some(more) => {
                     batch.extend(more);
                     result = rebuild(&mut engine, &build_options, &locales, &batch);
@@ -241,6 +241,34 @@ const LEARN_PER_PAUSE: usize = 2_000;
 
 /// How long to wait for the rest of a save before reporting a file that does not parse.
 const SAVE_IN_PROGRESS: Duration = Duration::from_millis(60);
+
+/// How long to wait when a file of the batch is empty: an editor truncates a file before it
+/// writes the new text, and on a busy machine the text can come much later than 60 ms.
+const EMPTY_FILE_WAIT: Duration = Duration::from_millis(1_000);
+
+/// The next changes within the wait for the rest of a save (longer while a file of the batch
+/// is empty). Events that name no source, such as serve's own reading of the file, do not
+/// end the wait.
+fn rest_of_save(watcher: &mut watch::SourceWatcher, batch: &[PathBuf]) -> Option<Vec<PathBuf>> {
+    let truncated = batch
+        .iter()
+        .any(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.len() == 0));
+    let wait = if truncated {
+        EMPTY_FILE_WAIT
+    } else {
+        SAVE_IN_PROGRESS
+    };
+    let deadline = Instant::now() + wait;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return None;
+        }
+        if let Some(more) = watcher.next_batch(left) {
+            return Some(more);
+        }
+    }
+}
 
 /// Applies a batch to the engine, or starts it again when the last start failed.
 fn rebuild(
