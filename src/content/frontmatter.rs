@@ -64,7 +64,7 @@ pub struct Image {
     pub alt: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, serde::Serialize)]
 pub enum SortBy {
     #[default]
     Date,

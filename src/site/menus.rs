@@ -14,7 +14,7 @@ use crate::lang::Lang;
 use super::{Page, Section, SectionId};
 
 /// One link of a menu in one language.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MenuItem {
     pub title: String,
     /// A root-relative URL of the site (`/kk/news/`, without the base path), or an

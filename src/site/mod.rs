@@ -36,7 +36,7 @@ pub struct SectionId(pub usize);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct GroupId(pub usize);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PageKind {
     /// A page inside a section (news): dated, listed, in feeds.
@@ -108,7 +108,7 @@ impl Section {
 pub const TAXONOMY_NAV_WEIGHT: i64 = 5;
 
 /// The label of a navigation entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NavTitle {
     Text(String),
     /// A taxonomy's name (`regions`): the renderer gives its title (`taxonomy_title`).
@@ -116,7 +116,7 @@ pub enum NavTitle {
 }
 
 /// An entry of the language's navigation.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct NavItem {
     pub title: NavTitle,
     pub url: String,
@@ -172,16 +172,6 @@ pub fn reading<T>(f: impl FnOnce() -> T) -> (T, Vec<PageId>) {
     (value, read)
 }
 
-/// Feeds `Debug` text straight into a hash.
-struct HashFmt<'a>(&'a mut xxhash_rust::xxh3::Xxh3);
-
-impl std::fmt::Write for HashFmt<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.0.update(s.as_bytes());
-        Ok(())
-    }
-}
-
 impl Site {
     pub fn page(&self, id: PageId) -> &Page {
         READS.with(|r| {
@@ -199,72 +189,48 @@ impl Site {
     /// the same outputs, and rendering either reads the same pages once the lists' order
     /// is accounted for.
     pub fn structure_key(&self) -> u64 {
-        use std::fmt::Write;
+        use std::hash::{Hash, Hasher};
         let sorted = |ids: &[PageId]| {
             let mut ids = ids.to_vec();
             ids.sort_unstable();
             ids
         };
-        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-        let mut out = HashFmt(&mut hasher);
-        // Writing into a hash cannot fail.
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
         // An output's `source` only names a file for messages (a list names its newest
         // page), so it is left out.
         for o in &self.outputs {
-            let _ = writeln!(out, "{}|{:?}", o.url, o.kind);
+            (&o.url, &o.kind).hash(&mut h);
         }
-        let _ = write!(
-            out,
-            "{:?}{:?}{:?}{:?}{:?}{:?}",
-            self.groups,
-            self.nav,
-            self.menus,
-            self.homes,
-            self.sections_by_dir,
-            self.section_groups
-        );
+        self.groups.hash(&mut h);
+        self.nav.hash(&mut h);
+        self.menus.hash(&mut h);
+        self.homes.hash(&mut h);
+        self.sections_by_dir.hash(&mut h);
+        self.section_groups.hash(&mut h);
         for s in &self.sections {
-            let _ = writeln!(
-                out,
-                "{:?}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{}|{:?}",
-                s.lang,
-                s.dir,
-                s.url,
-                s.title,
-                s.index,
-                s.parent,
-                s.subsections,
-                sorted(&s.pages),
-                s.sort_by,
-                s.paginate_by,
-                s.weight,
-                s.group
-            );
+            (s.lang, &s.dir, &s.url, &s.title).hash(&mut h);
+            // A section's own text: the whole file, by its hash.
+            s.index
+                .as_ref()
+                .map(|d| (&d.source, d.content_hash))
+                .hash(&mut h);
+            (s.parent, &s.subsections, sorted(&s.pages)).hash(&mut h);
+            (s.sort_by, s.paginate_by, s.weight, s.group).hash(&mut h);
         }
         for t in &self.taxonomies {
-            let _ = writeln!(out, "{:?}|{}|{}", t.lang, t.name, t.url);
+            (t.lang, &t.name, &t.url).hash(&mut h);
             for term in &t.terms {
-                let _ = writeln!(
-                    out,
-                    "{}|{}|{}|{:?}",
-                    term.name,
-                    term.slug,
-                    term.url,
-                    sorted(&term.pages)
-                );
+                (&term.name, &term.slug, &term.url, sorted(&term.pages)).hash(&mut h);
             }
         }
         for (lang, ids) in &self.latest {
-            let _ = writeln!(out, "{lang:?}|{:?}", sorted(ids));
+            (lang, sorted(ids)).hash(&mut h);
         }
         for page in &self.pages {
-            let _ = writeln!(
-                out,
-                "{}|{}|{:?}|{:?}|{:?}|{:?}",
-                page.doc.source, page.url, page.kind, page.section, page.group, page.terms
-            );
+            (&page.doc.source, &page.url, page.kind, page.section, page.group).hash(&mut h);
+            page.terms.hash(&mut h);
         }
-        hasher.digest()
+        h.finish()
     }
 
     /// The pages whose place in an ordered list (a section's pages, a term's pages, the latest

@@ -5,7 +5,7 @@ use crate::lang::Lang;
 
 use super::{PageId, SectionId, TermId};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OutputKind {
     /// `/`: the bilingual language chooser.
     Chooser,
