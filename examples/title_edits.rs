@@ -36,6 +36,7 @@ fn main() {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .filter(|p| !p.ends_with("_index.md"))
         .collect();
     files.sort();
     let mut times = Vec::new();
@@ -48,7 +49,12 @@ fn main() {
         let t = Instant::now();
         let r = engine.apply(&[f]).expect("apply");
         times.push(t.elapsed().as_secs_f64() * 1000.0);
-        eprintln!("{i}: {:.1} ms, {} changed", times[i], r.write.changed.len());
+        eprintln!(
+            "{i}: {:.1} ms, {} changed: {:?}",
+            times[i],
+            r.write.changed.len(),
+            r.write.changed.iter().take(12).collect::<Vec<_>>()
+        );
     }
     times.sort_by(|a, b| a.partial_cmp(b).unwrap());
     eprintln!("median {:.1} ms", times[times.len() / 2]);

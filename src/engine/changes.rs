@@ -27,7 +27,7 @@ use crate::content::{load_known, Document};
 use crate::diag::Diagnostics;
 use crate::lang::Lang;
 use crate::render::Renderer;
-use crate::site::{assemble_site, OutputKind, PageId, Publish, Site};
+use crate::site::{assemble_site, OutputKind, PageId, Publish, SectionId, Site};
 
 /// What `apply` did, for the terminal line and the browser's reload event.
 #[derive(Debug, Default, Clone)]
@@ -173,6 +173,22 @@ impl Engine {
         // prepared, and an output never prepared counts as reading them all.
         let plan_outputs = match (&next, &renderer) {
             (Next::Patched(ids), None) => Some(self.outputs_of_pages(ids)),
+            // A title or summary edit: the outputs that read an edited page, or a page that
+            // moved in its section's list.
+            (Next::Retitled { ids, orders }, None) if self.track_reads => {
+                let mut pages = ids.clone();
+                for (section, order) in orders {
+                    let before = &self.site.section(*section).pages;
+                    for (a, b) in before.iter().zip(order) {
+                        if a != b {
+                            pages.extend([*a, *b]);
+                        }
+                    }
+                }
+                pages.sort_unstable();
+                pages.dedup();
+                Some(self.outputs_reading(&self.site, &pages))
+            }
             (Next::Unchanged, None) => Some(Vec::new()),
             (
                 Next::Assembled {
@@ -217,6 +233,12 @@ pub(super) enum Next {
     Unchanged,
     /// Pages whose documents were replaced in place (same front matter and summary).
     Patched(Vec<PageId>),
+    /// Pages whose documents were replaced in place with another title or summary
+    /// (`site::differs_only_in_shown_text`), and the new order of their sections' lists.
+    Retitled {
+        ids: Vec<PageId>,
+        orders: Vec<(SectionId, Vec<PageId>)>,
+    },
     /// The site assembled again, with its structure key (`Site::structure_key`) and the
     /// pages of the documents replaced in place (none when documents came or went).
     Assembled {
@@ -276,6 +298,11 @@ impl Engine {
                 Next::Patched(ids)
             });
         }
+        if let (false, Docs::InPlace(list)) = (restructure, docs) {
+            if let Some(next) = self.retitled(list) {
+                return Ok(next);
+            }
+        }
         let config = config.unwrap_or_else(|| self.site.config.clone());
         // Documents are shared, not copied: assembling again costs no copy of the site's text.
         let all: Vec<Arc<Document>> = match docs {
@@ -312,6 +339,80 @@ impl Engine {
             site: Box::new(site),
             edited,
         })
+    }
+
+    /// `Next::Retitled` when every changed document is a page's and differs from its old
+    /// one only in its title or summary, and no navigation or menu names it.
+    fn retitled(&self, list: &[(usize, super::Held)]) -> Option<Next> {
+        let mut edited = std::collections::BTreeMap::new();
+        for (i, (new, _)) in list {
+            let old = &self.docs[*i].0;
+            if !crate::site::differs_only_in_shown_text(old, new) {
+                return None;
+            }
+            let at = self
+                .site
+                .pages
+                .iter()
+                .position(|p| p.doc.source == old.source)?;
+            edited.insert(PageId(at), Arc::clone(new));
+        }
+        let orders = self.site.retitled_orders(&edited, &self.locales)?;
+        #[cfg(debug_assertions)]
+        self.check_retitled(list, &orders);
+        Some(Next::Retitled {
+            ids: edited.into_keys().collect(),
+            orders,
+        })
+    }
+
+    /// Debug builds (every test): a retitled site equals the site assembled again, in
+    /// every list, the navigation, the menus and its shape.
+    #[cfg(debug_assertions)]
+    fn check_retitled(&self, list: &[(usize, super::Held)], orders: &[(SectionId, Vec<PageId>)]) {
+        let mut all: Vec<Arc<Document>> = self.docs.iter().map(|(d, _)| Arc::clone(d)).collect();
+        for (i, (doc, _)) in list {
+            all[*i] = Arc::clone(doc);
+        }
+        let sources = crate::output::static_sources(&self.options.root, &self.static_files);
+        let Ok(publish) = Publish::at_build_moment(self.options.drafts, self.options.future) else {
+            return;
+        };
+        let Ok(full) = assemble_site(
+            self.site.config.clone(),
+            all,
+            &sources,
+            &self.locales,
+            &publish,
+        ) else {
+            panic!("a retitled site fails to assemble");
+        };
+        let mut site = self.site.clone();
+        for (_, (doc, _)) in list {
+            if let Some(page) = site.pages.iter_mut().find(|p| p.doc.source == doc.source) {
+                page.doc = Arc::clone(doc);
+            }
+        }
+        for (section, order) in orders {
+            site.sections[section.0].pages.clone_from(order);
+        }
+        let lists = |s: &Site| {
+            let sections: Vec<Vec<PageId>> = s.sections.iter().map(|x| x.pages.clone()).collect();
+            let terms: Vec<Vec<PageId>> = s
+                .taxonomies
+                .iter()
+                .flat_map(|t| t.terms.iter().map(|term| term.pages.clone()))
+                .collect();
+            (sections, terms, s.latest.clone(), s.structure_key())
+        };
+        assert!(
+            lists(&site) == lists(&full),
+            "a retitled site's lists differ from a full assembly"
+        );
+        assert!(
+            site.nav == full.nav && site.menus == full.menus,
+            "a retitled site's navigation differs"
+        );
     }
 
     /// The outputs a document edit that shows the same elsewhere can change: its own pages

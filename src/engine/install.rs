@@ -32,8 +32,16 @@ impl Engine {
             site: None,
             docs: None,
             replaced: Vec::new(),
+            orders: Vec::new(),
             config_key: self.config_key,
         };
+        if let Next::Retitled { orders, .. } = &next {
+            for (section, order) in orders {
+                let pages = &mut self.site.sections[section.0].pages;
+                undo.orders
+                    .push((*section, std::mem::replace(pages, order.clone())));
+            }
+        }
         if let Next::Assembled {
             mut site,
             structure,
@@ -90,6 +98,9 @@ impl Engine {
         if let Some(structure) = undo.structure {
             self.structure = structure;
         }
+        for (section, order) in undo.orders {
+            self.site.sections[section.0].pages = order;
+        }
         let patched_in_place = undo.site.is_none();
         if let Some(site) = undo.site {
             self.site = site;
@@ -115,6 +126,8 @@ struct Undo {
     site: Option<Site>,
     docs: Option<Vec<Held>>,
     replaced: Vec<(usize, Held)>,
+    /// Section lists put in another order (`Next::Retitled`), as they were.
+    orders: Vec<(crate::site::SectionId, Vec<PageId>)>,
     config_key: u64,
 }
 

@@ -291,7 +291,7 @@ fn assemble_pages(
     pages
 }
 
-fn compare_pages(
+pub(super) fn compare_pages(
     a: &Page,
     b: &Page,
     sort_by: SortBy,

@@ -8,6 +8,7 @@ mod links;
 mod menus;
 mod output_list;
 mod outputs;
+mod retitle;
 pub mod schedule;
 mod taxonomy;
 mod translations;
@@ -16,6 +17,7 @@ pub use assemble::assemble_site;
 pub use links::{content_path, ContentFile};
 pub use menus::{MenuItem, Menus};
 pub use outputs::{url_to_file_path, Output, OutputKind, SITEMAP_LIMIT};
+pub use retitle::differs_only_in_shown_text;
 pub use schedule::{Publish, Schedule, Timed, TimedState};
 pub use taxonomy::{Taxonomy, Term, TermId};
 pub use translations::Alternate;
@@ -116,7 +118,7 @@ pub enum NavTitle {
 }
 
 /// An entry of the language's navigation.
-#[derive(Debug, Clone, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct NavItem {
     pub title: NavTitle,
     pub url: String,
@@ -227,7 +229,14 @@ impl Site {
             (lang, sorted(ids)).hash(&mut h);
         }
         for page in &self.pages {
-            (&page.doc.source, &page.url, page.kind, page.section, page.group).hash(&mut h);
+            (
+                &page.doc.source,
+                &page.url,
+                page.kind,
+                page.section,
+                page.group,
+            )
+                .hash(&mut h);
             page.terms.hash(&mut h);
         }
         h.finish()
