@@ -1,7 +1,8 @@
 //! The static search index, one per language under `/<lang>/search/`: postings sharded by
 //! the first letters of each stem (two, more where a shard would be too big; a query
 //! downloads only its shards, see `shards`), precomputed BM25
-//! weights with title and term matches counting more than body text, document metadata and
+//! weights with title and term matches counting more than body text, the result rows (url,
+//! title, date) of each stem's 20 best documents in the stem's shard, document metadata and
 //! snippet text in small chunks. `search.js` in the theme reads it; the format is in
 //! docs/search.md.
 

@@ -9,10 +9,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-/// A shard whose JSON is bigger than this (about 20 KB gzipped) is split by one more letter.
-/// A first query downloads one or two shards besides the 20 results' document and text
-/// chunks (about 140 KB gzipped at 10,000 articles), so shards of this size keep it well
-/// under issue #8's 300 KB; smaller ones would mostly make `meta.json` longer.
+/// A shard whose JSON (rows included) is bigger than this (about 20 KB gzipped) is split by
+/// one more letter. A first query downloads one or two shards besides a few snippet-text
+/// chunks (at most 48 KB gzipped in all at 10,000 articles, bench/README.md), so shards of
+/// this size keep it well under issue #8's 300 KB; smaller ones would mostly make
+/// `meta.json` longer and a typed prefix expand over more files.
 pub const SPLIT_BYTES: usize = 64 * 1024;
 
 /// Keys have at most this many letters. A shard still too big there is the postings of one
