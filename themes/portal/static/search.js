@@ -956,27 +956,39 @@
     }
 
     /**
-     * The rows of documents: [{doc, url, title, date, summary, text}]. options.budget: the
-     * files it may fetch for snippet texts (default: all); texts whose chunk is neither
-     * loaded nor fetched within it are null (fetch them later with `texts()`). Chunks are
-     * taken in the documents' order, so the best results get their text first.
+     * The rows of documents: [{doc, url, title, date, summary, text, pending}].
+     * options.budget: the files it may fetch (default: any). Rows come first, then snippet
+     * texts, each in the documents' order, so the best results are served first: a row
+     * neither loaded (a shard's rows, a `d/` chunk) nor fetched within the budget is
+     * `pending` (no url or title yet), a text left out is null. Fetch them later by calling
+     * this again without a budget.
      */
     function documents(docs, options) {
       var budget = options && options.budget !== undefined ? options.budget : Infinity;
+      var perDoc = meta.docs_per_chunk;
       var perText = meta.texts_per_chunk;
-      var chosen = new Set();
-      var wanted = docs.map(function (doc) {
-        if (texts.has(doc)) return true;
-        var n = Math.floor(doc / perText);
-        if (textChunks.has(n) || chosen.has(n)) return true;
+      var chosen = new Set(); // 'd' + n, 't' + n: the files this call fetches
+      function within(loaded, id) {
+        if (loaded || chosen.has(id)) return true;
         if (chosen.size >= budget) return false;
-        chosen.add(n);
+        chosen.add(id);
         return true;
+      }
+      var rowReady = docs.map(function (doc) {
+        var n = Math.floor(doc / perDoc);
+        return within(rowsByDoc.has(doc) || docChunks.has(n), 'd' + n);
+      });
+      var textWanted = docs.map(function (doc, i) {
+        var n = Math.floor(doc / perText);
+        return rowReady[i] && within(texts.has(doc) || textChunks.has(n), 't' + n);
       });
       return Promise.all(docs.map(function (doc, i) {
+        if (!rowReady[i]) {
+          return Promise.resolve({ doc: doc, url: null, title: '', date: null, summary: '', text: null, pending: true });
+        }
         return Promise.all([
           rowOf(doc),
-          wanted[i] ? textOf(doc) : Promise.resolve(null),
+          textWanted[i] ? textOf(doc) : Promise.resolve(null),
         ]).then(function (got) {
           var row = got[0];
           return {
@@ -986,14 +998,15 @@
             date: row.date || null,
             summary: row.summary || '',
             text: got[1],
+            pending: false,
           };
         });
       }));
     }
 
     /**
-     * A search as the page runs it for a keystroke: prepare, run, then the rows and as many
-     * snippet texts as MAX_REQUESTS (options.maxRequests) leaves after the shards.
+     * A search as the page runs it for a keystroke: prepare, run, then the rows and snippet
+     * texts MAX_REQUESTS (options.maxRequests) leaves after the shards.
      * {total, hits, stems, prefixes, held, rows, ms, requests: files fetched}.
      */
     function search(query, options) {
@@ -1007,13 +1020,7 @@
         var hits = result.hits.map(function (h) {
           return h.doc;
         });
-        // Rows missing from the shards are fetched first: a result needs its title.
-        var rowChunks = new Set();
-        hits.forEach(function (doc) {
-          var n = Math.floor(doc / meta.docs_per_chunk);
-          if (!rowsByDoc.has(doc) && !docChunks.has(n)) rowChunks.add(n);
-        });
-        var left = max - (requests - before) - rowChunks.size;
+        var left = max - (requests - before);
         return documents(hits, { budget: Math.max(0, left) }).then(function (rows) {
           result.rows = rows;
           result.requests = requests - before;
@@ -1338,32 +1345,40 @@
       }
     }
 
-    // Results shown without a snippet (their text was beyond the search's requests): the
-    // snippet comes when the reader scrolls or moves through the results, for those in view.
-    var shown = null; // {isMatch, pending: Map li → row}
+    // Results shown without their row or snippet (beyond the search's requests): they come
+    // when the reader scrolls or moves through the results, for the items in view.
+    var shown = null; // {isMatch, pending: Map li → {row, i}}
     var filling = false;
     function fillInView() {
       if (!shown || !shown.pending.size || filling) return;
       var height = global.innerHeight || doc.documentElement.clientHeight;
       var inView = [];
-      shown.pending.forEach(function (row, li) {
+      shown.pending.forEach(function (item, li) {
         var box = li.getBoundingClientRect();
-        if (box.bottom > 0 && box.top < height) inView.push([li, row]);
+        if (box.bottom > 0 && box.top < height) inView.push([li, item]);
       });
       if (!inView.length) return;
       var mine = shown;
       filling = true;
-      engine.texts(inView.map(function (x) {
-        return x[1].doc;
+      engine.documents(inView.map(function (x) {
+        return x[1].row.doc;
       })).then(function (got) {
-        inView.forEach(function (x, i) {
-          if (!mine.pending.delete(x[0])) return;
-          x[1].text = got[i];
-          if (mine === shown) addSnippet(x[0], x[1], mine.isMatch);
+        inView.forEach(function (x, k) {
+          var li = x[0];
+          if (!mine.pending.delete(li) || mine !== shown) return;
+          if (x[1].row.pending) {
+            // An item without a link yet: nothing in it has the focus.
+            li.replaceWith(resultItem(got[k], x[1].i, mine.isMatch));
+          } else {
+            addSnippet(li, got[k], mine.isMatch);
+          }
         });
-      }, function () {}).then(function () {
+        return true;
+      }, function () {
+        return false; // a failed file: the next scroll tries again
+      }).then(function (ok) {
         filling = false;
-        if (mine !== shown) fillInView();
+        if (ok) fillInView();
       });
     }
     var scrollQueued = false;
@@ -1378,35 +1393,47 @@
     global.addEventListener('scroll', onScroll, { passive: true });
     list.addEventListener('focusin', onScroll);
 
+    /** A result's list item; a pending row (not loaded yet) is an empty, busy item. */
+    function resultItem(row, i, isMatch) {
+      var li = doc.createElement('li');
+      li.className = 'search-result';
+      if (row.pending) {
+        li.className += ' search-result--pending';
+        li.setAttribute('aria-busy', 'true');
+        li.textContent = '…';
+        shown.pending.set(li, { row: row, i: i });
+        return li;
+      }
+      var h = doc.createElement('h2');
+      h.className = 'search-result__title';
+      var a = doc.createElement('a');
+      a.href = row.url;
+      a.className = 'search-result__link';
+      a.id = 'search-result-' + i;
+      appendParts(doc, a, snippet(row.title, isMatch, 1e6, true));
+      if (!a.textContent) a.textContent = row.url;
+      h.appendChild(a);
+      li.appendChild(h);
+      var when = formatDate(row.date, locale, months);
+      if (when) {
+        var meta = doc.createElement('p');
+        meta.className = 'search-result__meta';
+        var time = doc.createElement('time');
+        time.dateTime = row.date;
+        time.textContent = when;
+        meta.appendChild(time);
+        li.appendChild(meta);
+      }
+      if (row.text === null) shown.pending.set(li, { row: row, i: i });
+      else addSnippet(li, row, isMatch);
+      return li;
+    }
+
     function render(result) {
       var isMatch = matcher(result.stems, result.prefixes, engine.stem);
       shown = { isMatch: isMatch, pending: new Map() };
       var items = result.rows.map(function (row, i) {
-        var li = doc.createElement('li');
-        li.className = 'search-result';
-        var h = doc.createElement('h2');
-        h.className = 'search-result__title';
-        var a = doc.createElement('a');
-        a.href = row.url;
-        a.className = 'search-result__link';
-        a.id = 'search-result-' + i;
-        appendParts(doc, a, snippet(row.title, isMatch, 1e6, true));
-        if (!a.textContent) a.textContent = row.url;
-        h.appendChild(a);
-        li.appendChild(h);
-        var when = formatDate(row.date, locale, months);
-        if (when) {
-          var meta = doc.createElement('p');
-          meta.className = 'search-result__meta';
-          var time = doc.createElement('time');
-          time.dateTime = row.date;
-          time.textContent = when;
-          meta.appendChild(time);
-          li.appendChild(meta);
-        }
-        if (row.text === null) shown.pending.set(li, row);
-        else addSnippet(li, row, isMatch);
-        return li;
+        return resultItem(row, i, isMatch);
       });
       list.replaceChildren.apply(list, items);
       list.hidden = items.length === 0;
