@@ -132,6 +132,7 @@ fn search_input_key(site: &Site, lang: Lang) -> u64 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     hasher.update(crate::search::kazakh::RULES_JSON.as_bytes());
+    hasher.update(crate::search::FORMAT.as_bytes());
     for part in [&site.config.base_url, &site.config.base_path] {
         hasher.update(part.as_bytes());
         hasher.update(b"\n");

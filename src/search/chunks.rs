@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::diag::Diagnostic;
 use crate::site::{PageId, Site};
 
+use super::shards::Row;
 use super::{IndexOutput, DOCS_PER_CHUNK, SNIPPET_TEXT, TEXTS_PER_CHUNK};
 
 /// A document's row in the metadata chunks.
@@ -19,12 +20,14 @@ struct DocRow<'a> {
 }
 
 /// The `d/` chunks: url, title, date and summary of `DOCS_PER_CHUNK` documents each.
+/// Returns every document's result row (url, title, date), by number, for the shards.
 pub(super) fn write_doc_rows(
     site: &Site,
     ids: &[PageId],
     base: &str,
     out: &mut dyn IndexOutput,
-) -> Result<(), Diagnostic> {
+) -> Result<Vec<Row>, Diagnostic> {
+    let mut table = Vec::with_capacity(ids.len());
     let urls = crate::render::views::Urls {
         base_url: &site.config.base_url,
         base_path: &site.config.base_path,
@@ -44,8 +47,12 @@ pub(super) fn write_doc_rows(
             .collect();
         let json = serde_json::to_vec(&rows).unwrap_or_default();
         out.write(&format!("{base}d/{n}.json"), &json, 0)?;
+        table.extend(
+            rows.into_iter()
+                .map(|r| Row(r.url, r.title.to_string(), r.date)),
+        );
     }
-    Ok(())
+    Ok(table)
 }
 
 /// The text chunks of a batch of documents, the first numbered `first`: (path, key).

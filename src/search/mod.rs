@@ -1,7 +1,8 @@
 //! The static search index, one per language under `/<lang>/search/`: postings sharded by
 //! the first letters of each stem (two, more where a shard would be too big; a query
 //! downloads only its shards, see `shards`), precomputed BM25
-//! weights with title and term matches counting more than body text, document metadata and
+//! weights with title and term matches counting more than body text, the result rows (url,
+//! title, date) of each stem's 20 best documents in the stem's shard, document metadata and
 //! snippet text in small chunks. `search.js` in the theme reads it; the format is in
 //! docs/search.md.
 
@@ -42,6 +43,9 @@ const TEXTS_PER_CHUNK: usize = 5;
 /// `meta.json`'s `version`: 2 since shards split (a client of version 1 would look for a
 /// split word in its two-letter shard and not find it).
 const INDEX_VERSION: u32 = 2;
+/// The index files' layout, for the keys that decide whether a previous build's index can be
+/// kept: "rows" since shards carry the result rows of their stems' best documents.
+pub const FORMAT: &str = "index-2 rows";
 /// Snippet text kept per document, in characters.
 const SNIPPET_TEXT: usize = 1200;
 const _: () = assert!(INDEX_BATCH.is_multiple_of(TEXTS_PER_CHUNK));
@@ -129,7 +133,7 @@ pub fn write_index(
         })
         .collect();
     let base = format!("{lang}/search/");
-    write_doc_rows(site, &ids, &base, out)?;
+    let rows = write_doc_rows(site, &ids, &base, out)?;
     let normalizer = Normalizer::new(lang);
     let pool: Mutex<Vec<StemMemo>> = Mutex::new(Vec::new());
     let mut index = Index::default();
@@ -181,7 +185,8 @@ pub fn write_index(
         let v = &index.vocabulary;
         let _ = w.finish(&v.forms, &v.stem_of, &v.stems);
     }
-    let shard_list = write_shards(&mut index, &base, out)?;
+    let shard_list = write_shards(&mut index, &rows, &base, out)?;
+    drop(rows);
     write_meta(lang, ids.len(), shard_list, &base, out)?;
     Ok(())
 }

@@ -9,10 +9,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-/// A shard whose JSON is bigger than this (about 20 KB gzipped) is split by one more letter.
-/// A first query downloads one or two shards besides the 20 results' document and text
-/// chunks (about 140 KB gzipped at 10,000 articles), so shards of this size keep it well
-/// under issue #8's 300 KB; smaller ones would mostly make `meta.json` longer.
+/// A shard whose JSON (rows included) is bigger than this (about 20 KB gzipped) is split by
+/// one more letter. A first query downloads one or two shards besides a few snippet-text
+/// chunks (at most 48 KB gzipped in all at 10,000 articles, bench/README.md), so shards of
+/// this size keep it well under issue #8's 300 KB; smaller ones would mostly make
+/// `meta.json` longer and a typed prefix expand over more files.
 pub const SPLIT_BYTES: usize = 64 * 1024;
 
 /// Keys have at most this many letters. A shard still too big there is the postings of one
@@ -38,6 +39,68 @@ pub fn shard_key(word: &str, chars: usize) -> String {
 pub struct Shard<'a> {
     pub stems: BTreeMap<&'a str, Vec<u32>>,
     pub forms: BTreeMap<&'a str, &'a str>,
+}
+
+/// A document's result row: url, title, date (`YYYY-MM-DD` or RFC 3339, or null).
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct Row(pub String, pub String, pub Option<String>);
+
+/// A shard's file: its words, and the rows of the documents that are among the
+/// `ROWS_PER_STEM` best of one of its stems (doc → row).
+#[derive(Serialize)]
+struct ShardFile<'s, 'a> {
+    stems: &'s BTreeMap<&'a str, Vec<u32>>,
+    forms: &'s BTreeMap<&'a str, &'a str>,
+    rows: BTreeMap<u32, &'s Row>,
+}
+
+/// Rows a shard carries per stem: the stem's best documents by weight (ties: the lower
+/// number), as many as the search page shows. A query of one word ranks a document by the
+/// weight of its best-matching stem (times that stem's idf and factor, the same for all its
+/// documents), so each of its 20 results is among the 20 best of that stem: the shards a
+/// query of one word loads hold the rows of every result, and it needs no other file for
+/// them. (Proof: a result's documents above it in its stem's list score above it too.)
+pub const ROWS_PER_STEM: usize = 20;
+
+/// The `n` best documents of a delta-encoded posting list [doc, weight, …]: weight
+/// descending, then document ascending, as `search.js` ranks them.
+pub fn best_docs(postings: &[u32], n: usize) -> Vec<u32> {
+    let mut doc = 0u32;
+    let mut all: Vec<(u32, u32)> = postings
+        .chunks_exact(2)
+        .map(|pair| {
+            doc = doc.wrapping_add(pair[0]);
+            (pair[1], doc)
+        })
+        .collect();
+    let n = n.min(all.len());
+    if n == 0 {
+        return Vec::new();
+    }
+    let by_rank = |a: &(u32, u32), b: &(u32, u32)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+    all.select_nth_unstable_by(n - 1, by_rank);
+    all.truncate(n);
+    all.sort_unstable_by(by_rank);
+    all.into_iter().map(|(_, doc)| doc).collect()
+}
+
+/// A shard's JSON, with the rows (from `rows`, indexed by document) of its stems' best
+/// documents.
+fn shard_json(shard: &Shard<'_>, rows: &[Row]) -> Vec<u8> {
+    let mut picked = BTreeMap::new();
+    for postings in shard.stems.values() {
+        for doc in best_docs(postings, ROWS_PER_STEM) {
+            if let Some(row) = rows.get(doc as usize) {
+                picked.insert(doc, row);
+            }
+        }
+    }
+    let file = ShardFile {
+        stems: &shard.stems,
+        forms: &shard.forms,
+        rows: picked,
+    };
+    serde_json::to_vec(&file).unwrap_or_default()
 }
 
 impl<'a> Shard<'a> {
@@ -82,27 +145,28 @@ pub fn group_of(word: &str) -> &str {
 }
 
 /// Writes `shard`, whose words all start with `letters` (a group, or a part of one), as one
-/// shard file under that key, or splits it when its JSON is bigger than `split_bytes` and a
-/// longer key is allowed. `write` gets each shard's key and JSON.
+/// shard file under that key, or splits it when its JSON (rows included) is bigger than
+/// `split_bytes` and a longer key is allowed. `rows`: every document's row, by number.
+/// `write` gets each shard's key and JSON.
 pub fn place<'a, E>(
     shard: Shard<'a>,
     letters: &'a str,
     split_bytes: usize,
+    rows: &[Row],
     write: &mut impl FnMut(String, Vec<u8>) -> Result<(), E>,
 ) -> Result<(), E> {
     let chars = letters.chars().count();
-    let json = serde_json::to_vec(&shard).unwrap_or_default();
+    let json = shard_json(&shard, rows);
     if json.len() <= split_bytes || chars >= MAX_KEY_CHARS {
         return write(shard_key(letters, chars), json);
     }
     drop(json);
     let (rest, parts) = shard.split(chars);
     if !rest.is_empty() {
-        let json = serde_json::to_vec(&rest).unwrap_or_default();
-        write(shard_key(letters, chars), json)?;
+        write(shard_key(letters, chars), shard_json(&rest, rows))?;
     }
     for (longer, part) in parts {
-        place(part, longer, split_bytes, write)?;
+        place(part, longer, split_bytes, rows, write)?;
     }
     Ok(())
 }
@@ -132,7 +196,7 @@ pub fn lay_out<'a>(
     }
     let mut out = Vec::new();
     for (letters, group) in groups {
-        let _ = place(group, letters, split_bytes, &mut |key, json| {
+        let _ = place(group, letters, split_bytes, &[], &mut |key, json| {
             out.push((key, json));
             Ok::<(), ()>(())
         });
@@ -269,6 +333,67 @@ mod tests {
         assert!(files.iter().all(|(k, _)| k.split('-').count() <= 2));
         assert_eq!(files, laid_out(1 << 20).2);
         assert_eq!(laid_out(600).2, laid_out(600).2);
+    }
+
+    #[test]
+    fn best_docs_rank_by_weight_then_document() {
+        // Documents 3, 5, 6, 10 (deltas 3, 2, 1, 4) with weights 50, 80, 50, 90.
+        let postings = [3, 50, 2, 80, 1, 50, 4, 90];
+        assert_eq!(best_docs(&postings, 10), vec![10, 5, 3, 6]);
+        assert_eq!(
+            best_docs(&postings, 3),
+            vec![10, 5, 3],
+            "ties: the lower number"
+        );
+        assert_eq!(best_docs(&postings, 0), Vec::<u32>::new());
+        assert_eq!(best_docs(&[], 5), Vec::<u32>::new());
+    }
+
+    #[derive(serde::Deserialize)]
+    struct WithRows {
+        stems: BTreeMap<String, Vec<u32>>,
+        rows: BTreeMap<u32, (String, String, Option<String>)>,
+    }
+
+    #[test]
+    fn a_shard_carries_the_rows_of_its_stems_best_documents_also_when_split() {
+        let table: Vec<Row> = (0..60)
+            .map(|d| Row(format!("/kk/{d}/"), format!("т{d}"), None))
+            .collect();
+        // Stem «пра»: documents 0..40 with weight 100 - doc (the 20 best: 0..20); stem
+        // «про»: documents 0..60 with weight doc + 1 (the 20 best: 59 down to 40).
+        let pra: Vec<u32> = (0..40).flat_map(|d| [u32::from(d > 0), 100 - d]).collect();
+        let pro: Vec<u32> = (0..60).flat_map(|d| [u32::from(d > 0), d + 1]).collect();
+        let best = |postings: &[u32]| -> BTreeSet<u32> {
+            best_docs(postings, ROWS_PER_STEM).into_iter().collect()
+        };
+        assert_eq!(best(&pra), (0..20).collect());
+        assert_eq!(best(&pro), (40..60).collect());
+        for split_bytes in [1 << 20, 100] {
+            let mut shard = Shard::default();
+            shard.stems.insert("пра", pra.clone());
+            shard.stems.insert("про", pro.clone());
+            let mut files = Vec::new();
+            place(shard, "пр", split_bytes, &table, &mut |key, json| {
+                files.push((key, json));
+                Ok::<(), ()>(())
+            })
+            .unwrap();
+            assert_eq!(files.len(), if split_bytes == 100 { 2 } else { 1 });
+            for (key, json) in files {
+                let parsed: WithRows = serde_json::from_slice(&json).unwrap();
+                let mut want = BTreeSet::new();
+                for postings in parsed.stems.values() {
+                    want.extend(best(postings));
+                }
+                let docs: BTreeSet<u32> = parsed.rows.keys().copied().collect();
+                assert_eq!(docs, want, "{key}: the rows of its stems' best, no other");
+                for (doc, row) in parsed.rows {
+                    assert_eq!(row.0, format!("/kk/{doc}/"));
+                    assert_eq!(row.1, format!("т{doc}"));
+                }
+            }
+        }
     }
 
     #[test]

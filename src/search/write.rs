@@ -20,6 +20,7 @@ use super::{
 /// shard written, in key order.
 pub(super) fn write_shards(
     index: &mut Index,
+    rows: &[shards::Row],
     base: &str,
     out: &mut dyn IndexOutput,
 ) -> Result<Vec<(String, usize)>, Diagnostic> {
@@ -67,7 +68,7 @@ pub(super) fn write_shards(
                 }
                 shard.forms = forms;
                 let mut files = Vec::new();
-                let _ = shards::place(shard, group, shards::SPLIT_BYTES, &mut |key, json| {
+                let _ = shards::place(shard, group, shards::SPLIT_BYTES, rows, &mut |key, json| {
                     files.push((key, json));
                     Ok::<(), ()>(())
                 });
@@ -106,6 +107,7 @@ pub(super) fn write_meta(
         "docs": docs,
         "docs_per_chunk": DOCS_PER_CHUNK,
         "texts_per_chunk": TEXTS_PER_CHUNK,
+        "rows_per_stem": shards::ROWS_PER_STEM,
         "shards": keys,
         "shard_bytes": sizes,
     });

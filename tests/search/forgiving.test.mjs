@@ -62,6 +62,30 @@ test('a word of five letters or more one edit away finds the word, ranked below'
   await findsBelow('kk', 'калледж ', 'колледж ');
 });
 
+test('a fold plus an edit is two changes: «колеж» does not find «көлем»; the one-change cases still match', { skip }, async () => {
+  // колеж folds nothing, but көлем folds to колем, one edit from колеж: that must not count.
+  assert.ok(!S.withinOneEdit('колеж', 'көлем'));
+  assert.ok(S.withinOneEdit(S.layoutFold('көлем'), 'колеж'), 'the case is real: one edit once folded');
+  const volume = await search('kk', 'көлем ');
+  assert.ok(volume.total > 0, 'көлем is in the portal');
+  const college = await search('kk', 'колледж ');
+  for (const q of ['колеж ', 'колеж']) {
+    const { e } = siteEngine(S, SITE, 'kk');
+    const r = await e.search(q);
+    const stems = [...r.stems];
+    assert.deepEqual(stems.filter((s) => s.startsWith('көле')), [], `${JSON.stringify(q)} matched ${stems}`);
+    const wrong = r.rows.map((row) => row.url).filter((u) => volume.urls.includes(u) && !college.urls.includes(u));
+    assert.deepEqual(wrong, [], `${JSON.stringify(q)} found articles of көлем`);
+  }
+  // The cases that must still match, each ranked below the right spelling.
+  await findsBelow('kk', 'мамандык ', 'мамандық ');
+  await findsBelow('kk', 'жумысшы ', 'жұмысшы ');
+  await findsBelow('kk', 'онир ', 'өңір ');
+  await findsBelow('ru', 'професия ', 'профессия ');
+  await findsBelow('kk', 'калледж ', 'колледж ');
+  assert.ok((await search('kk', 'колледж ')).total > 0);
+});
+
 test('a word that finds something as typed gets no fuzzy matches', { skip }, async () => {
   const { e } = siteEngine(S, SITE, 'kk');
   const r = await e.search('колледж ');

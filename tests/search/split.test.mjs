@@ -14,7 +14,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -104,7 +104,7 @@ for (const lang of ['kk', 'ru']) {
     for (const head of heads) {
       const family = meta.shards.filter((k) => k === head || k.startsWith(head + '-'));
       const total = family.reduce((sum, k) => sum + bytes.get(k), 0);
-      const expectHeld = family.length > 1 && total > MAX_PREFIX_BYTES;
+      const expectHeld = family.length > 1 && (total > MAX_PREFIX_BYTES || family.length > S.MAX_PREFIX_SHARDS);
       const { e } = siteEngine(S, site, lang);
       const result = await e.search(keyText(head));
       assert.equal(result.held, expectHeld, `${lang}: «${keyText(head)}» (${family.length} shards, ${total} bytes)`);
@@ -116,5 +116,76 @@ for (const lang of ['kk', 'ru']) {
     }
     assert.ok(held > 0, `${lang}: no two-letter beginning is too broad at ${PAIRS} pairs; the test proves nothing`);
     assert.ok(expanded > 0 || heads.length === held, `${lang}: expanded beginnings`);
+  });
+}
+
+/** A document's row as the `d/` chunks hold it (not through search.js). */
+function docRow(lang, doc) {
+  const meta = JSON.parse(readFileSync(path.join(site, lang, 'search', 'meta.json'), 'utf8'));
+  const file = path.join(site, lang, 'search', 'd', `${Math.floor(doc / meta.docs_per_chunk)}.json`);
+  return JSON.parse(readFileSync(file, 'utf8'))[doc % meta.docs_per_chunk];
+}
+
+/** Issue #21: files one keystroke may fetch (search.js MAX_REQUESTS). */
+const MAX_REQUESTS = 6;
+
+/** Queries typed key by key: words of the split shards and the fixed words of bench/search. */
+const TYPED = {
+  kk: ['мамандықтары', 'жұмыс', 'колледж', 'білім беру', 'жастар жыл'],
+  ru: ['профессия', 'работа', 'колледжи', 'образование', 'профессия колледж'],
+};
+
+for (const lang of ['kk', 'ru']) {
+  test(`${lang}: no keystroke fetches more than ${MAX_REQUESTS} files, and the rows of a one-word query come from its shards`, { skip, timeout: 300_000 }, async (t) => {
+    assert.equal(S.MAX_REQUESTS, MAX_REQUESTS, 'search.js limits a search to the files #21 allows');
+    let most = 0;
+    let withoutSnippet = 0;
+    let pending = 0;
+    for (const query of TYPED[lang]) {
+      const { e, requested } = siteEngine(S, site, lang);
+      await e.load(); // meta.json and the stemmer load with the page, before any keystroke
+      const chars = Array.from(query);
+      const counts = [];
+      for (let i = 1; i <= chars.length; i++) {
+        const prefix = chars.slice(0, i).join('');
+        const from = requested.length;
+        const r = await e.search(prefix, { maxRequests: MAX_REQUESTS });
+        const fetched = requested.slice(from);
+        counts.push(fetched.length);
+        most = Math.max(most, fetched.length);
+        assert.ok(fetched.length <= MAX_REQUESTS, `${lang} «${prefix}» fetched ${fetched.length} files: ${fetched.join(' ')}`);
+        assert.equal(r.requests, fetched.length, `${lang} «${prefix}»: the engine counts what it fetched`);
+        assert.equal(r.rows.length, r.hits.length, `${lang} «${prefix}»: a row per result`);
+        for (const row of r.rows) {
+          if (row.pending) {
+            // Beyond the keystroke's files: no row yet, and no text.
+            assert.ok(prefix.includes(' '), `${lang} «${prefix}»: a query of one word has every row`);
+            assert.equal(row.text, null);
+            pending += 1;
+            continue;
+          }
+          const want = docRow(lang, row.doc);
+          assert.equal(row.url, want.url, `${lang} «${prefix}»: the url of document ${row.doc}`);
+          assert.equal(row.title, want.title, `${lang} «${prefix}»: the title of document ${row.doc}`);
+          assert.equal(row.date, want.date, `${lang} «${prefix}»: the date of document ${row.doc}`);
+          if (row.text === null) withoutSnippet += 1;
+        }
+        if (!prefix.includes(' ')) {
+          assert.deepEqual(fetched.filter((u) => u.includes('/d/')), [], `${lang} «${prefix}»: one word needs no row file`);
+        }
+      }
+      t.diagnostic(`${lang} «${query}»: files per keystroke ${counts.join(' ')}`);
+      // What the keystrokes left out comes with a later call, complete.
+      const last = await e.search(query);
+      const rest = await e.documents(last.hits.map((h) => h.doc));
+      for (const row of rest) {
+        assert.equal(row.pending, false);
+        assert.equal(row.url, docRow(lang, row.doc).url);
+        assert.equal(typeof row.text, 'string');
+      }
+    }
+    t.diagnostic(`${lang}: at most ${most} files for a keystroke; ${withoutSnippet} rows waited for their snippet, ${pending} results for their row`);
+    // Texts beyond the budget wait: without that the test above would not be measuring much.
+    assert.ok(withoutSnippet > 0, `${lang}: every result had its snippet at once; the corpus is too small to test the limit`);
   });
 }

@@ -428,6 +428,12 @@
   /** A typed prefix expands over shards of at most this many bytes together, unless it has
    * just one shard (see prefixShards): twice a shard's size before it is split. */
   var MAX_PREFIX_BYTES = 128 * 1024;
+  /** ... and over at most this many shards: each is a request (see MAX_REQUESTS). */
+  var MAX_PREFIX_SHARDS = 4;
+  /** Files a search may fetch once it starts (a keystroke, after the debounce): shards
+   * first, then the document rows the shards lack, then snippet texts in rank order while
+   * requests are left. Texts not fetched then come when their result scrolls into view. */
+  var MAX_REQUESTS = 6;
   /** Results shown. */
   var TOP = 20;
 
@@ -484,7 +490,12 @@
    */
   function createEngine(options) {
     var base = options.indexUrl.replace(/\/?$/, '/');
-    var fetchJson = options.fetchJson;
+    // Every file the engine fetches goes through here, so that a search can count them.
+    var requests = 0;
+    function fetchJson(url) {
+      requests += 1;
+      return options.fetchJson(url);
+    }
     var meta = null;
     var shardSet = null;
     var sortedKeys = null; // meta.shards, sorted: the keys under a prefix are neighbours
@@ -497,6 +508,8 @@
     var ready = new Map(); // key → shard, once loaded
     var docChunks = new Map();
     var textChunks = new Map();
+    var texts = new Map(); // doc → snippet text, once its chunk is in
+    var rowsByDoc = new Map(); // doc → [url, title, date], from the shards' rows
     var stemCache = new Map();
     var scratch = null; // run()'s arrays, reused: {total, count, best, touched}
 
@@ -544,6 +557,10 @@
     function prepareShard(raw) {
       var stems = raw.stems || {};
       var forms = raw.forms || {};
+      var rows = raw.rows || {};
+      Object.keys(rows).forEach(function (doc) {
+        rowsByDoc.set(Number(doc), rows[doc]);
+      });
       return {
         stems: stems,
         forms: forms,
@@ -588,7 +605,8 @@
      * The shards a typed prefix expands over: {keys, whole}. Whole: the prefix's own shard
      * and the listed keys that extend the prefix (a split shard's sub-shards), which hold
      * every stem and form starting with it. When there are several and they are bigger
-     * than MAX_PREFIX_BYTES together, only the prefix's own shard (not whole): a short
+     * than MAX_PREFIX_BYTES together or more than MAX_PREFIX_SHARDS files (each a request
+     * of the keystroke's MAX_REQUESTS), only the prefix's own shard (not whole): a short
      * prefix of a split shard then matches just the word it is, until more letters narrow
      * it down, rather than download a large part of the index for two letters.
      */
@@ -603,7 +621,9 @@
         if (!sortedKeys[i].startsWith(head)) break;
         keys.push(sortedKeys[i]);
         bytes += shardBytes.get(sortedKeys[i]) || 0;
-        if (keys.length > 1 && bytes > MAX_PREFIX_BYTES) return { keys: [ownKey], whole: false };
+        if (keys.length > 1 && (bytes > MAX_PREFIX_BYTES || keys.length > MAX_PREFIX_SHARDS)) {
+          return { keys: [ownKey], whole: false };
+        }
       }
       return { keys: keys.length ? keys : [ownKey], whole: true };
     }
@@ -738,7 +758,9 @@
         var factor = 0;
         if (f === word || f === wordStem) factor = LAYOUT_FACTOR;
         else if (term.prefix && f.startsWith(word)) factor = LAYOUT_FACTOR * PREFIX_FACTOR;
-        else if (edits && (withinOneEdit(word, f) || withinOneEdit(wordStem, f))) factor = EDIT_FACTOR;
+        // The edit is counted on the words as written, not folded: a fold is a change of
+        // its own, and a fold plus an edit is two (колеж is not көлем, колем once folded).
+        else if (edits && (withinOneEdit(term.text, text) || withinOneEdit(stem(term.text), text))) factor = EDIT_FACTOR;
         if (factor > (out.get(s) || 0)) out.set(s, factor);
       }
       layoutKeys(term.text).forEach(function (key) {
@@ -912,39 +934,96 @@
       return p;
     }
 
-    /** The rows of documents: [{doc, url, title, date, summary, text}]. */
-    function documents(docs) {
-      return Promise.all(docs.map(function (doc) {
-        var perDoc = meta.docs_per_chunk;
-        var perText = meta.texts_per_chunk;
+    /** The text chunk of a document, fetched once: Promise of its snippet text. */
+    function textOf(doc) {
+      var perText = meta.texts_per_chunk;
+      return chunk(textChunks, 't', Math.floor(doc / perText)).then(function (got) {
+        var text = got[doc % perText] || '';
+        texts.set(doc, text);
+        return text;
+      });
+    }
+
+    /** The row of a document: from a loaded shard's rows, else its `d/` chunk (a query of
+     * several words can rank a document no shard lists among a stem's best). */
+    function rowOf(doc) {
+      var row = rowsByDoc.get(doc);
+      if (row) return Promise.resolve({ url: row[0], title: row[1], date: row[2] });
+      var perDoc = meta.docs_per_chunk;
+      return chunk(docChunks, 'd', Math.floor(doc / perDoc)).then(function (got) {
+        return got[doc % perDoc] || {};
+      });
+    }
+
+    /**
+     * The rows of documents: [{doc, url, title, date, summary, text, pending}].
+     * options.budget: the files it may fetch (default: any). Rows come first, then snippet
+     * texts, each in the documents' order, so the best results are served first: a row
+     * neither loaded (a shard's rows, a `d/` chunk) nor fetched within the budget is
+     * `pending` (no url or title yet), a text left out is null. Fetch them later by calling
+     * this again without a budget.
+     */
+    function documents(docs, options) {
+      var budget = options && options.budget !== undefined ? options.budget : Infinity;
+      var perDoc = meta.docs_per_chunk;
+      var perText = meta.texts_per_chunk;
+      var chosen = new Set(); // 'd' + n, 't' + n: the files this call fetches
+      function within(loaded, id) {
+        if (loaded || chosen.has(id)) return true;
+        if (chosen.size >= budget) return false;
+        chosen.add(id);
+        return true;
+      }
+      var rowReady = docs.map(function (doc) {
+        var n = Math.floor(doc / perDoc);
+        return within(rowsByDoc.has(doc) || docChunks.has(n), 'd' + n);
+      });
+      var textWanted = docs.map(function (doc, i) {
+        var n = Math.floor(doc / perText);
+        return rowReady[i] && within(texts.has(doc) || textChunks.has(n), 't' + n);
+      });
+      return Promise.all(docs.map(function (doc, i) {
+        if (!rowReady[i]) {
+          return Promise.resolve({ doc: doc, url: null, title: '', date: null, summary: '', text: null, pending: true });
+        }
         return Promise.all([
-          chunk(docChunks, 'd', Math.floor(doc / perDoc)),
-          chunk(textChunks, 't', Math.floor(doc / perText)),
+          rowOf(doc),
+          textWanted[i] ? textOf(doc) : Promise.resolve(null),
         ]).then(function (got) {
-          var row = got[0][doc % perDoc] || {};
+          var row = got[0];
           return {
             doc: doc,
             url: row.url,
             title: row.title || '',
             date: row.date || null,
             summary: row.summary || '',
-            text: got[1][doc % perText] || '',
+            text: got[1],
+            pending: false,
           };
         });
       }));
     }
 
-    /** prepare + run + documents: {total, hits, stems, prefixes, rows, ms}. */
-    function search(query) {
+    /**
+     * A search as the page runs it for a keystroke: prepare, run, then the rows and snippet
+     * texts MAX_REQUESTS (options.maxRequests) leaves after the shards.
+     * {total, hits, stems, prefixes, held, rows, ms, requests: files fetched}.
+     */
+    function search(query, options) {
+      var max = options && options.maxRequests !== undefined ? options.maxRequests : Infinity;
       var terms = parseQuery(query);
+      var before = requests;
       return prepare(terms).then(function () {
         var t0 = now();
         var result = run(terms);
         result.ms = now() - t0;
-        return documents(result.hits.map(function (h) {
+        var hits = result.hits.map(function (h) {
           return h.doc;
-        })).then(function (rows) {
+        });
+        var left = max - (requests - before);
+        return documents(hits, { budget: Math.max(0, left) }).then(function (rows) {
           result.rows = rows;
+          result.requests = requests - before;
           return result;
         });
       });
@@ -956,6 +1035,12 @@
       run: run,
       documents: documents,
       search: search,
+      texts: function (docs) {
+        return Promise.all(docs.map(textOf));
+      },
+      get requests() {
+        return requests;
+      },
       stem: function (w) {
         return stem(w);
       },
@@ -1215,52 +1300,140 @@
     }
 
     function clearResults() {
+      shown = null;
       list.replaceChildren();
       list.hidden = true;
     }
 
-    function updateUrl(q) {
-      var url = new URL(global.location.href);
+    function withQuery(href, q) {
+      var url = new URL(href, global.location.href);
       if (q) url.searchParams.set('q', q);
       else url.searchParams.delete('q');
+      return url;
+    }
+
+    // The language switcher's links (the other language's search page) carry the query,
+    // so switching language keeps it (#17).
+    var switchLinks = Array.prototype.slice.call(doc.querySelectorAll('.lang-switch a[hreflang]'));
+
+    function updateUrl(q) {
+      var url = withQuery(global.location.href, q);
       if (url.href !== global.location.href) global.history.replaceState(global.history.state, '', url.href);
+      switchLinks.forEach(function (a) {
+        var href = withQuery(a.getAttribute('href'), q);
+        // Same-origin links keep their relative form (the switcher writes root-relative ones).
+        var next = href.origin === global.location.origin ? href.pathname + href.search + href.hash : href.href;
+        if (a.getAttribute('href') !== next) a.setAttribute('href', next);
+      });
+    }
+
+    /** The snippet of a result: around the first match in its text, else in its summary,
+     * else the text's start. */
+    function snippetParts(row, isMatch) {
+      return snippet(row.text, isMatch, SNIPPET_WORDS, false) ||
+        (row.summary ? snippet(row.summary, isMatch, SNIPPET_WORDS, true) : null) ||
+        snippet(row.text, isMatch, SNIPPET_WORDS, true);
+    }
+
+    function addSnippet(li, row, isMatch) {
+      var parts = snippetParts(row, isMatch);
+      if (parts && parts.length) {
+        var p = doc.createElement('p');
+        p.className = 'search-result__snippet';
+        appendParts(doc, p, parts);
+        li.appendChild(p);
+      }
+    }
+
+    // Results shown without their row or snippet (beyond the search's requests): they come
+    // when the reader scrolls or moves through the results, for the items in view.
+    var shown = null; // {isMatch, pending: Map li → {row, i}}
+    var filling = false;
+    function fillInView() {
+      if (!shown || !shown.pending.size || filling) return;
+      var height = global.innerHeight || doc.documentElement.clientHeight;
+      var inView = [];
+      shown.pending.forEach(function (item, li) {
+        var box = li.getBoundingClientRect();
+        if (box.bottom > 0 && box.top < height) inView.push([li, item]);
+      });
+      if (!inView.length) return;
+      var mine = shown;
+      filling = true;
+      engine.documents(inView.map(function (x) {
+        return x[1].row.doc;
+      })).then(function (got) {
+        inView.forEach(function (x, k) {
+          var li = x[0];
+          if (!mine.pending.delete(li) || mine !== shown) return;
+          if (x[1].row.pending) {
+            // An item without a link yet: nothing in it has the focus.
+            li.replaceWith(resultItem(got[k], x[1].i, mine.isMatch));
+          } else {
+            addSnippet(li, got[k], mine.isMatch);
+          }
+        });
+        return true;
+      }, function () {
+        return false; // a failed file: the next scroll tries again
+      }).then(function (ok) {
+        filling = false;
+        if (ok) fillInView();
+      });
+    }
+    var scrollQueued = false;
+    function onScroll() {
+      if (scrollQueued) return;
+      scrollQueued = true;
+      global.requestAnimationFrame(function () {
+        scrollQueued = false;
+        fillInView();
+      });
+    }
+    global.addEventListener('scroll', onScroll, { passive: true });
+    list.addEventListener('focusin', onScroll);
+
+    /** A result's list item; a pending row (not loaded yet) is an empty, busy item. */
+    function resultItem(row, i, isMatch) {
+      var li = doc.createElement('li');
+      li.className = 'search-result';
+      if (row.pending) {
+        li.className += ' search-result--pending';
+        li.setAttribute('aria-busy', 'true');
+        li.textContent = '…';
+        shown.pending.set(li, { row: row, i: i });
+        return li;
+      }
+      var h = doc.createElement('h2');
+      h.className = 'search-result__title';
+      var a = doc.createElement('a');
+      a.href = row.url;
+      a.className = 'search-result__link';
+      a.id = 'search-result-' + i;
+      appendParts(doc, a, snippet(row.title, isMatch, 1e6, true));
+      if (!a.textContent) a.textContent = row.url;
+      h.appendChild(a);
+      li.appendChild(h);
+      var when = formatDate(row.date, locale, months);
+      if (when) {
+        var meta = doc.createElement('p');
+        meta.className = 'search-result__meta';
+        var time = doc.createElement('time');
+        time.dateTime = row.date;
+        time.textContent = when;
+        meta.appendChild(time);
+        li.appendChild(meta);
+      }
+      if (row.text === null) shown.pending.set(li, { row: row, i: i });
+      else addSnippet(li, row, isMatch);
+      return li;
     }
 
     function render(result) {
       var isMatch = matcher(result.stems, result.prefixes, engine.stem);
+      shown = { isMatch: isMatch, pending: new Map() };
       var items = result.rows.map(function (row, i) {
-        var li = doc.createElement('li');
-        li.className = 'search-result';
-        var h = doc.createElement('h2');
-        h.className = 'search-result__title';
-        var a = doc.createElement('a');
-        a.href = row.url;
-        a.className = 'search-result__link';
-        a.id = 'search-result-' + i;
-        appendParts(doc, a, snippet(row.title, isMatch, 1e6, true));
-        if (!a.textContent) a.textContent = row.url;
-        h.appendChild(a);
-        li.appendChild(h);
-        var when = formatDate(row.date, locale, months);
-        if (when) {
-          var meta = doc.createElement('p');
-          meta.className = 'search-result__meta';
-          var time = doc.createElement('time');
-          time.dateTime = row.date;
-          time.textContent = when;
-          meta.appendChild(time);
-          li.appendChild(meta);
-        }
-        var parts = snippet(row.text, isMatch, SNIPPET_WORDS, false) ||
-          (row.summary ? snippet(row.summary, isMatch, SNIPPET_WORDS, true) : null) ||
-          snippet(row.text, isMatch, SNIPPET_WORDS, true);
-        if (parts && parts.length) {
-          var p = doc.createElement('p');
-          p.className = 'search-result__snippet';
-          appendParts(doc, p, parts);
-          li.appendChild(p);
-        }
-        return li;
+        return resultItem(row, i, isMatch);
       });
       list.replaceChildren.apply(list, items);
       list.hidden = items.length === 0;
@@ -1294,23 +1467,14 @@
       var slow = setTimeout(function () {
         if (mine === seq) setStatus(data.loading || '', 'loading');
       }, 300);
-      return engine.prepare(terms).then(function () {
-        if (mine !== seq) return null;
-        var t0 = now();
-        var result = engine.run(terms);
-        var ms = now() - t0;
-        return engine.documents(result.hits.map(function (h) {
-          return h.doc;
-        })).then(function (rows) {
-          if (mine !== seq) return;
-          result.rows = rows;
-          render(result);
-          // ms: run() alone; wall: from the search's start (after the debounce) to the
-          // rendered list, fetching included.
-          api.rendered = { query: q, total: result.total, ms: ms, wall: now() - started };
-          api.timings.push(api.rendered);
-          if (api.timings.length > 500) api.timings.shift();
-        });
+      return engine.search(q, { maxRequests: MAX_REQUESTS }).then(function (result) {
+        if (mine !== seq) return;
+        render(result);
+        // ms: run() alone; wall: from the search's start (after the debounce) to the
+        // rendered list, fetching included; requests: the files it fetched.
+        api.rendered = { query: q, total: result.total, ms: result.ms, wall: now() - started, requests: result.requests };
+        api.timings.push(api.rendered);
+        if (api.timings.length > 500) api.timings.shift();
       }).catch(function (err) {
         if (global.console) global.console.error('search:', err);
         if (mine === seq) {
@@ -1409,6 +1573,8 @@
     formatDate: formatDate,
     PREFIX_FACTOR: PREFIX_FACTOR,
     MAX_PREFIX_BYTES: MAX_PREFIX_BYTES,
+    MAX_PREFIX_SHARDS: MAX_PREFIX_SHARDS,
+    MAX_REQUESTS: MAX_REQUESTS,
     TOP: TOP,
     // The page's record, for tests and curious readers: per search shown, {query, total, ms
     // (run() alone), wall (with fetching and rendering)}; the number of searches finished;
