@@ -32,6 +32,8 @@ fn article(lang: Lang, n: usize) -> Document {
         warnings: Vec::new(),
         links: Vec::new(),
         shortcodes: Vec::new(),
+        words: 0,
+        headings: Vec::new(),
     }
 }
 

@@ -55,6 +55,12 @@ pub struct Document {
     /// templates (see `render::fingerprint`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shortcodes: Vec<String>,
+    /// Words of the body's text outside shortcode calls (for the reading time).
+    #[serde(default)]
+    pub words: usize,
+    /// The body's headings with their ids (for a table of contents).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headings: Vec<markdown::Heading>,
 }
 
 /// A warning about a document, at a position of its file.
@@ -343,6 +349,7 @@ fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, 
     let meta = typeset_shown_fields(meta, file.lang);
     let body_line = text[..split.body_offset].matches('\n').count() + 1;
     let shortcodes = shortcode_names(split.body, body_line, &file.source)?;
+    let (words, headings) = words_and_headings(split.body, file.lang);
     let links = markdown::content_links(split.body)
         .into_iter()
         .map(|l| markdown::ContentLink {
@@ -365,7 +372,22 @@ fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, 
         warnings,
         links,
         shortcodes,
+        words,
+        headings,
     })
+}
+
+/// The body's word count and headings, its shortcode calls left out as rendering leaves
+/// them out of the Markdown (a call's output is not the author's text).
+fn words_and_headings(body: &str, lang: Lang) -> (usize, Vec<markdown::Heading>) {
+    let spans: Vec<_> = shortcodes::find_calls(body)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| c.span)
+        .collect();
+    let words = markdown::word_count(&markdown::plain_text(&shortcodes::strip_calls(body)));
+    let headings = markdown::headings(&markdown::mark_spans(body, &spans), lang);
+    (words, headings)
 }
 
 /// The sorted names of the shortcodes a body calls; a malformed call is an error at its

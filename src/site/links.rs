@@ -197,6 +197,8 @@ mod tests {
             warnings: Vec::new(),
             links: Vec::new(),
             shortcodes: Vec::new(),
+            words: 0,
+            headings: Vec::new(),
         }
     }
 
