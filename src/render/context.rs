@@ -346,6 +346,7 @@ impl Renderer {
         let card = |p: PageId| card_view(site, p, urls);
         PageView {
             card: card(id),
+            standfirst: standfirst(page),
             words: page.doc.words,
             reading_time: reading_minutes(page.lang(), page.doc.words),
             toc: toc_view(&page.doc.headings),

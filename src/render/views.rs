@@ -206,6 +206,10 @@ pub struct TocEntryView<'a> {
 pub struct PageView<'a> {
     #[serde(flatten)]
     pub card: CardView<'a>,
+    /// The front matter's `summary` when it says more than the headline: a summary taken
+    /// from the first paragraph would repeat the body's opening, and one equal to the title
+    /// (but for a final full stop) would repeat the headline.
+    pub standfirst: Option<&'a str>,
     /// Words of the body and the minutes a reader of the page's language needs for them.
     pub words: usize,
     pub reading_time: usize,
@@ -361,6 +365,13 @@ pub fn words_per_minute(lang: Lang) -> usize {
 /// Whole minutes to read `words` (at least one for any text, none for an empty body).
 pub fn reading_minutes(lang: Lang, words: usize) -> usize {
     words.div_ceil(words_per_minute(lang))
+}
+
+pub fn standfirst<'a>(page: &'a crate::site::Page) -> Option<&'a str> {
+    let same = |a: &str, b: &str| a.trim_end_matches('.') == b.trim_end_matches('.');
+    let summary = page.doc.summary.as_str();
+    (page.doc.meta.summary.is_some() && !summary.is_empty() && !same(summary, page.title()))
+        .then_some(summary)
 }
 
 pub fn toc_view(headings: &[crate::content::markdown::Heading]) -> Vec<TocEntryView<'_>> {
