@@ -137,7 +137,8 @@ impl Renderer {
         ctx.insert("permalink", &urls.permalink(&output.url));
         let alternates = site.alternates(&output.kind);
         let x_default = match output.kind {
-            OutputKind::Chooser | OutputKind::NotFound => "/".to_string(),
+            // The chooser is every language's x-default: the homes say so too, as `/` does.
+            OutputKind::Chooser | OutputKind::NotFound | OutputKind::Home(_) => "/".to_string(),
             _ => alternates
                 .iter()
                 .find(|a| a.lang == config.default_language && a.exists)
