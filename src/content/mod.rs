@@ -55,6 +55,10 @@ pub struct Document {
     /// templates (see `render::fingerprint`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shortcodes: Vec<String>,
+    /// Whether the body opens with the summary (its first paragraph, or that paragraph's
+    /// first words): a standfirst would repeat it.
+    #[serde(default)]
+    pub summary_opens_body: bool,
     /// Words of the body's text outside shortcode calls (for the reading time).
     #[serde(default)]
     pub words: usize,
@@ -341,9 +345,14 @@ fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, 
         col: d.col.unwrap_or(1),
         message: d.message.clone(),
     }));
+    let first_paragraph = markdown::first_paragraph_text(&shortcodes::strip_calls(split.body));
+    let summary_opens_body = meta
+        .summary
+        .as_ref()
+        .is_none_or(|s| opens_with(&first_paragraph, s));
     let summary = match &meta.summary {
         Some(s) => s.trim().to_string(),
-        None => markdown::first_paragraph_text(&shortcodes::strip_calls(split.body)),
+        None => first_paragraph,
     };
     let summary = typography::typeset(&summary, file.lang).into_owned();
     let meta = typeset_shown_fields(meta, file.lang);
@@ -372,9 +381,19 @@ fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, 
         warnings,
         links,
         shortcodes,
+        summary_opens_body,
         words,
         headings,
     })
+}
+
+/// Whether `text` starts with `opening` (spacing and a final full stop aside): a summary
+/// that is the first sentence of the body, or all of its first paragraph.
+fn opens_with(text: &str, opening: &str) -> bool {
+    let norm = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let opening = norm(opening);
+    let opening = opening.trim_end_matches('.');
+    !opening.is_empty() && norm(text).starts_with(opening)
 }
 
 /// The body's word count and headings, its shortcode calls left out as rendering leaves

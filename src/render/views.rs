@@ -206,9 +206,8 @@ pub struct TocEntryView<'a> {
 pub struct PageView<'a> {
     #[serde(flatten)]
     pub card: CardView<'a>,
-    /// The front matter's `summary` when it says more than the headline: a summary taken
-    /// from the first paragraph would repeat the body's opening, and one equal to the title
-    /// (but for a final full stop) would repeat the headline.
+    /// The front matter's `summary` when it says something neither the headline nor the
+    /// body's first paragraph says (a final full stop aside).
     pub standfirst: Option<&'a str>,
     /// Words of the body and the minutes a reader of the page's language needs for them.
     pub words: usize,
@@ -367,11 +366,11 @@ pub fn reading_minutes(lang: Lang, words: usize) -> usize {
     words.div_ceil(words_per_minute(lang))
 }
 
-pub fn standfirst<'a>(page: &'a crate::site::Page) -> Option<&'a str> {
+pub fn standfirst(page: &crate::site::Page) -> Option<&str> {
     let same = |a: &str, b: &str| a.trim_end_matches('.') == b.trim_end_matches('.');
     let summary = page.doc.summary.as_str();
-    (page.doc.meta.summary.is_some() && !summary.is_empty() && !same(summary, page.title()))
-        .then_some(summary)
+    let shown_elsewhere = page.doc.summary_opens_body || same(summary, page.title());
+    (page.doc.meta.summary.is_some() && !summary.is_empty() && !shown_elsewhere).then_some(summary)
 }
 
 pub fn toc_view(headings: &[crate::content::markdown::Heading]) -> Vec<TocEntryView<'_>> {

@@ -16,47 +16,12 @@ import { chromium } from 'playwright-core';
 
 import { startServer } from './server.mjs';
 import { CHROMIUM, CHROMIUM_ARGS } from './chromium.mjs';
+import { pageTypes, WIDTHS } from './pages.mjs';
 
 const args = process.argv.slice(2);
 const full = args.includes('--full');
 const [siteDir = 'public', outDir = 'tests/browser/screenshots'] = args.filter((a) => !a.startsWith('--'));
-const WIDTHS = [
-  { name: '375', viewport: { width: 375, height: 812 }, isMobile: true },
-  { name: '1280', viewport: { width: 1280, height: 800 }, isMobile: false },
-];
-
-/** The first folder (sorted) below `dir` holding an index.html, as a URL path, or null. */
-async function firstPage(dir, urlPrefix) {
-  let entries;
-  try {
-    entries = await fs.readdir(path.join(siteDir, dir), { withFileTypes: true });
-  } catch {
-    return null;
-  }
-  const names = entries.filter((e) => e.isDirectory() && e.name !== 'page').map((e) => e.name).sort();
-  for (const name of names) {
-    try {
-      await fs.access(path.join(siteDir, dir, name, 'index.html'));
-      return `${urlPrefix}${name}/`;
-    } catch {
-      // a folder without a page of its own (search shards)
-    }
-  }
-  return null;
-}
-
-const pages = [
-  ['chooser', '/'],
-  ['home-kk', '/kk/'],
-  ['home-ru', '/ru/'],
-  ['section', '/ru/news/'],
-  ['article', await firstPage('ru/news', '/ru/news/')],
-  ['page', '/ru/about/'],
-  ['taxonomy', '/ru/regions/'],
-  ['term', await firstPage('ru/tags', '/ru/tags/')],
-  ['search', '/ru/search/?q=колледж'],
-  ['404', '/no-such-page/'],
-].filter(([, url]) => url);
+const pages = await pageTypes(siteDir);
 
 await fs.mkdir(outDir, { recursive: true });
 const server = await startServer(path.resolve(siteDir));
@@ -66,7 +31,7 @@ try {
     const context = await browser.newContext({
       viewport: w.viewport,
       isMobile: w.isMobile,
-      hasTouch: w.isMobile,
+      hasTouch: w.hasTouch,
       deviceScaleFactor: 1,
       colorScheme: 'light',
     });

@@ -506,3 +506,59 @@ fn article_image_gets_the_base_path() {
     site.html("/kk/")
         .assert_has("src=\"/sub/img/festival.jpg\"");
 }
+
+// ---------------------------------------------------------------- article views
+
+#[test]
+fn an_article_links_its_related_news_and_neighbours() {
+    let site = built(&[]);
+    let page = site.html("/kk/news/kasibi-sheberlik-chempionaty/");
+    // Related: the festival shares a tag and a region, then the others sharing one, newest
+    // first; the related list is the only list of headlines on an article.
+    assert_eq!(
+        crate::content::card_urls(&page),
+        [
+            "/kk/news/festival/",
+            "/kk/news/zhastar-forumy/",
+            "/kk/news/obzor/",
+            "/kk/news/tek-qazaqsha/",
+        ]
+    );
+    // Its neighbours in the news section (newest first): the newer one and the older one.
+    page.assert_has("class=\"sequel__link sequel__link--older\" href=\"/kk/news/obzor/\"")
+        .assert_has("class=\"sequel__link sequel__link--newer\" href=\"/kk/news/zhastar-forumy/\"")
+        .assert_has("1 минуттық оқу")
+        // Share links are plain links with the page's address in them.
+        .assert_has("https://t.me/share/url?url=https%3A%2F%2Fexample%2Ekz%2Fkk%2Fnews%2Fkasibi%2Dsheberlik%2Dchempionaty%2F")
+        .assert_has("https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fexample%2Ekz%2F");
+}
+
+#[test]
+fn the_standfirst_is_a_summary_the_page_does_not_show_already() {
+    let site = built(&[]);
+    // A written summary that is not the body's first paragraph.
+    site.html("/kk/news/festival/").assert_has(
+        "<p class=\"article__standfirst\">EXPO алаңында жұмысшы мамандықтарына арналған фестиваль өтті.</p>",
+    );
+    // No written summary: the first paragraph is the summary, and the body shows it.
+    site.html("/kk/news/kasibi-sheberlik-chempionaty/")
+        .assert_lacks("article__standfirst");
+    // A written summary that the body opens with (here its first words), or that repeats
+    // the title.
+    let site = SiteTest::new("basic");
+    site.replace(
+        "content/kk/news/festival.md",
+        "summary: \"EXPO алаңында жұмысшы мамандықтарына арналған фестиваль өтті.\"",
+        "summary: \"EXPO көрме алаңында 200-ден астам\"",
+    );
+    site.replace(
+        "content/kk/news/obzor.md",
+        "tags: [Мамандықтар]",
+        "tags: [Мамандықтар]\nsummary: \"Жыл шолуы.\"",
+    );
+    site.build_ok(&[]);
+    site.html("/kk/news/festival/")
+        .assert_lacks("article__standfirst");
+    site.html("/kk/news/obzor/")
+        .assert_lacks("article__standfirst");
+}
