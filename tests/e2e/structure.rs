@@ -128,10 +128,12 @@ fn not_found_page_is_bilingual() {
         .assert_has("lang=\"ru\"")
         .assert_has("href=\"/kk/\"")
         .assert_has("href=\"/ru/\"");
-    assert_eq!(
-        page.hreflang("x-default").as_deref(),
-        Some("https://example.kz/")
-    );
+    // Served at any missing address, it is no page's canonical and has no translations; it
+    // offers a search box in each language.
+    assert_eq!(page.hreflang("x-default"), None);
+    page.assert_lacks("rel=\"canonical\"")
+        .assert_has("action=\"/kk/search/\"")
+        .assert_has("action=\"/ru/search/\"");
 }
 
 #[test]
