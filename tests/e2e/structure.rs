@@ -476,3 +476,32 @@ const SHARE_PAGES: &[&str] = &[
     "https://vk.com/share.php",
     "https://www.facebook.com/sharer/",
 ];
+
+/// `/`, the homes and the sitemap name one x-default for the homes: the language chooser.
+#[test]
+fn the_chooser_and_the_homes_agree_on_x_default() {
+    let site = SiteTest::new("basic");
+    site.build_ok(&[]);
+    let chooser = "https://example.kz/";
+    assert_eq!(
+        site.html("index.html").hreflang("x-default").as_deref(),
+        Some(chooser)
+    );
+    let sitemap = site.out("sitemap.xml");
+    for lang in ["kk", "ru"] {
+        assert_eq!(
+            site.html(&format!("/{lang}/"))
+                .hreflang("x-default")
+                .as_deref(),
+            Some(chooser)
+        );
+        let entry = sitemap
+            .split("<url>")
+            .find(|u| u.contains(&format!("<loc>https://example.kz/{lang}/</loc>")))
+            .unwrap_or_else(|| panic!("no sitemap entry for /{lang}/:\n{sitemap}"));
+        assert!(
+            entry.contains(&format!("hreflang=\"x-default\" href=\"{chooser}\"")),
+            "{entry}"
+        );
+    }
+}
