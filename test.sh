@@ -14,6 +14,8 @@
 #   build    builds the portal (the repo root) and every fixture site tests/fixtures/*/site.yaml
 #   html     Nu Html Checker (vnu) over every built .html file, xmllint over every .xml file
 #   browser  node --test in tests/browser: static server + Chromium over the built portal
+#            (a11y.test.mjs: axe-core WCAG 2.1 AA on every page type at 375 and 1280 px, and
+#            the phone's focus order)
 #
 # Environment:
 #   QOSTIL_TEST_OUT        keep the built sites here (default: a temp folder, deleted at exit)

@@ -19,8 +19,20 @@ pub const THEME_FILES: &[(&str, &[u8])] = &[
         include_bytes!("../themes/portal/i18n/ru.yaml"),
     ),
     (
+        "static/article.css",
+        include_bytes!("../themes/portal/static/article.css"),
+    ),
+    (
+        "static/chooser.css",
+        include_bytes!("../themes/portal/static/chooser.css"),
+    ),
+    (
         "static/favicon.svg",
         include_bytes!("../themes/portal/static/favicon.svg"),
+    ),
+    (
+        "static/search.css",
+        include_bytes!("../themes/portal/static/search.css"),
     ),
     (
         "static/search.js",

@@ -1,7 +1,10 @@
 //! The property behind `serve`: after any sequence of edits, the output the incremental
 //! engine keeps up to date equals a clean build of the final sources, byte for byte.
 //!
-//! 200 seeded random sequences of edits (bodies, titles, tags, dates, drafts, summaries, an
+//! Every article page shows its related articles and its neighbours in its section, so the
+//! edits below reach pages through those lists too.
+//!
+//! 200 seeded random sequences of edits (bodies, titles, tags, regions, dates, drafts, summaries, an
 //! extra front-matter field, added, removed and renamed articles, `@/` links to content files
 //! and new slugs for the files they name, a section's `_index.md` (its title, its
 //! `translation_key`), UI strings, templates, site.yaml, static files, and a broken edit fixed
@@ -104,7 +107,7 @@ fn random_edit(rng: &mut Rng, root: &Path, n: usize) -> Vec<PathBuf> {
     let article = list[rng.below(list.len())].clone();
     let kept: Vec<&PathBuf> = list.iter().filter(|a| !is_link_target(a)).collect();
     let other = kept[rng.below(kept.len())].clone();
-    match rng.below(19) {
+    match rng.below(20) {
         0 => edit(&article, |t| format!("{t}\nАбзац {n}. Paragraph {n}.\n")),
         // A new first paragraph: the summary a card shows changes with the body.
         1 => edit(&article, |t| match t.match_indices("\n---\n").next() {
@@ -229,6 +232,12 @@ fn random_edit(rng: &mut Rng, root: &Path, n: usize) -> Vec<PathBuf> {
             }
             return vec![path];
         }
+        // Regions decide, with tags, which articles an article lists as related.
+        19 => edit(&article, |t| {
+            let regions = ["[Абай облысы]", "[Астана, Абай облысы]", "[]", "[Алматы]"];
+            let pick = regions[rng.below(regions.len())];
+            set_field(&t, "regions", Some(&format!("regions: {pick}")))
+        }),
         // A link to a content file: the linking page shows the target's URL.
         17 => edit(&article, |t| {
             let target = LINK_TARGETS[rng.below(LINK_TARGETS.len())];
@@ -489,4 +498,84 @@ fn a_shortcode_template_edit_re_renders_the_pages_that_call_it() {
     assert!(error.contains("content/kk/news/obzor.md:"), "{error}");
     assert!(error.contains("unknown shortcode `note`"), "{error}");
     assert!(served(page).contains("<p class=\"note\">2 Ескерту</p>"));
+}
+
+/// The pages whose own output is only their related list and their neighbours: another
+/// article's new title and new date reach them (the article reads what it lists, and every
+/// candidate whose date could put it in the list), as a clean build shows them.
+#[test]
+fn related_articles_and_neighbours_follow_the_pages_they_list() {
+    let locales = Arc::new(Locales::new().unwrap());
+    let tmp = tempfile::tempdir().unwrap();
+    let (root, mut engine) = open_site(tmp.path(), &locales, 10);
+    let serve = root.join(".qostil/serve");
+    let pages_showing = |text: &str| -> Vec<String> {
+        files(&serve)
+            .into_iter()
+            .filter(|(path, bytes)| {
+                path.starts_with("kk/news/")
+                    && path.ends_with("index.html")
+                    && !path.starts_with("kk/news/index")
+                    && String::from_utf8_lossy(bytes).contains(text)
+            })
+            .map(|(path, _)| path)
+            .collect()
+    };
+    // A title: the festival shares «Мамандықтар» and «Абай облысы» with other articles.
+    let festival = root.join("content/kk/news/festival.md");
+    edit(&festival, |t| {
+        set_field(&t, "title", Some("title: \"Жаңа атаулы фестиваль\""))
+    });
+    engine.apply(std::slice::from_ref(&festival)).unwrap();
+    let showing = pages_showing("Жаңа атаулы фестиваль");
+    assert!(
+        showing.iter().filter(|p| !p.contains("festival")).count() >= 2,
+        "the new title reached only {showing:?}"
+    );
+    // A date: the review becomes the newest of the articles sharing its tag, which changes
+    // the order of every related list it is in and the neighbours in the section.
+    let review = root.join("content/kk/news/obzor.md");
+    edit(&review, |t| set_field(&t, "date", Some("date: 2026-01-01")));
+    engine.apply(std::slice::from_ref(&review)).unwrap();
+    // More articles sharing the tag than a related list holds: the oldest is left out of the
+    // championship's list until its new date makes it the newest.
+    let mut added = Vec::new();
+    for day in 1..=9 {
+        let path = root.join(format!("content/kk/news/more-{day}.md"));
+        fs::write(
+            &path,
+            format!("---\ntitle: \"Тағы {day}\"\ndate: 2025-01-0{day}\ntags: [Мамандықтар]\n---\nМәтін.\n"),
+        )
+        .unwrap();
+        added.push(path);
+    }
+    engine.apply(&added).unwrap();
+    let championship = pages_showing("Кәсіби шеберлік чемпионаты</h1>");
+    assert_eq!(championship.len(), 1, "{championship:?}");
+    let lists_the_oldest = || pages_showing("Тағы 1<").contains(&championship[0]);
+    assert!(!lists_the_oldest());
+    edit(&added[0], |t| {
+        set_field(&t, "date", Some("date: 2026-02-01"))
+    });
+    engine.apply(&added[..1]).unwrap();
+    assert!(
+        lists_the_oldest(),
+        "the championship's related list missed a newer article"
+    );
+    // The search index is refreshed when edits pause, as `serve` does.
+    let langs = vec![qostil::lang::Lang::Kk, qostil::lang::Lang::Ru];
+    if let Some(job) = engine.start_search(langs) {
+        engine.finish_search(job).unwrap();
+    }
+    let served = files(&serve);
+    let expected = clean_build(&root, &tmp.path().join("clean"));
+    let differences: Vec<&String> = expected
+        .iter()
+        .filter(|(path, bytes)| served.get(*path) != Some(bytes))
+        .map(|(path, _)| path)
+        .collect();
+    assert!(
+        differences.is_empty(),
+        "the served output differs from a clean build in {differences:?}"
+    );
 }

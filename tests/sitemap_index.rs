@@ -32,6 +32,9 @@ fn article(lang: Lang, n: usize) -> Document {
         warnings: Vec::new(),
         links: Vec::new(),
         shortcodes: Vec::new(),
+        summary_opens_body: false,
+        words: 0,
+        headings: Vec::new(),
     }
 }
 

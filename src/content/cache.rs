@@ -45,8 +45,8 @@ pub fn key(taxonomies: &[String]) -> String {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     // The cache's format: documents gained `warnings`, `links`, then dates kept as written,
-    // then typeset titles and summaries and `shortcodes`.
-    hasher.update(b"documents-6\n");
+    // then typeset titles and summaries and `shortcodes`, then `words`, `headings` and `summary_opens_body`.
+    hasher.update(b"documents-8\n");
     for name in taxonomies {
         hasher.update(name.as_bytes());
         hasher.update(b"\n");
@@ -247,6 +247,9 @@ mod tests {
             warnings: Vec::new(),
             links: Vec::new(),
             shortcodes: Vec::new(),
+            summary_opens_body: false,
+            words: 0,
+            headings: Vec::new(),
         }
     }
 

@@ -243,6 +243,68 @@ pub fn active_raw_html(markdown: &str) -> Vec<(&'static str, usize, usize)> {
     found
 }
 
+/// A heading of a body, for a table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// The `id` the rendered heading has (see `render_html`).
+    pub id: String,
+    /// Its text with the language's typography, as the rendered heading shows it.
+    pub text: String,
+}
+
+/// The headings of a body (shortcode calls already replaced by `mark_spans`'s marks, as
+/// `render_html` gets it), with the ids `render_html` gives them.
+pub fn headings(markdown: &str, lang: Lang) -> Vec<Heading> {
+    let mut events: Vec<Event<'_>> =
+        TextMergeStream::new(Parser::new_ext(markdown, options())).collect();
+    assign_heading_ids(&mut events);
+    let mut found = Vec::new();
+    for (i, event) in events.iter().enumerate() {
+        if let Event::Start(Tag::Heading {
+            level,
+            id: Some(id),
+            ..
+        }) = event
+        {
+            let text = text_until_heading_end(&events[i + 1..]);
+            let text = without_marks(&text);
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            found.push(Heading {
+                level: *level as u8,
+                id: id.to_string(),
+                text: typography::typeset(&text, lang).into_owned(),
+            });
+        }
+    }
+    found
+}
+
+/// Text with each shortcode mark (`mark_spans`) taken out.
+fn without_marks(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find(MARK_OPEN) {
+        out.push_str(&rest[..open]);
+        rest = &rest[open..];
+        match rest.find(MARK_CLOSE) {
+            Some(close) => rest = &rest[close + MARK_CLOSE.len_utf8()..],
+            None => break,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The number of words of a text: runs between spaces that hold a letter or digit (a dash
+/// between spaces is not a word).
+pub fn word_count(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
 /// All the text of a body, without markup: what search indexes and quotes in snippets.
 pub fn plain_text(markdown: &str) -> String {
     let mut text = String::with_capacity(markdown.len());
@@ -361,6 +423,28 @@ mod tests {
         assert!(html.contains("<del>x</del>"));
         assert!(html.contains("footnote-definition"));
         assert!(html.contains("checked"));
+    }
+
+    #[test]
+    fn headings_for_a_table_of_contents() {
+        let md = "# Top\n\nText\n\n## Second \u{E000}0\u{E001} part\n\n## Top\n\n### Own {#mine}\n";
+        let found = headings(md, Lang::Ru);
+        let ids: Vec<_> = found.iter().map(|h| (h.level, h.id.as_str())).collect();
+        assert_eq!(
+            ids,
+            [(1, "top"), (2, "second-0-part"), (2, "top-2"), (3, "mine")]
+        );
+        assert_eq!(found[1].text, "Second part");
+        let html = render_html(md);
+        for h in &found {
+            assert!(html.contains(&format!("id=\"{}\"", h.id)), "{html}");
+        }
+    }
+
+    #[test]
+    fn words_are_counted_without_lone_dashes() {
+        assert_eq!(word_count("Бүгін — жаңа күн, 2025 жыл."), 5);
+        assert_eq!(word_count("  "), 0);
     }
 
     #[test]

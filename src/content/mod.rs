@@ -55,6 +55,16 @@ pub struct Document {
     /// templates (see `render::fingerprint`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shortcodes: Vec<String>,
+    /// Whether the body opens with the summary (its first paragraph, or that paragraph's
+    /// first words): a standfirst would repeat it.
+    #[serde(default)]
+    pub summary_opens_body: bool,
+    /// Words of the body's text outside shortcode calls (for the reading time).
+    #[serde(default)]
+    pub words: usize,
+    /// The body's headings with their ids (for a table of contents).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headings: Vec<markdown::Heading>,
 }
 
 /// A warning about a document, at a position of its file.
@@ -335,14 +345,20 @@ fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, 
         col: d.col.unwrap_or(1),
         message: d.message.clone(),
     }));
+    let first_paragraph = markdown::first_paragraph_text(&shortcodes::strip_calls(split.body));
+    let summary_opens_body = meta
+        .summary
+        .as_ref()
+        .is_none_or(|s| opens_with(&first_paragraph, s));
     let summary = match &meta.summary {
         Some(s) => s.trim().to_string(),
-        None => markdown::first_paragraph_text(&shortcodes::strip_calls(split.body)),
+        None => first_paragraph,
     };
     let summary = typography::typeset(&summary, file.lang).into_owned();
     let meta = typeset_shown_fields(meta, file.lang);
     let body_line = text[..split.body_offset].matches('\n').count() + 1;
     let shortcodes = shortcode_names(split.body, body_line, &file.source)?;
+    let (words, headings) = words_and_headings(split.body, file.lang);
     let links = markdown::content_links(split.body)
         .into_iter()
         .map(|l| markdown::ContentLink {
@@ -365,7 +381,32 @@ fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, 
         warnings,
         links,
         shortcodes,
+        summary_opens_body,
+        words,
+        headings,
     })
+}
+
+/// Whether `text` starts with `opening` (spacing and a final full stop aside): a summary
+/// that is the first sentence of the body, or all of its first paragraph.
+fn opens_with(text: &str, opening: &str) -> bool {
+    let norm = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let opening = norm(opening);
+    let opening = opening.trim_end_matches('.');
+    !opening.is_empty() && norm(text).starts_with(opening)
+}
+
+/// The body's word count and headings, its shortcode calls left out as rendering leaves
+/// them out of the Markdown (a call's output is not the author's text).
+fn words_and_headings(body: &str, lang: Lang) -> (usize, Vec<markdown::Heading>) {
+    let spans: Vec<_> = shortcodes::find_calls(body)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| c.span)
+        .collect();
+    let words = markdown::word_count(&markdown::plain_text(&shortcodes::strip_calls(body)));
+    let headings = markdown::headings(&markdown::mark_spans(body, &spans), lang);
+    (words, headings)
 }
 
 /// The sorted names of the shortcodes a body calls; a malformed call is an error at its

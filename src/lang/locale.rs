@@ -62,6 +62,29 @@ impl Locale {
         Some(self.long.format(&date).to_string())
     }
 
+    /// The long date with a time of day as the language's press writes it: Russian puts the
+    /// time after the CLDR long date (`3 ноября 2025 г., 14:05`); Kazakh news sites write the
+    /// year in full as an attribute (`2025 жылғы 3 қараша, 14:05`) where CLDR abbreviates it
+    /// (`2025 ж. 3 қараша`), so the CLDR year mark is spelled out.
+    pub fn format_date_time(
+        &self,
+        (year, month, day): (i32, u8, u8),
+        (hour, minute): (u8, u8),
+    ) -> Option<String> {
+        if hour > 23 || minute > 59 {
+            return None;
+        }
+        let date = self.format_date_long(year, month, day)?;
+        let date = match self.lang {
+            Lang::Kk => {
+                let cldr_year = format!("{year}\u{202f}ж.");
+                date.replacen(&cldr_year, &format!("{year} жылғы"), 1)
+            }
+            Lang::Ru => date,
+        };
+        Some(format!("{date}, {hour:02}:{minute:02}"))
+    }
+
     /// The CLDR short numeric form (`03.11.2025`).
     pub fn format_date_short(&self, year: i32, month: u8, day: u8) -> Option<String> {
         let date = Date::try_new_gregorian(year, month, day).ok()?;
@@ -104,6 +127,22 @@ mod tests {
         );
         assert_eq!(ru.format_date_short(2025, 11, 3).unwrap(), "03.11.2025");
         assert!(ru.format_date_long(2025, 2, 30).is_none());
+    }
+
+    #[test]
+    fn dates_with_a_time_as_the_press_writes_them() {
+        let kk = Locale::new(Lang::Kk).unwrap();
+        let ru = Locale::new(Lang::Ru).unwrap();
+        assert_eq!(
+            kk.format_date_time((2025, 11, 3), (14, 5)).unwrap(),
+            "2025 жылғы 3 қараша, 14:05"
+        );
+        assert_eq!(
+            ru.format_date_time((2025, 11, 3), (9, 0)).unwrap(),
+            "3 ноября 2025\u{202f}г., 09:00"
+        );
+        assert!(ru.format_date_time((2025, 11, 3), (24, 0)).is_none());
+        assert!(kk.format_date_time((2025, 2, 30), (1, 0)).is_none());
     }
 
     #[test]

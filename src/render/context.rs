@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use crate::content::Document;
 use crate::diag::Diagnostic;
 use crate::lang::Lang;
-use crate::site::{NavTitle, Output, OutputKind, PageId, PageKind, Site, Term};
+use crate::site::{NavTitle, Output, OutputKind, PageId, Site, Term};
 
 use super::views::*;
 use super::{metadata, ContentUrls};
@@ -137,7 +137,8 @@ impl Renderer {
         ctx.insert("permalink", &urls.permalink(&output.url));
         let alternates = site.alternates(&output.kind);
         let x_default = match output.kind {
-            OutputKind::Chooser | OutputKind::NotFound => "/".to_string(),
+            // The chooser is every language's x-default: the homes say so too, as `/` does.
+            OutputKind::Chooser | OutputKind::NotFound | OutputKind::Home(_) => "/".to_string(),
             _ => alternates
                 .iter()
                 .find(|a| a.lang == config.default_language && a.exists)
@@ -342,22 +343,26 @@ impl Renderer {
                 .get(&orig)
                 .map(|o| urls.link(&site.page(*o).url)),
         });
-        let section = (page.kind == PageKind::Article).then(|| {
-            let s = site.section(page.section);
-            SectionRefView {
-                title: &s.title,
-                url: urls.link(&s.url),
-            }
-        });
+        let (previous, next) = super::related::section_neighbours(site, id);
+        let card = |p: PageId| card_view(site, p, urls);
         PageView {
-            card: card_view(site, id, urls),
+            card: card(id),
+            standfirst: standfirst(page),
+            words: page.doc.words,
+            reading_time: reading_minutes(page.lang(), page.doc.words),
+            toc: toc_view(&page.doc.headings),
+            related: super::related::related_pages(site, id, super::related::RELATED_MAX)
+                .into_iter()
+                .map(card)
+                .collect(),
+            previous: previous.map(card),
+            next: next.map(card),
             kind: page.kind,
             permalink: urls.permalink(&page.url),
             // Filled in at render time, so that fingerprints need not render Markdown.
             content: String::new(),
             source: meta.source.as_ref().map(source_view),
             translated_from,
-            section,
         }
     }
 }

@@ -108,6 +108,19 @@ fn translate(env: &TemplateEnv, lang: Lang, args: &HashMap<String, Value>) -> te
         })
 }
 
+/// The `HH:MM` after the calendar date of `2025-11-03 14:05` or `2025-11-03T14:05:00+05:00`,
+/// as written (a `datetime` value is already on the site zone's clock).
+fn time_of_day(text: &str) -> Option<(u8, u8)> {
+    let rest = text.get(10..)?.strip_prefix([' ', 'T'])?;
+    let digits = |r: std::ops::Range<usize>| {
+        rest.get(r)
+            .filter(|s| s.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let hour = digits(0..2)?.parse().ok()?;
+    let minute = digits(3..5)?.parse().ok()?;
+    (rest.as_bytes().get(2) == Some(&b':')).then_some((hour, minute))
+}
+
 fn format_date(
     env: &TemplateEnv,
     lang: Lang,
@@ -126,13 +139,32 @@ fn format_date(
     let formatted = match args.get("format").and_then(Value::as_str).unwrap_or("long") {
         "long" => locale.format_date_long(y, m, d),
         "short" => locale.format_date_short(y, m, d),
+        "long_time" => match time_of_day(text) {
+            Some(hm) => locale.format_date_time((y, m, d), hm),
+            None => locale.format_date_long(y, m, d),
+        },
         other => {
             return Err(tera::Error::msg(format!(
-                "date: unknown format `{other}` (use \"long\" or \"short\")"
+                "date: unknown format `{other}` (use \"long\", \"long_time\" or \"short\")"
             )))
         }
     };
     formatted
         .map(Value::String)
         .ok_or_else(|| tera::Error::msg(format!("date: `{text}` is not a date")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::time_of_day;
+
+    #[test]
+    fn time_of_day_as_written() {
+        assert_eq!(time_of_day("2025-11-03 14:05"), Some((14, 5)));
+        assert_eq!(time_of_day("2025-11-03T09:30:00+05:00"), Some((9, 30)));
+        assert_eq!(time_of_day("2025-11-03"), None);
+        assert_eq!(time_of_day("2025-11-03 1:05"), None);
+        assert_eq!(time_of_day("2025-11-03 ab:cd"), None);
+        assert_eq!(time_of_day("2025-11-03 +1:05"), None);
+    }
 }

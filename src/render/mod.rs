@@ -8,6 +8,7 @@ mod feed;
 mod fingerprint;
 mod functions;
 mod metadata;
+pub mod related;
 mod templates;
 pub mod views;
 pub mod xml;

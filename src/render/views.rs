@@ -183,6 +183,8 @@ pub struct CardView<'a> {
     pub summary: &'a str,
     pub image: Option<ImageView<'a>>,
     pub author: Option<&'a str>,
+    /// The article's section (`{title, url}`); null for a standalone page.
+    pub section: Option<SectionRefView<'a>>,
     /// The page's `extra:` map and its other unknown front-matter keys.
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// `tags`, `regions`, …: one key per taxonomy.
@@ -190,16 +192,37 @@ pub struct CardView<'a> {
     pub terms: BTreeMap<&'a str, Vec<TermLinkView<'a>>>,
 }
 
+/// A heading of the page's body, for a table of contents.
+#[derive(Serialize)]
+pub struct TocEntryView<'a> {
+    pub level: u8,
+    pub id: &'a str,
+    pub text: &'a str,
+    /// `#id`.
+    pub url: String,
+}
+
 #[derive(Serialize)]
 pub struct PageView<'a> {
     #[serde(flatten)]
     pub card: CardView<'a>,
+    /// The front matter's `summary` when it says something neither the headline nor the
+    /// body's first paragraph says (a final full stop aside).
+    pub standfirst: Option<&'a str>,
+    /// Words of the body and the minutes a reader of the page's language needs for them.
+    pub words: usize,
+    pub reading_time: usize,
+    pub toc: Vec<TocEntryView<'a>>,
+    /// Related articles, best first (`render::related`).
+    pub related: Vec<CardView<'a>>,
+    /// The articles listed just before and after this one in its section.
+    pub previous: Option<CardView<'a>>,
+    pub next: Option<CardView<'a>>,
     pub kind: crate::site::PageKind,
     pub permalink: String,
     pub content: String,
     pub source: Option<SourceView<'a>>,
     pub translated_from: Option<TranslatedFromView>,
-    pub section: Option<SectionRefView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -314,9 +337,52 @@ pub fn card_view<'a>(site: &'a Site, id: PageId, urls: &Urls<'_>) -> CardView<'a
             alt: i.alt.as_deref().unwrap_or_default(),
         }),
         author: meta.author.as_deref(),
+        section: (page.kind == crate::site::PageKind::Article).then(|| {
+            let s = site.section(page.section);
+            SectionRefView {
+                title: &s.title,
+                url: urls.link(&s.url),
+            }
+        }),
         extra: meta.template_extra(),
         terms: term_links(site, page, urls),
     }
+}
+
+/// Silent reading rates in words per minute. Russian: 184, the mean of adult readers of the
+/// IReST texts in Trauzettle-Klosinski, Dietz et al., "Standardized Assessment of Reading
+/// Performance: The New International Reading Speed Texts IReST", IOVS 53(9), 2012,
+/// 5452–5461 (Table 3). Kazakh is not among the IReST languages; its words are long
+/// (agglutinative), so the rate of the study's Turkic language, Turkish (166), stands in.
+pub fn words_per_minute(lang: Lang) -> usize {
+    match lang {
+        Lang::Kk => 166,
+        Lang::Ru => 184,
+    }
+}
+
+/// Whole minutes to read `words` (at least one for any text, none for an empty body).
+pub fn reading_minutes(lang: Lang, words: usize) -> usize {
+    words.div_ceil(words_per_minute(lang))
+}
+
+pub fn standfirst(page: &crate::site::Page) -> Option<&str> {
+    let same = |a: &str, b: &str| a.trim_end_matches('.') == b.trim_end_matches('.');
+    let summary = page.doc.summary.as_str();
+    let shown_elsewhere = page.doc.summary_opens_body || same(summary, page.title());
+    (page.doc.meta.summary.is_some() && !summary.is_empty() && !shown_elsewhere).then_some(summary)
+}
+
+pub fn toc_view(headings: &[crate::content::markdown::Heading]) -> Vec<TocEntryView<'_>> {
+    headings
+        .iter()
+        .map(|h| TocEntryView {
+            level: h.level,
+            id: &h.id,
+            text: &h.text,
+            url: format!("#{}", h.id),
+        })
+        .collect()
 }
 
 pub fn source_view(source: &Source) -> SourceView<'_> {
@@ -389,5 +455,15 @@ mod tests {
         assert_eq!(urls.resolve("https://e/i.png", "/kk/x/"), "https://e/i.png");
         assert_eq!(urls.permalink("/kk/"), "https://h.kz/sub/kk/");
         assert_eq!(urls.origin(), "https://h.kz");
+    }
+
+    #[test]
+    fn reading_time_by_language() {
+        assert_eq!(reading_minutes(Lang::Ru, 0), 0);
+        assert_eq!(reading_minutes(Lang::Ru, 1), 1);
+        assert_eq!(reading_minutes(Lang::Ru, 184), 1);
+        assert_eq!(reading_minutes(Lang::Ru, 185), 2);
+        assert_eq!(reading_minutes(Lang::Kk, 332), 2);
+        assert_eq!(reading_minutes(Lang::Kk, 333), 3);
     }
 }

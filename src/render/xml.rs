@@ -160,8 +160,9 @@ fn sitemap_urlset(site: &Site, urls: &Urls<'_>, skip: usize, take: usize) -> Str
                     escape(&urls.permalink(&alt.url))
                 );
             }
+            // The homes name the chooser, as their pages do (`render::context`).
             let default = match output.kind {
-                OutputKind::Chooser => "/".to_string(),
+                OutputKind::Chooser | OutputKind::Home(_) => "/".to_string(),
                 _ => existing
                     .iter()
                     .find(|a| a.lang == site.config.default_language)

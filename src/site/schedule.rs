@@ -207,6 +207,9 @@ mod tests {
             warnings: Vec::new(),
             links: Vec::new(),
             shortcodes: Vec::new(),
+            summary_opens_body: false,
+            words: 0,
+            headings: Vec::new(),
         })
     }
 

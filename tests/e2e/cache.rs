@@ -163,8 +163,8 @@ fn imported_macro_change() {
     incremental_matches_clean(&[], |s| {
         s.replace(
             "themes/portal/templates/macros.html",
-            "<p class=\"card__more\">",
-            "<p class=\"card__more card__more--changed\">",
+            "<p class=\"headline__meta\">",
+            "<p class=\"headline__meta headline__meta--changed\">",
         );
     });
 }

@@ -39,10 +39,19 @@ pub(crate) fn header_count(page: &Html) -> String {
 
 /// Article URLs of the cards of a list page, in order.
 pub(crate) fn card_urls(page: &Html) -> Vec<String> {
+    // The lead story's card and the headlines of a list, in the order of the page.
+    const TITLES: [&str; 2] = [
+        "class=\"card__title\"><a href=\"",
+        "class=\"headline__title\"><a href=\"",
+    ];
     let mut urls = Vec::new();
     let mut rest = page.text.as_str();
-    while let Some(i) = rest.find("class=\"card__title\"><a href=\"") {
-        rest = &rest[i + "class=\"card__title\"><a href=\"".len()..];
+    while let Some((i, marker)) = TITLES
+        .iter()
+        .filter_map(|m| rest.find(m).map(|i| (i, *m)))
+        .min()
+    {
+        rest = &rest[i + marker.len()..];
         urls.push(rest[..rest.find('"').unwrap()].to_string());
     }
     urls
@@ -68,12 +77,13 @@ fn article_pages_show_cldr_long_dates() {
 #[test]
 fn rfc3339_dates_keep_the_day_as_written() {
     let site = built(&[]);
-    // 01:30 at +05:00 is still the 14th in UTC; the page shows the day as written.
+    // 01:30 at +05:00 is still the 14th in UTC; the page shows the day and time as written,
+    // in the form the language's press writes them.
     site.html("/kk/news/obzor/").assert_has(
-        "<time datetime=\"2025-09-15T01:30:00+05:00\">2025\u{202f}ж. 15 қыркүйек</time>",
+        "<time datetime=\"2025-09-15T01:30:00+05:00\">2025 жылғы 15 қыркүйек, 01:30</time>",
     );
     site.html("/ru/news/obzor/").assert_has(
-        "<time datetime=\"2025-09-15T01:30:00+05:00\">15 сентября 2025\u{202f}г.</time>",
+        "<time datetime=\"2025-09-15T01:30:00+05:00\">15 сентября 2025\u{202f}г., 01:30</time>",
     );
 }
 
@@ -479,8 +489,8 @@ fn article_image_is_shown_and_shared() {
     let page = site.html("/kk/news/festival/");
     page.assert_has("<img src=\"/img/festival.jpg\" alt=\"EXPO алаңы\"")
         .assert_has("<meta property=\"og:image\" content=\"https://example.kz/img/festival.jpg\">");
-    site.html("/kk/news/")
-        .assert_has("src=\"/img/festival.jpg\"");
+    // The lead story of the home (the newest article) shows it.
+    site.html("/kk/").assert_has("src=\"/img/festival.jpg\"");
 }
 
 #[test]
@@ -493,6 +503,62 @@ fn article_image_gets_the_base_path() {
         .assert_has(
             "<meta property=\"og:image\" content=\"https://other.kz/sub/img/festival.jpg\">",
         );
-    site.html("/kk/news/")
+    site.html("/kk/")
         .assert_has("src=\"/sub/img/festival.jpg\"");
+}
+
+// ---------------------------------------------------------------- article views
+
+#[test]
+fn an_article_links_its_related_news_and_neighbours() {
+    let site = built(&[]);
+    let page = site.html("/kk/news/kasibi-sheberlik-chempionaty/");
+    // Related: the festival shares a tag and a region, then the others sharing one, newest
+    // first; the related list is the only list of headlines on an article.
+    assert_eq!(
+        crate::content::card_urls(&page),
+        [
+            "/kk/news/festival/",
+            "/kk/news/zhastar-forumy/",
+            "/kk/news/obzor/",
+            "/kk/news/tek-qazaqsha/",
+        ]
+    );
+    // Its neighbours in the news section (newest first): the newer one and the older one.
+    page.assert_has("class=\"sequel__link sequel__link--older\" href=\"/kk/news/obzor/\"")
+        .assert_has("class=\"sequel__link sequel__link--newer\" href=\"/kk/news/zhastar-forumy/\"")
+        .assert_has("1 минуттық оқу")
+        // Share links are plain links with the page's address in them.
+        .assert_has("https://t.me/share/url?url=https%3A%2F%2Fexample%2Ekz%2Fkk%2Fnews%2Fkasibi%2Dsheberlik%2Dchempionaty%2F")
+        .assert_has("https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fexample%2Ekz%2F");
+}
+
+#[test]
+fn the_standfirst_is_a_summary_the_page_does_not_show_already() {
+    let site = built(&[]);
+    // A written summary that is not the body's first paragraph.
+    site.html("/kk/news/festival/").assert_has(
+        "<p class=\"article__standfirst\">EXPO алаңында жұмысшы мамандықтарына арналған фестиваль өтті.</p>",
+    );
+    // No written summary: the first paragraph is the summary, and the body shows it.
+    site.html("/kk/news/kasibi-sheberlik-chempionaty/")
+        .assert_lacks("article__standfirst");
+    // A written summary that the body opens with (here its first words), or that repeats
+    // the title.
+    let site = SiteTest::new("basic");
+    site.replace(
+        "content/kk/news/festival.md",
+        "summary: \"EXPO алаңында жұмысшы мамандықтарына арналған фестиваль өтті.\"",
+        "summary: \"EXPO көрме алаңында 200-ден астам\"",
+    );
+    site.replace(
+        "content/kk/news/obzor.md",
+        "tags: [Мамандықтар]",
+        "tags: [Мамандықтар]\nsummary: \"Жыл шолуы.\"",
+    );
+    site.build_ok(&[]);
+    site.html("/kk/news/festival/")
+        .assert_lacks("article__standfirst");
+    site.html("/kk/news/obzor/")
+        .assert_lacks("article__standfirst");
 }

@@ -128,10 +128,12 @@ fn not_found_page_is_bilingual() {
         .assert_has("lang=\"ru\"")
         .assert_has("href=\"/kk/\"")
         .assert_has("href=\"/ru/\"");
-    assert_eq!(
-        page.hreflang("x-default").as_deref(),
-        Some("https://example.kz/")
-    );
+    // Served at any missing address, it is no page's canonical and has no translations; it
+    // offers a search box in each language.
+    assert_eq!(page.hreflang("x-default"), None);
+    page.assert_lacks("rel=\"canonical\"")
+        .assert_has("action=\"/kk/search/\"")
+        .assert_has("action=\"/ru/search/\"");
 }
 
 #[test]
@@ -230,6 +232,12 @@ fn base_url_flag_changes_permalinks_and_prefixes_links() {
                 assert!(
                     link.starts_with("/sub/"),
                     "{file}: link {link:?} lacks the /sub base path"
+                );
+            } else if SHARE_PAGES.iter().any(|p| link.starts_with(p)) {
+                // A share link names the page's permalink inside its query.
+                assert!(
+                    link.contains("https%3A%2F%2Fother%2Ekz%2Fsub%2F"),
+                    "{file}: share link {link:?} does not name the new base_url"
                 );
             } else if link.starts_with("http") {
                 assert!(
@@ -389,7 +397,7 @@ fn feed_limit_caps_the_feeds() {
         2
     );
     // Lists are not capped.
-    assert_eq!(site.html("/kk/news/").tags("article").len(), 5);
+    assert_eq!(crate::content::card_urls(&site.html("/kk/news/")).len(), 5);
 }
 
 #[test]
@@ -459,4 +467,41 @@ fn output_folder_inside_the_site_inputs_is_refused() {
         "building into content/ must be refused: {run:?}"
     );
     Snapshot::of(&content).assert_same(&before, "content/ after --output content");
+}
+
+/// The share services an article links to (plain links, nothing loaded from them).
+const SHARE_PAGES: &[&str] = &[
+    "https://t.me/share/",
+    "https://wa.me/",
+    "https://vk.com/share.php",
+    "https://www.facebook.com/sharer/",
+];
+
+/// `/`, the homes and the sitemap name one x-default for the homes: the language chooser.
+#[test]
+fn the_chooser_and_the_homes_agree_on_x_default() {
+    let site = SiteTest::new("basic");
+    site.build_ok(&[]);
+    let chooser = "https://example.kz/";
+    assert_eq!(
+        site.html("index.html").hreflang("x-default").as_deref(),
+        Some(chooser)
+    );
+    let sitemap = site.out("sitemap.xml");
+    for lang in ["kk", "ru"] {
+        assert_eq!(
+            site.html(&format!("/{lang}/"))
+                .hreflang("x-default")
+                .as_deref(),
+            Some(chooser)
+        );
+        let entry = sitemap
+            .split("<url>")
+            .find(|u| u.contains(&format!("<loc>https://example.kz/{lang}/</loc>")))
+            .unwrap_or_else(|| panic!("no sitemap entry for /{lang}/:\n{sitemap}"));
+        assert!(
+            entry.contains(&format!("hreflang=\"x-default\" href=\"{chooser}\"")),
+            "{entry}"
+        );
+    }
 }
