@@ -233,20 +233,13 @@ mod tests {
 
     fn doc(source: &str) -> Document {
         Document {
-            lang: crate::lang::Lang::Kk,
             source: source.to_string(),
-            dir: "news".to_string(),
-            stem: "x".to_string(),
-            is_index: false,
-            meta: Default::default(),
             summary: "Қысқаша".to_string(),
             body_offset: 3,
             content_hash: 1,
             meta_hash: 2,
             body_line: 4,
-            warnings: Vec::new(),
-            links: Vec::new(),
-            shortcodes: Vec::new(),
+            ..Document::bare(crate::lang::Lang::Kk, "news", "x", Default::default())
         }
     }
 

@@ -66,7 +66,33 @@ pub struct Note {
 }
 
 impl Document {
-    /// Path inside the language root without `.md`: `news/x`; the default pairing key.
+    /// A document at `content/<lang>/<dir>/<stem>.md` with this front matter and nothing
+    /// else (empty summary and body, no warnings): for code that builds a site in memory,
+    /// like tests, so that a new field is added in one place.
+    pub fn bare(lang: Lang, dir: &str, stem: &str, meta: FrontMatter) -> Document {
+        let source = if dir.is_empty() {
+            format!("content/{lang}/{stem}.md")
+        } else {
+            format!("content/{lang}/{dir}/{stem}.md")
+        };
+        Document {
+            lang,
+            source,
+            dir: dir.to_string(),
+            stem: stem.to_string(),
+            is_index: stem == "_index",
+            meta,
+            summary: String::new(),
+            body_offset: 0,
+            content_hash: 0,
+            meta_hash: 0,
+            body_line: 1,
+            warnings: Vec::new(),
+            links: Vec::new(),
+            shortcodes: Vec::new(),
+        }
+    }
+
     /// The document's warnings as diagnostics of its file.
     pub fn warnings(&self) -> impl Iterator<Item = Diagnostic> + '_ {
         self.warnings
@@ -74,6 +100,7 @@ impl Document {
             .map(|n| Diagnostic::warning(&self.source, &n.message).at(n.line, n.col))
     }
 
+    /// Path inside the language root without `.md`: `news/x`; the default pairing key.
     pub fn rel_key(&self) -> String {
         if self.dir.is_empty() {
             self.stem.clone()

@@ -182,22 +182,7 @@ mod tests {
             slug: slug.map(str::to_string),
             ..FrontMatter::default()
         };
-        Document {
-            lang,
-            source: format!("content/{lang}/{dir}/{stem}.md"),
-            dir: dir.to_string(),
-            stem: stem.to_string(),
-            is_index: stem == "_index",
-            meta,
-            summary: String::new(),
-            body_offset: 0,
-            content_hash: 0,
-            meta_hash: 0,
-            body_line: 1,
-            warnings: Vec::new(),
-            links: Vec::new(),
-            shortcodes: Vec::new(),
-        }
+        Document::bare(lang, dir, stem, meta)
     }
 
     fn site(docs: Vec<Document>) -> Result<Site, Diagnostics> {
