@@ -45,8 +45,9 @@ pub fn key(taxonomies: &[String]) -> String {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     // The cache's format: documents gained `warnings`, `links`, then dates kept as written,
-    // then typeset titles and summaries and `shortcodes`.
-    hasher.update(b"documents-6\n");
+    // then typeset titles and summaries and `shortcodes`, then bundles, `files` and the
+    // image's caption and credit.
+    hasher.update(b"documents-7\n");
     for name in taxonomies {
         hasher.update(name.as_bytes());
         hasher.update(b"\n");

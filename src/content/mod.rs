@@ -32,6 +32,10 @@ pub struct Document {
     pub stem: String,
     /// An `_index.md`: a section's own text rather than a page.
     pub is_index: bool,
+    /// A page bundle's `index.md` (`news/x/index.md`: `dir` is `news`, `stem` is `x`): the
+    /// other files of its folder are the page's own.
+    #[serde(default)]
+    pub bundle: bool,
     pub meta: FrontMatter,
     /// The front matter's `summary`, else the first paragraph as plain text.
     pub summary: String,
@@ -55,6 +59,10 @@ pub struct Document {
     /// templates (see `render::fingerprint`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shortcodes: Vec<String>,
+    /// The body's relative references to files (Markdown images and links, `figure`
+    /// sources): looked up in the page's bundle, then in its translations'.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<markdown::FileRef>,
 }
 
 /// A warning about a document, at a position of its file.
@@ -81,6 +89,7 @@ impl Document {
             dir: dir.to_string(),
             stem: stem.to_string(),
             is_index: stem == "_index",
+            bundle: false,
             meta,
             summary: String::new(),
             body_offset: 0,
@@ -90,7 +99,15 @@ impl Document {
             warnings: Vec::new(),
             links: Vec::new(),
             shortcodes: Vec::new(),
+            files: Vec::new(),
         }
+    }
+
+    /// The folder of a page bundle's files (`content/kk/news/x`), `None` for other pages.
+    pub fn bundle_dir(&self) -> Option<&str> {
+        self.bundle
+            .then(|| self.source.strip_suffix("/index.md"))
+            .flatten()
     }
 
     /// The document's warnings as diagnostics of its file.
@@ -131,6 +148,28 @@ struct ContentFile {
     lang: Lang,
     dir: String,
     stem: String,
+    bundle: bool,
+}
+
+impl ContentFile {
+    /// A file at `dir/name` of a language's folder: `news/x/index.md` is the bundle page
+    /// `news/x` (an `index.md` at the language root is an ordinary page named `index`).
+    fn new(path: PathBuf, source: String, lang: Lang, dir: &str, name: &str) -> ContentFile {
+        let stem = name.strip_suffix(".md").unwrap_or(name);
+        let (dir, stem, bundle) = match (stem, dir.rsplit_once('/')) {
+            ("index", Some((parent, folder))) => (parent, folder, true),
+            ("index", None) if !dir.is_empty() => ("", dir, true),
+            _ => (dir, stem, false),
+        };
+        ContentFile {
+            path,
+            source,
+            lang,
+            dir: dir.to_string(),
+            stem: stem.to_string(),
+            bundle,
+        }
+    }
 }
 
 /// Loads every document of every configured language, in a deterministic order. All
@@ -241,16 +280,18 @@ pub fn load_file(
     {
         return None;
     }
-    let file = ContentFile {
-        path: path.to_path_buf(),
-        source: site_relative(root, path),
+    let dir = inner
+        .parent()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    let name = inner.file_name()?.to_string_lossy().into_owned();
+    let file = ContentFile::new(
+        path.to_path_buf(),
+        site_relative(root, path),
         lang,
-        dir: inner
-            .parent()
-            .map(|p| p.to_string_lossy().replace('\\', "/"))
-            .unwrap_or_default(),
-        stem: inner.file_stem()?.to_string_lossy().into_owned(),
-    };
+        &dir,
+        &name,
+    );
     Some(load_document(&file, &config.taxonomies))
 }
 
@@ -317,13 +358,7 @@ fn discover_language(root: &Path, lang: Lang, diags: &mut Diagnostics) -> Vec<Co
         .filter(|f| f.rel.ends_with(".md"))
         .map(|f| {
             let (dir, name) = f.rel.rsplit_once('/').unwrap_or(("", &f.rel));
-            ContentFile {
-                dir: dir.to_string(),
-                stem: name.strip_suffix(".md").unwrap_or(name).to_string(),
-                path: f.path,
-                source: f.source,
-                lang,
-            }
+            ContentFile::new(f.path.clone(), f.source.clone(), lang, dir, name)
         })
         .collect()
 }
@@ -377,12 +412,21 @@ fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, 
             ..l
         })
         .collect();
+    let files = markdown::file_refs(split.body)
+        .into_iter()
+        .chain(shortcodes::file_refs(split.body))
+        .map(|r| markdown::FileRef {
+            line: body_line + r.line - 1,
+            ..r
+        })
+        .collect();
     Ok(Document {
         lang: file.lang,
         source: file.source.clone(),
         dir: file.dir.clone(),
         stem: file.stem.clone(),
         is_index,
+        bundle: file.bundle,
         meta,
         summary,
         body_offset: split.body_offset,
@@ -392,6 +436,7 @@ fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, 
         warnings,
         links,
         shortcodes,
+        files,
     })
 }
 

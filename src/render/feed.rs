@@ -66,6 +66,7 @@ impl Renderer {
                             "url": urls.link(&page.url),
                             "permalink": urls.permalink(&page.url),
                         }),
+                        &site.photos,
                     )?,
                     origin,
                 ),

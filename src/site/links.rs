@@ -24,8 +24,13 @@ pub enum ContentFile {
 }
 
 /// A content file's path inside its language's folder: `news/x.md`, `news/_index.md`.
+/// A page bundle's file is its folder's `index.md`: `news/x/index.md`.
 pub fn content_path(doc: &Document) -> String {
-    format!("{}.md", doc.rel_key())
+    if doc.bundle {
+        format!("{}/index.md", doc.rel_key())
+    } else {
+        format!("{}.md", doc.rel_key())
+    }
 }
 
 /// Every built content file by language and path inside the language's folder.
