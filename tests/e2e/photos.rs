@@ -354,3 +354,53 @@ fn other_formats_and_widths_are_taken_from_site_yaml() {
         ]
     );
 }
+
+#[test]
+fn check_warns_about_small_large_unused_and_insecure_photos_and_a_translation_without_one() {
+    let t = photo_site();
+    t.write(
+        &format!("{BUNDLE}/unused.jpg"),
+        photos::jpeg(64, 64, 1, false, 80),
+    );
+    // A big original: noise compresses badly at quality 100.
+    t.write(
+        &format!("{BUNDLE}/big.jpg"),
+        photos::jpeg(4000, 3000, 1, false, 100),
+    );
+    t.append(&format!("{BUNDLE}/index.md"), "\n![Үлкен](big.jpg)\n");
+    t.replace(
+        "content/ru/news/festival/index.md",
+        "image:\n  src: lead.jpg\n  alt: \"Фестиваль на площади\"\n  caption: \"Открытие фестиваля\"\n  credit: \"Фото: редакция\"\n",
+        "",
+    );
+    let run = t.run(&["check"]);
+    run.assert_success();
+    let text = format!("{}{}", run.stdout, run.stderr);
+    let big = std::fs::metadata(t.path(&format!("{BUNDLE}/big.jpg")))
+        .unwrap()
+        .len();
+    assert!(big > 10 * 1024 * 1024, "big.jpg is only {big} bytes");
+    for needle in [
+        "content/kk/news/festival/big.jpg: the photo is",
+        "[large-photo]",
+        "content/kk/news/festival/lead.jpg: the photo is 1200 px wide, narrower than the largest of images.widths (1600 px): it is never enlarged, so its widest copy is 960 px [small-photo]",
+        "content/kk/news/festival/unused.jpg: no page of the bundle or its translations refers to this file: it is not published [unused-file]",
+        "content/ru/news/festival/index.md:1:1: no lead photo: its translation content/kk/news/festival/index.md shows lead.jpg",
+    ] {
+        assert!(text.contains(needle), "no {needle:?} in:\n{text}");
+    }
+    // Bundle references are not reported as broken links.
+    assert!(!text.contains("does not exist"), "{text}");
+
+    t.replace(
+        &format!("{BUNDLE}/index.md"),
+        "src: lead.jpg",
+        "src: http://photos.example.kz/lead.jpg",
+    );
+    let run = t.run(&["check"]);
+    let text = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        text.contains("content/kk/news/festival/index.md:4:1: image: http://photos.example.kz/lead.jpg is not https"),
+        "{text}"
+    );
+}
