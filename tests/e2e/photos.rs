@@ -9,13 +9,13 @@ use std::path::Path;
 use crate::harness::{SiteTest, Snapshot};
 
 #[path = "../support/photos.rs"]
-mod photos;
+mod generate;
 
 const BUNDLE: &str = "content/kk/news/festival";
 
 fn photo_site() -> SiteTest {
     let t = SiteTest::new("photos");
-    photos::write_fixture_photos(t.root());
+    generate::write_fixture_photos(t.root());
     t
 }
 
@@ -285,7 +285,7 @@ fn a_second_build_encodes_no_photo_and_a_replaced_one_alone_is_encoded_again() {
     // Another tiny.png (twice as wide): only its two variants are made.
     std::fs::write(
         t.path(&format!("{BUNDLE}/tiny.png")),
-        photos::png_with_alpha(128, 96),
+        generate::png_with_alpha(128, 96),
     )
     .unwrap();
     let third = t.run(&["build"]);
@@ -360,12 +360,12 @@ fn check_warns_about_small_large_unused_and_insecure_photos_and_a_translation_wi
     let t = photo_site();
     t.write(
         &format!("{BUNDLE}/unused.jpg"),
-        photos::jpeg(64, 64, 1, false, 80),
+        generate::jpeg(64, 64, 1, false, 80),
     );
     // A big original: noise compresses badly at quality 100.
     t.write(
         &format!("{BUNDLE}/big.jpg"),
-        photos::jpeg(4000, 3000, 1, false, 100),
+        generate::jpeg(4000, 3000, 1, false, 100),
     );
     t.append(&format!("{BUNDLE}/index.md"), "\n![Үлкен](big.jpg)\n");
     t.replace(
