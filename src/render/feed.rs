@@ -71,6 +71,7 @@ impl Renderer {
                     origin,
                 ),
                 categories,
+                image: super::metadata::shared_image(site, page, urls).map(|i| (i.url, i.mime)),
             });
         }
         let updated = newest

@@ -24,6 +24,8 @@ pub struct OgView {
 /// The image a page shares (`og:image`, JSON-LD): absolute URL, size when known, `alt`.
 pub struct SharedImage {
     pub url: String,
+    /// The variant's type (`image/jpeg`); `None` for an image of another site.
+    pub mime: Option<&'static str>,
     pub width: Option<u32>,
     pub height: Option<u32>,
     pub alt: String,
@@ -40,12 +42,14 @@ pub fn shared_image(site: &Site, page: &Page, urls: &Urls<'_>) -> Option<SharedI
     Some(match variant {
         Some(v) => SharedImage {
             url: urls.permalink(&format!("/{}", v.out)),
+            mime: Some(v.encoding.mime()),
             width: Some(v.width),
             height: Some(v.height),
             alt,
         },
         None => SharedImage {
             url: absolute_image(&image.src, &page.url, urls),
+            mime: None,
             width: None,
             height: None,
             alt,

@@ -184,6 +184,13 @@ fn pages_show_pictures_and_the_russian_translation_shows_the_kazakh_photo() {
         .collect();
     assert_eq!(ru_files, ["index.html"]);
 
+    // The feed entry carries the lead photo.
+    let feed = t.out("ru/atom.xml");
+    assert!(
+        feed.contains("<link rel=\"enclosure\" type=\"image/jpeg\" href=\"https://example.kz/kk/news/festival/lead-960.jpg\"/>"),
+        "{feed}"
+    );
+
     // Cards show the photo too.
     let list = t.out("ru/news/index.html");
     assert!(list.contains("class=\"card__media\""), "{list}");
