@@ -16,6 +16,18 @@ fn write(path: &Path, bytes: &[u8]) {
     std::fs::write(path, bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
 }
 
+/// The JPEG with a comment segment (`FF FE`) naming photo `i` right after its start marker.
+fn with_comment(jpeg: Vec<u8>, i: usize) -> Vec<u8> {
+    let text = format!("qostil bench photo {i}");
+    let len = (text.len() + 2) as u16;
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xFE]);
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(text.as_bytes());
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let Some(dir) = args.next() else {
@@ -51,8 +63,9 @@ fn main() {
         b"baseURL = \"https://example.kz/\"\ntitle = \"Photos\"\ndisableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\", \"robotsTXT\", \"404\"]\n[imaging]\nquality = 80\n",
     );
     for i in 0..n {
-        // Each photo differs (its noise seed is its size), so none is a copy of another.
-        let photo = photos::jpeg(4000, 3000 - (i % 7) as u16, 1, true, 90);
+        // Each file differs (a JPEG comment with its number), so no cache, qostil's or
+        // Hugo's, can take one photo for another: every one is decoded and encoded.
+        let photo = with_comment(photos::jpeg(4000, 3000, 1, true, 90), i);
         let page = format!(
             "---\ntitle: \"Photo {i}\"\ndate: 2025-06-01\nimage:\n  src: photo.jpg\n  alt: \"Photo {i}\"\n---\n\nPhoto {i}.\n"
         );
