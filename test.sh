@@ -242,6 +242,8 @@ step_build() {
     cp -a "$dir" "$src"
     rm -rf "$src/public" "$src/.qostil"
     if [[ ! -d "$src/themes" ]]; then cp -a themes "$src/themes"; fi
+    # The photo fixture's photos are made, not stored (tests/support/photos.rs).
+    if [[ $name == photos ]]; then cargo run --release --quiet --example photo_fixture -- "$src"; fi
     if is_bad_fixture "$dir"; then
       say "fixture $name (bad input: the build must fail with status 1 and write nothing)"
       set +e

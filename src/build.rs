@@ -42,8 +42,12 @@ pub struct BuildReport {
     pub rendered: usize,
     /// Files reused (hard-linked) from the previous build because their inputs did not change.
     pub reused: usize,
-    /// Static files copied from the theme and the site.
+    /// Static files copied from the theme and the site (bundle files and photo variants too).
     pub static_files: usize,
+    /// Photos shown on pages, and the variants of them this build encoded (the others came
+    /// from the cache).
+    pub photos: usize,
+    pub encoded: usize,
     /// Problems that did not stop the build.
     pub warnings: Diagnostics,
     pub output: PathBuf,
@@ -118,6 +122,8 @@ pub fn build(
         rendered: written.rendered,
         reused: site.outputs.len().saturating_sub(written.rendered),
         static_files: engine.static_count(),
+        photos: site.photos.photos.len(),
+        encoded: site.photos.encoded,
         warnings: {
             let mut warnings = crate::content::input_warnings(engine.root(), &site.config);
             warnings.extend(site.warnings.clone());

@@ -71,6 +71,10 @@ pub const THEME_FILES: &[(&str, &[u8])] = &[
         include_bytes!("../themes/portal/templates/page.html"),
     ),
     (
+        "templates/photo.html",
+        include_bytes!("../themes/portal/templates/photo.html"),
+    ),
+    (
         "templates/redirect.html",
         include_bytes!("../themes/portal/templates/redirect.html"),
     ),

@@ -19,6 +19,7 @@ pub mod content;
 pub mod deploy;
 pub mod diag;
 pub mod engine;
+pub mod images;
 pub mod import;
 pub mod init;
 pub mod lang;

@@ -238,6 +238,12 @@ fn main() -> ExitCode {
                         report.elapsed.as_millis(),
                         report.output.display()
                     );
+                    if report.photos > 0 {
+                        println!(
+                            "photos: {} ({} variants encoded, the others from .qostil/images/)",
+                            report.photos, report.encoded
+                        );
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(diags) => {

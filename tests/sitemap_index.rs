@@ -17,25 +17,7 @@ fn article(lang: Lang, n: usize) -> Document {
         date: PageDate::parse("2025-03-01").ok(),
         ..FrontMatter::default()
     };
-    Document {
-        lang,
-        source: format!("content/{lang}/news/a{n}.md"),
-        dir: "news".to_string(),
-        stem: format!("a{n}"),
-        is_index: false,
-        meta,
-        summary: String::new(),
-        body_offset: 0,
-        content_hash: 0,
-        meta_hash: 0,
-        body_line: 1,
-        warnings: Vec::new(),
-        links: Vec::new(),
-        shortcodes: Vec::new(),
-        summary_opens_body: false,
-        words: 0,
-        headings: Vec::new(),
-    }
+    Document::bare(lang, "news", &format!("a{n}"), meta)
 }
 
 #[test]

@@ -1,4 +1,8 @@
-//! Front-matter images: each `image.src` must be a path of the built site.
+//! Front-matter images: each `image.src` must be a path of the built site (a bundle's
+//! files are resolved when the site is loaded). And the photo warnings: a translation
+//! without the lead photo its original shows (so without an `alt` in its language), an
+//! original over 10 MB or narrower than the largest width, bundle files nothing refers to,
+//! an `image.src` on another site without `https`.
 
 use std::path::Path;
 
@@ -18,6 +22,16 @@ pub(super) fn check_images(root: &Path, site: &Site) -> Diagnostics {
         let Some(image) = &page.doc.meta.image else {
             continue;
         };
+        let bundled =
+            crate::content::markdown::relative_file(&image.src, true).is_some_and(|path| {
+                site.photos
+                    .bundles
+                    .lookup(&page.doc.source, &path)
+                    .is_some()
+            });
+        if bundled {
+            continue;
+        }
         let target = resolve(
             &image.src,
             &page.url,
@@ -33,6 +47,105 @@ pub(super) fn check_images(root: &Path, site: &Site) -> Diagnostics {
                 .at_opt(page.doc.meta.position("image"))
                 .with_code("missing-image"),
             );
+        }
+    }
+    diags
+}
+
+/// Originals larger than this are worth making smaller before they go into a bundle.
+const LARGE_ORIGINAL: u64 = 10 * 1024 * 1024;
+
+/// The photo warnings (see the module's comment).
+pub(super) fn check_photos(root: &Path, site: &Site) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let photos = &site.photos;
+    let widest = site.config.images.widths.iter().copied().max().unwrap_or(0);
+    for (source, photo) in &photos.photos {
+        let size = std::fs::metadata(root.join(source)).map_or(0, |m| m.len());
+        if size > LARGE_ORIGINAL {
+            diags.push(
+                Diagnostic::warning(
+                    source,
+                    format!(
+                        "the photo is {:.1} MB; over 10 MB only slows every build that reads it (its published copies are at most {widest} px wide)",
+                        size as f64 / 1_048_576.0
+                    ),
+                )
+                .with_code("large-photo"),
+            );
+        }
+        if photo.width < widest {
+            let published = photo.variants.iter().map(|v| v.width).max().unwrap_or(0);
+            diags.push(
+                Diagnostic::warning(
+                    source,
+                    format!(
+                        "the photo is {} px wide, narrower than the largest of images.widths ({widest} px): it is never enlarged, so its widest copy is {published} px",
+                        photo.width
+                    ),
+                )
+                .with_code("small-photo"),
+            );
+        }
+    }
+    for file in photos.bundles.unreferenced() {
+        let fate = if file.is_photo() {
+            "it is not published"
+        } else {
+            "it is published, but nothing links to it"
+        };
+        diags.push(
+            Diagnostic::warning(
+                &file.source,
+                format!("no page of the bundle or its translations refers to this file: {fate}"),
+            )
+            .with_code("unused-file"),
+        );
+    }
+    for page in &site.pages {
+        let meta = &page.doc.meta;
+        if let Some(image) = &meta.image {
+            if image.src.starts_with("http://") {
+                diags.push(
+                    Diagnostic::warning(
+                        &page.doc.source,
+                        format!(
+                            "image: {} is not https: browsers block it on an https page",
+                            image.src
+                        ),
+                    )
+                    .at_opt(meta.position("image"))
+                    .with_code("insecure-image"),
+                );
+            }
+            continue;
+        }
+        // A translation without the photo its original shows has no `alt` for it in its
+        // language.
+        let Some(group) = site.groups.get(page.group.0) else {
+            continue;
+        };
+        for other in group.values().map(|id| &site.pages[id.0]) {
+            let Some(shown) = &other.doc.meta.image else {
+                continue;
+            };
+            let bundled = crate::content::markdown::relative_file(&shown.src, true)
+                .is_some_and(|p| photos.photo(&other.doc.source, &p).is_some());
+            if bundled && other.doc.source != page.doc.source {
+                diags.push(
+                    Diagnostic::warning(
+                        &page.doc.source,
+                        format!(
+                            "no lead photo: its translation {} shows {}; add `image:` with the same `src` and an `alt` in {}",
+                            other.doc.source,
+                            shown.src,
+                            page.lang()
+                        ),
+                    )
+                    .at(1, 1)
+                    .with_code("missing-alt"),
+                );
+            }
         }
     }
     diags

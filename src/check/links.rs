@@ -164,6 +164,10 @@ pub(super) fn known_paths(root: &Path, site: &Site) -> Result<BTreeSet<String>, 
     for rel in crate::output::discover_static(root, &site.config.theme)?.keys() {
         known.insert(format!("/{rel}"));
     }
+    // Bundle files and photo variants.
+    for rel in site.photos.files.keys() {
+        known.insert(format!("/{rel}"));
+    }
     Ok(known)
 }
 
@@ -237,6 +241,17 @@ pub(super) fn check_links(root: &Path, site: &Site, renderer: &Renderer) -> Diag
             let first_body_line = page.doc.body_line;
 
             for link in markdown_links(&body) {
+                // A bundle's file: resolved (or refused) when the site was loaded.
+                let bundled = crate::content::markdown::relative_file(&link.dest, link.is_image)
+                    .is_some_and(|path| {
+                        site.photos
+                            .bundles
+                            .lookup(&page.doc.source, &path)
+                            .is_some()
+                    });
+                if bundled {
+                    continue;
+                }
                 let target = match split_content_link(&link.dest) {
                     Some((path, suffix)) => content_target(site, page.lang(), &path, suffix),
                     None => resolve(&link.dest, &page.url, base_url, base_path),

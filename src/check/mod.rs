@@ -23,7 +23,7 @@ use crate::render::Renderer;
 use crate::site::Site;
 use crate::site::{Publish, Schedule};
 use content::{check_front_matter, check_terms, check_titles, check_translations};
-use images::check_images;
+use images::{check_images, check_photos};
 use links::check_links;
 
 pub use content::SUMMARY_CUT;
@@ -109,6 +109,7 @@ pub fn check_site(root: &Path, options: &CheckOptions) -> CheckReport {
     diags.extend(check_terms(&site));
     diags.extend(language::check_language(root, &site));
     diags.extend(raw_html::check_raw_html(root, &site));
+    diags.extend(check_photos(root, &site));
     diags.extend(crate::content::input_warnings(root, &site.config));
     diags.extend(site.warnings.clone());
     diags.extend(renderer.warnings().clone());

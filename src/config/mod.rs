@@ -35,6 +35,7 @@ const KNOWN_KEYS: &[&str] = &[
     "extra",
     "compress",
     "deploy",
+    "images",
 ];
 
 /// Unknown keys are checked separately (all of them reported), then ignored here.
@@ -65,6 +66,92 @@ struct RawConfig {
     compress: bool,
     #[serde(default)]
     deploy: crate::deploy::Targets,
+    #[serde(default)]
+    images: RawImages,
+}
+
+/// `images:` in site.yaml, as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawImages {
+    #[serde(default)]
+    widths: Option<Vec<u32>>,
+    #[serde(default)]
+    formats: Option<Vec<ImageFormat>>,
+    #[serde(default)]
+    quality: Option<u8>,
+}
+
+/// A format photos are published in (`images.formats`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImageFormat {
+    Webp,
+    Jpeg,
+    Png,
+    /// The format of the photo's own file (JPEG or PNG).
+    Original,
+}
+
+/// `images:` in site.yaml: what every local photo is made into.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ImagesConfig {
+    /// Widths in pixels, ascending, each once; a photo gets those not above its own width.
+    pub widths: Vec<u32>,
+    /// Formats, each once, in the order written (the last is the `<img>` fallback).
+    pub formats: Vec<ImageFormat>,
+    /// Lossy quality, 1–100 (WebP and JPEG).
+    pub quality: u8,
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig {
+            widths: vec![480, 960, 1600],
+            formats: vec![ImageFormat::Webp, ImageFormat::Original],
+            quality: 80,
+        }
+    }
+}
+
+/// The largest width an encoder takes (WebP's limit).
+pub const MAX_IMAGE_WIDTH: u32 = 16383;
+
+fn resolve_images(
+    raw: RawImages,
+    err: &dyn Fn(&str, String) -> Diagnostic,
+) -> Result<ImagesConfig, Diagnostic> {
+    let default = ImagesConfig::default();
+    let mut widths = raw.widths.unwrap_or(default.widths);
+    if widths.is_empty() || widths.iter().any(|&w| w == 0 || w > MAX_IMAGE_WIDTH) {
+        return Err(err(
+            "images",
+            format!("`widths` must list widths from 1 to {MAX_IMAGE_WIDTH} pixels"),
+        ));
+    }
+    widths.sort_unstable();
+    widths.dedup();
+    let mut formats: Vec<ImageFormat> = Vec::new();
+    for f in raw.formats.unwrap_or(default.formats) {
+        if !formats.contains(&f) {
+            formats.push(f);
+        }
+    }
+    if formats.is_empty() {
+        return Err(err(
+            "images",
+            "`formats` must name at least one of webp, jpeg, png, original".into(),
+        ));
+    }
+    let quality = raw.quality.unwrap_or(default.quality);
+    if !(1..=100).contains(&quality) {
+        return Err(err("images", "`quality` must be from 1 to 100".into()));
+    }
+    Ok(ImagesConfig {
+        widths,
+        formats,
+        quality,
+    })
 }
 
 /// `markdown:` in site.yaml.
@@ -116,6 +203,8 @@ pub struct Config {
     pub deploy: crate::deploy::Targets,
     /// Declared vocabularies (`taxonomies/<name>.yaml`) by taxonomy name.
     pub vocabularies: BTreeMap<String, Vocabulary>,
+    /// `images:`: the widths, formats and quality of published photos.
+    pub images: ImagesConfig,
 }
 
 impl Config {
@@ -197,6 +286,7 @@ fn resolve_config(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
         extra,
         compress,
         deploy,
+        images,
     } = raw;
     let mut diags = Diagnostics::new();
     let err = |key: &str, message: String| {
@@ -265,6 +355,10 @@ fn resolve_config(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
         }),
     };
     let menus = menus::resolve_menus(menus, &langs, text, &mut diags);
+    let images = resolve_images(images, &err).unwrap_or_else(|d| {
+        diags.push(d);
+        ImagesConfig::default()
+    });
     let default_language = match default_language {
         Some(lang) if !diags.has_errors() => lang,
         _ => return Err(diags),
@@ -287,6 +381,7 @@ fn resolve_config(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
         compress,
         deploy,
         vocabularies: BTreeMap::new(),
+        images,
     })
 }
 

@@ -62,6 +62,12 @@ pub struct Image {
     pub src: String,
     #[serde(default)]
     pub alt: Option<String>,
+    /// What the photo shows, in the page's language (shown under it).
+    #[serde(default)]
+    pub caption: Option<String>,
+    /// Who took it or owns it (shown with the caption).
+    #[serde(default)]
+    pub credit: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, serde::Serialize)]
@@ -361,7 +367,7 @@ fn resolve_front_matter(r: &mut FieldReader<'_>, taxonomies: &[String]) -> Front
     }
     let author = r.take("author", "a string");
     let source: Option<Source> = r.take("source", "`{ name, url }`");
-    let image: Option<Image> = r.take("image", "`{ src, alt }`");
+    let image: Option<Image> = r.take("image", "`{ src, alt, caption, credit }`");
     if let Some(img) = &image {
         if img.alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
             r.error("image", "`alt` is required when `src` is given".to_string());

@@ -25,6 +25,95 @@ pub struct ContentLink {
     pub col: usize,
 }
 
+/// A relative reference to a file in a body: a Markdown image or a link to a file
+/// (`photo.jpg`, `files/report.pdf`), or a shortcode's `src`. Resolved in the page's bundle,
+/// then in its translations' (see `images::bundles`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileRef {
+    /// As written, percent-escapes decoded, without `#part` or `?query`.
+    pub path: String,
+    /// 1-based line and column in the body (in the file, once loaded).
+    pub line: usize,
+    pub col: usize,
+    /// An image (shown) rather than a link (downloaded).
+    pub image: bool,
+}
+
+/// The file a relative destination names (`photo.jpg`, `a/b%20c.pdf#p2` → `a/b c.pdf`);
+/// `None` for addresses (`https:`, `mailto:`, `//host`), site paths (`/x`), anchors and
+/// content links. A link counts only when it names a file with an extension (not a page:
+/// `../other/`, `x.html`); an image always does.
+pub fn relative_file(dest: &str, image: bool) -> Option<String> {
+    let dest = dest.trim();
+    let first = dest.chars().next()?;
+    if matches!(first, '/' | '#' | '?' | '@') {
+        return None;
+    }
+    let before_slash = dest.split('/').next().unwrap_or_default();
+    if before_slash.contains(':') {
+        return None;
+    }
+    let path = dest.split(['#', '?']).next().unwrap_or_default();
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    if !image
+        && ext
+            .as_deref()
+            .is_none_or(|e| matches!(e, "html" | "htm" | "md" | ""))
+    {
+        return None;
+    }
+    if path.is_empty() || name.is_empty() {
+        return None;
+    }
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()?;
+    Some(decoded.into_owned())
+}
+
+/// Every relative file reference of a body (see `relative_file`), with its position; never
+/// inside code.
+pub fn file_refs(markdown: &str) -> Vec<FileRef> {
+    Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| {
+            let (dest, image) = match event {
+                Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),
+                Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
+                _ => return None,
+            };
+            let path = relative_file(&dest, image)?;
+            let (line, col) = line_col(markdown, range.start);
+            Some(FileRef {
+                path,
+                line,
+                col,
+                image,
+            })
+        })
+        .collect()
+}
+
+/// What a body's relative file references become when it is rendered: a link's URL, an
+/// image's whole HTML (`<picture>…`). `None` leaves the reference as written.
+pub trait LocalFiles {
+    fn link(&self, path: &str) -> Option<String>;
+    fn image(&self, path: &str, alt: &str, title: &str) -> Option<String>;
+}
+
+/// No bundle: every reference stays as written.
+pub struct NoLocalFiles;
+
+impl LocalFiles for NoLocalFiles {
+    fn link(&self, _: &str) -> Option<String> {
+        None
+    }
+    fn image(&self, _: &str, _: &str, _: &str) -> Option<String> {
+        None
+    }
+}
+
 /// Splits an `@/` destination into the content file (`news/x.md`, percent-escapes decoded)
 /// and what follows it (`#part`, `?q`, or nothing); `None` for any other destination.
 pub fn split_content_link(dest: &str) -> Option<(String, &str)> {
@@ -82,6 +171,18 @@ pub fn render_html_with(
     url_of: &dyn Fn(&str) -> Option<String>,
     raw_html: RawHtml,
 ) -> Result<String, String> {
+    render_html_local(markdown, lang, url_of, raw_html, &NoLocalFiles)
+}
+
+/// `render_html_with`, relative files resolved by `local` (a bundle's photos become
+/// `<picture>`s, its files' links their published URLs).
+pub fn render_html_local(
+    markdown: &str,
+    lang: Lang,
+    url_of: &dyn Fn(&str) -> Option<String>,
+    raw_html: RawHtml,
+    local: &dyn LocalFiles,
+) -> Result<String, String> {
     let parser = Parser::new_ext(markdown, options()).map(|event| match (event, raw_html) {
         (Event::Html(html) | Event::InlineHtml(html), RawHtml::Escape) => Event::Text(html),
         (event, _) => event,
@@ -90,6 +191,7 @@ pub fn render_html_with(
     assign_heading_ids(&mut events);
     resolve_content_links(&mut events, url_of)?;
     typeset_text(&mut events, lang);
+    let events = resolve_local_files(events, local);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Ok(html)
@@ -145,6 +247,58 @@ fn resolve_content_links(
         *dest_url = CowStr::from(format!("{url}{suffix}"));
     }
     Ok(())
+}
+
+/// Links to relative files get their URL from `local`; images it knows become its HTML (the
+/// image's alt text is the text between its start and end).
+fn resolve_local_files<'a>(events: Vec<Event<'a>>, local: &dyn LocalFiles) -> Vec<Event<'a>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut iter = events.into_iter();
+    while let Some(mut event) = iter.next() {
+        match &mut event {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                if let Some(url) = relative_file(dest_url, false).and_then(|p| local.link(&p)) {
+                    *dest_url = CowStr::from(url);
+                }
+            }
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                if let Some(path) = relative_file(dest_url, true) {
+                    let (title, mut inner) = (title.to_string(), Vec::new());
+                    let mut depth = 1;
+                    for e in iter.by_ref() {
+                        match &e {
+                            Event::Start(Tag::Image { .. }) => depth += 1,
+                            Event::End(TagEnd::Image) => depth -= 1,
+                            _ => {}
+                        }
+                        inner.push(e);
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    let alt: String = inner
+                        .iter()
+                        .filter_map(|e| match e {
+                            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                            _ => None,
+                        })
+                        .collect();
+                    if let Some(html) = local.image(&path, &alt, &title) {
+                        out.push(Event::InlineHtml(CowStr::from(html)));
+                    } else {
+                        out.push(event);
+                        out.extend(inner);
+                    }
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        out.push(event);
+    }
+    out
 }
 
 /// Typography on text events outside code blocks (code spans and raw HTML are events of

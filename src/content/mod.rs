@@ -32,6 +32,10 @@ pub struct Document {
     pub stem: String,
     /// An `_index.md`: a section's own text rather than a page.
     pub is_index: bool,
+    /// A page bundle's `index.md` (`news/x/index.md`: `dir` is `news`, `stem` is `x`): the
+    /// other files of its folder are the page's own.
+    #[serde(default)]
+    pub bundle: bool,
     pub meta: FrontMatter,
     /// The front matter's `summary`, else the first paragraph as plain text.
     pub summary: String,
@@ -65,6 +69,10 @@ pub struct Document {
     /// The body's headings with their ids (for a table of contents).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub headings: Vec<markdown::Heading>,
+    /// The body's relative references to files (Markdown images and links, `figure`
+    /// sources): looked up in the page's bundle, then in its translations'.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<markdown::FileRef>,
 }
 
 /// A warning about a document, at a position of its file.
@@ -76,7 +84,45 @@ pub struct Note {
 }
 
 impl Document {
-    /// Path inside the language root without `.md`: `news/x`; the default pairing key.
+    /// A document at `content/<lang>/<dir>/<stem>.md` with this front matter and nothing
+    /// else (empty summary and body, no warnings): for code that builds a site in memory,
+    /// like tests, so that a new field is added in one place.
+    pub fn bare(lang: Lang, dir: &str, stem: &str, meta: FrontMatter) -> Document {
+        let source = if dir.is_empty() {
+            format!("content/{lang}/{stem}.md")
+        } else {
+            format!("content/{lang}/{dir}/{stem}.md")
+        };
+        Document {
+            lang,
+            source,
+            dir: dir.to_string(),
+            stem: stem.to_string(),
+            is_index: stem == "_index",
+            bundle: false,
+            meta,
+            summary: String::new(),
+            body_offset: 0,
+            content_hash: 0,
+            meta_hash: 0,
+            body_line: 1,
+            warnings: Vec::new(),
+            links: Vec::new(),
+            shortcodes: Vec::new(),
+            summary_opens_body: false,
+            words: 0,
+            headings: Vec::new(),
+            files: Vec::new(),
+        }
+    }
+
+    /// The folder of a page bundle's files (`content/kk/news/x`), `None` for other pages.
+    pub fn bundle_dir(&self) -> Option<&str> {
+        self.bundle
+            .then(|| self.source.strip_suffix("/index.md"))
+            .flatten()
+    }
+
     /// The document's warnings as diagnostics of its file.
     pub fn warnings(&self) -> impl Iterator<Item = Diagnostic> + '_ {
         self.warnings
@@ -84,6 +130,7 @@ impl Document {
             .map(|n| Diagnostic::warning(&self.source, &n.message).at(n.line, n.col))
     }
 
+    /// Path inside the language root without `.md`: `news/x`; the default pairing key.
     pub fn rel_key(&self) -> String {
         if self.dir.is_empty() {
             self.stem.clone()
@@ -114,6 +161,28 @@ struct ContentFile {
     lang: Lang,
     dir: String,
     stem: String,
+    bundle: bool,
+}
+
+impl ContentFile {
+    /// A file at `dir/name` of a language's folder: `news/x/index.md` is the bundle page
+    /// `news/x` (an `index.md` at the language root is an ordinary page named `index`).
+    fn new(path: PathBuf, source: String, lang: Lang, dir: &str, name: &str) -> ContentFile {
+        let stem = name.strip_suffix(".md").unwrap_or(name);
+        let (dir, stem, bundle) = match (stem, dir.rsplit_once('/')) {
+            ("index", Some((parent, folder))) => (parent, folder, true),
+            ("index", None) if !dir.is_empty() => ("", dir, true),
+            _ => (dir, stem, false),
+        };
+        ContentFile {
+            path,
+            source,
+            lang,
+            dir: dir.to_string(),
+            stem: stem.to_string(),
+            bundle,
+        }
+    }
 }
 
 /// Loads every document of every configured language, in a deterministic order. All
@@ -224,16 +293,18 @@ pub fn load_file(
     {
         return None;
     }
-    let file = ContentFile {
-        path: path.to_path_buf(),
-        source: site_relative(root, path),
+    let dir = inner
+        .parent()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    let name = inner.file_name()?.to_string_lossy().into_owned();
+    let file = ContentFile::new(
+        path.to_path_buf(),
+        site_relative(root, path),
         lang,
-        dir: inner
-            .parent()
-            .map(|p| p.to_string_lossy().replace('\\', "/"))
-            .unwrap_or_default(),
-        stem: inner.file_stem()?.to_string_lossy().into_owned(),
-    };
+        &dir,
+        &name,
+    );
     Some(load_document(&file, &config.taxonomies))
 }
 
@@ -300,13 +371,7 @@ fn discover_language(root: &Path, lang: Lang, diags: &mut Diagnostics) -> Vec<Co
         .filter(|f| f.rel.ends_with(".md"))
         .map(|f| {
             let (dir, name) = f.rel.rsplit_once('/').unwrap_or(("", &f.rel));
-            ContentFile {
-                dir: dir.to_string(),
-                stem: name.strip_suffix(".md").unwrap_or(name).to_string(),
-                path: f.path,
-                source: f.source,
-                lang,
-            }
+            ContentFile::new(f.path.clone(), f.source.clone(), lang, dir, name)
         })
         .collect()
 }
@@ -366,12 +431,21 @@ fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, 
             ..l
         })
         .collect();
+    let files = markdown::file_refs(split.body)
+        .into_iter()
+        .chain(shortcodes::file_refs(split.body))
+        .map(|r| markdown::FileRef {
+            line: body_line + r.line - 1,
+            ..r
+        })
+        .collect();
     Ok(Document {
         lang: file.lang,
         source: file.source.clone(),
         dir: file.dir.clone(),
         stem: file.stem.clone(),
         is_index,
+        bundle: file.bundle,
         meta,
         summary,
         body_offset: split.body_offset,
@@ -384,6 +458,7 @@ fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, 
         summary_opens_body,
         words,
         headings,
+        files,
     })
 }
 

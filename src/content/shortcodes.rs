@@ -25,6 +25,26 @@ pub struct Call {
     pub col: usize,
 }
 
+/// The relative files shortcode calls name in a `src` argument (`figure(src="photo.jpg")`),
+/// at their calls; nothing for a body with malformed calls (loading reports those).
+pub fn file_refs(body: &str) -> Vec<crate::content::markdown::FileRef> {
+    let Ok(calls) = find_calls(body) else {
+        return Vec::new();
+    };
+    calls
+        .into_iter()
+        .filter_map(|call| {
+            let src = call.args.get("src")?.as_str()?;
+            Some(crate::content::markdown::FileRef {
+                path: crate::content::markdown::relative_file(src, true)?,
+                line: call.line,
+                col: call.col,
+                image: true,
+            })
+        })
+        .collect()
+}
+
 /// A malformed call: what is wrong, at a 1-based line and column of the body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyntaxError {

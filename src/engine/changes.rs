@@ -157,12 +157,17 @@ impl Engine {
         } else {
             None
         };
+        // A file of a page bundle (a photo added, replaced or deleted): the bundles are
+        // resolved and the photos prepared again.
+        let bundle_changed = content
+            .iter()
+            .any(|p| p.extension().is_none_or(|x| x != "md"));
         let statics_moved = static_files
             .as_ref()
             .is_some_and(|f| !f.keys().eq(self.static_files.keys()));
         let next = self.next_site(
             config,
-            config_changed || statics_moved || due,
+            config_changed || statics_moved || due || bundle_changed,
             &docs,
             static_files.as_ref().unwrap_or(&self.static_files),
         )?;
@@ -257,6 +262,7 @@ fn shows_the_same(old: &Document, new: &Document) -> bool {
         && old.meta_hash == new.meta_hash
         && old.summary == new.summary
         && link_paths(old) == link_paths(new)
+        && old.files == new.files
 }
 
 impl Engine {
@@ -319,7 +325,14 @@ impl Engine {
         };
         let sources = crate::output::static_sources(&self.options.root, static_files);
         let publish = Publish::at_build_moment(self.options.drafts, self.options.future)?;
-        let site = assemble_site(config, all, &sources, &self.locales, &publish)?;
+        let mut site = assemble_site(config, all, &sources, &self.locales, &publish)?;
+        // Variants of photos that did not change come from the cache: only an added or
+        // replaced photo is decoded.
+        site.photos = Arc::new(crate::images::prepare(
+            &self.options.root,
+            &site,
+            &crate::progress::Silent,
+        )?);
         let edited = match docs {
             Docs::InPlace(list) => list
                 .iter()

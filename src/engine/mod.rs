@@ -91,6 +91,7 @@ pub fn load(
     match (site, renderer) {
         (Ok((mut site, docs, static_files)), Ok(renderer)) => {
             crate::build::drop_search_without_template(&mut site, &renderer);
+            site.photos = Arc::new(crate::images::prepare(root, &site, progress)?);
             Ok(Loaded {
                 site,
                 renderer,
@@ -127,6 +128,10 @@ pub struct Engine {
     static_files: StaticFiles,
     /// The static files in the output, and each language's search index files.
     statics: Vec<String>,
+    /// Of `statics`, the files of page bundles and the photos' variants, and the
+    /// `Photos::key` they were written for (`None`: not written yet).
+    photo_files: Vec<String>,
+    photos_key: Option<u64>,
     search: BTreeMap<Lang, Vec<String>>,
     /// Whether the output folder is qostil's own (serve's, under `.qostil/`): its manifest
     /// is saved when `save_manifest` is called instead of on every write.
@@ -247,6 +252,8 @@ impl Engine {
             manifest,
             // The first write is `write_all`, which makes both.
             statics: Vec::new(),
+            photo_files: Vec::new(),
+            photos_key: None,
             search: BTreeMap::new(),
             private_output,
             pending: BTreeSet::new(),
@@ -349,8 +356,22 @@ impl Engine {
         let statics = if plan.statics {
             copy_static(&root, &self.static_files, &staging)?
         } else {
-            self.statics.clone()
+            let photo_files: BTreeSet<&String> = self.photo_files.iter().collect();
+            let statics = self.statics.iter().filter(|p| !photo_files.contains(p));
+            statics.cloned().collect()
         };
+        // Bundle files and photo variants: copied when they may have changed (the photos'
+        // key names every file and size), else kept where they are.
+        let photos = Arc::clone(&self.site.photos);
+        let photo_files = if plan.statics || self.photos_key != Some(photos.key) {
+            copy_static(&root, &photos.files, &staging)?
+        } else {
+            self.photo_files.clone()
+        };
+        let mut statics = statics;
+        statics.extend(photo_files.iter().cloned());
+        statics.sort();
+        statics.dedup();
         let all: Vec<usize>;
         let outputs = match &plan.outputs {
             Some(list) => list.as_slice(),
@@ -394,6 +415,8 @@ impl Engine {
         let outputs_changed = plan.outputs.is_none();
         let counts = (written.rendered, outputs.len());
         let report = self.commit(staging, saved, statics, search, outputs_changed, counts)?;
+        self.photo_files = photo_files;
+        self.photos_key = Some(photos.key);
         for (i, read) in reads {
             if let Some(slot) = self.reads.get_mut(i) {
                 *slot = Some(read);

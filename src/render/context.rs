@@ -35,14 +35,17 @@ pub struct BodySlot<'s> {
     pub key: &'static str,
     pub doc: &'s Document,
     pub links: ContentUrls,
+    /// The site's bundles and photos: the body's relative images and links.
+    pub photos: &'s crate::images::Photos,
 }
 
 impl<'s> BodySlot<'s> {
-    fn new(site: &Site, key: &'static str, doc: &'s Document) -> Result<Self, Diagnostic> {
+    fn new(site: &'s Site, key: &'static str, doc: &'s Document) -> Result<Self, Diagnostic> {
         Ok(BodySlot {
             key,
             doc,
             links: super::content_urls(site, doc)?,
+            photos: &site.photos,
         })
     }
 }
@@ -317,12 +320,7 @@ impl Renderer {
         let (image, json_ld) = match &output.kind {
             OutputKind::Page(id) => {
                 let page = site.page(*id);
-                let image = page
-                    .doc
-                    .meta
-                    .image
-                    .as_ref()
-                    .map(|i| metadata::absolute_image(&i.src, &page.url, &urls));
+                let image = metadata::shared_image(site, page, &urls);
                 (image, metadata::article_json_ld(site, page, &urls))
             }
             OutputKind::Home(l) => (None, Some(metadata::website_json_ld(site, *l, &urls))),

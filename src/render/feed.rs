@@ -66,10 +66,12 @@ impl Renderer {
                             "url": urls.link(&page.url),
                             "permalink": urls.permalink(&page.url),
                         }),
+                        &site.photos,
                     )?,
                     origin,
                 ),
                 categories,
+                image: super::metadata::shared_image(site, page, urls).map(|i| (i.url, i.mime)),
             });
         }
         let updated = newest

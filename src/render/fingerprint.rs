@@ -102,6 +102,8 @@ pub fn site_key(site: &Site) -> u64 {
         }
         hasher.write_u8(0xfe);
     }
+    // Photos show on cards and pages (sizes, variants, bundle URLs).
+    hasher.write_u64(site.photos.key);
     hasher.digest()
 }
 
@@ -193,6 +195,7 @@ impl Renderer {
         if let Some(slot) = &prepared.body {
             hasher.write_u64(slot.doc.content_hash);
             hash_content_urls(&mut hasher, &slot.links);
+            hasher.write_u64(slot.photos.key);
             self.hash_shortcodes(&mut hasher, slot.doc);
         }
         hasher.digest()
@@ -207,6 +210,7 @@ impl Renderer {
             let page = site.page(id);
             hasher.update(page.url.as_bytes());
             hasher.write_u64(page.doc.content_hash);
+            hasher.write_u64(site.photos.key);
             self.hash_shortcodes(&mut hasher, &page.doc);
             // A link the site cannot resolve fails the feed's rendering, which follows.
             if let Ok(links) = super::content_urls(site, &page.doc) {

@@ -13,11 +13,55 @@ use super::views::Urls;
 pub struct OgView {
     pub locale: &'static str,
     pub locale_alternates: Vec<&'static str>,
-    /// Absolute URL of the page's image.
+    /// Absolute URL of the page's image (for a photo, its variant for link previews).
     pub image: Option<String>,
+    /// The image's size in pixels (a photo's), and its `alt`.
+    pub image_width: Option<u32>,
+    pub image_height: Option<u32>,
+    pub image_alt: Option<String>,
 }
 
-pub fn og_view(site: &Site, lang: Lang, image: Option<String>) -> OgView {
+/// The image a page shares (`og:image`, JSON-LD): absolute URL, size when known, `alt`.
+pub struct SharedImage {
+    pub url: String,
+    /// The variant's type (`image/jpeg`); `None` for an image of another site.
+    pub mime: Option<&'static str>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub alt: String,
+}
+
+/// The page's lead image for link previews: a bundle photo's variant of at least 1200
+/// pixels when it has one (see `Photo::share`), else its `src` made absolute.
+pub fn shared_image(site: &Site, page: &Page, urls: &Urls<'_>) -> Option<SharedImage> {
+    let image = page.doc.meta.image.as_ref()?;
+    let alt = image.alt.clone().unwrap_or_default();
+    let variant = crate::content::markdown::relative_file(&image.src, true)
+        .and_then(|path| site.photos.photo(&page.doc.source, &path))
+        .and_then(|photo| photo.share());
+    Some(match variant {
+        Some(v) => SharedImage {
+            url: urls.permalink(&format!("/{}", v.out)),
+            mime: Some(v.encoding.mime()),
+            width: Some(v.width),
+            height: Some(v.height),
+            alt,
+        },
+        None => SharedImage {
+            url: absolute_image(&image.src, &page.url, urls),
+            mime: None,
+            width: None,
+            height: None,
+            alt,
+        },
+    })
+}
+
+pub fn og_view(site: &Site, lang: Lang, image: Option<SharedImage>) -> OgView {
+    let (image, image_width, image_height, image_alt) = match image {
+        Some(i) => (Some(i.url), i.width, i.height, Some(i.alt)),
+        None => (None, None, None, None),
+    };
     OgView {
         locale: lang.og_locale(),
         locale_alternates: site
@@ -28,6 +72,9 @@ pub fn og_view(site: &Site, lang: Lang, image: Option<String>) -> OgView {
             .map(|l| l.og_locale())
             .collect(),
         image,
+        image_width,
+        image_height,
+        image_alt,
     }
 }
 
@@ -102,11 +149,8 @@ pub fn article_json_ld(site: &Site, page: &Page, urls: &Urls<'_>) -> Option<Stri
         if let Some(m) = modified {
             map.insert("dateModified".into(), Value::String(m));
         }
-        if let Some(img) = &meta.image {
-            map.insert(
-                "image".into(),
-                json!([absolute_image(&img.src, &page.url, urls)]),
-            );
+        if let Some(img) = shared_image(site, page, urls) {
+            map.insert("image".into(), json!([img.url]));
         }
     }
     Some(script_safe_json(&value))

@@ -9,6 +9,7 @@ mod fingerprint;
 mod functions;
 mod metadata;
 pub mod related;
+mod photo_html;
 mod templates;
 pub mod views;
 pub mod xml;
@@ -368,8 +369,10 @@ impl Renderer {
         doc: &Document,
         links: &ContentUrls,
         page: &serde_json::Value,
+        photos: &crate::images::Photos,
     ) -> Result<String, Diagnostic> {
-        self.body_html_all(doc, links, page).map_err(first_of)
+        self.body_html_all(doc, links, page, photos)
+            .map_err(first_of)
     }
 
     fn body_html_all(
@@ -377,6 +380,7 @@ impl Renderer {
         doc: &Document,
         links: &ContentUrls,
         page: &serde_json::Value,
+        photos: &crate::images::Photos,
     ) -> Result<String, Diagnostics> {
         let body = read_body(&self.root, doc)?;
         let calls = shortcodes::find_calls(&body).map_err(|errors| {
@@ -390,14 +394,20 @@ impl Renderer {
                     .collect(),
             )
         })?;
-        let pieces = self.render_shortcodes(doc, &calls, page)?;
+        let pieces = self.render_shortcodes(doc, &calls, page, photos)?;
         let spans: Vec<_> = calls.iter().map(|c| c.span.clone()).collect();
         let marked = markdown::mark_spans(&body, &spans);
-        let html = markdown::render_html_with(
+        let local = photo_html::BodyFiles {
+            photos,
+            doc,
+            urls: self.urls(),
+        };
+        let html = markdown::render_html_local(
             &marked,
             doc.lang,
             &|path| links.get(path).cloned(),
             self.raw_html,
+            &local,
         )
         .map_err(|dest| {
             Diagnostic::error(
@@ -418,6 +428,7 @@ impl Renderer {
         doc: &Document,
         calls: &[shortcodes::Call],
         page: &serde_json::Value,
+        photos: &crate::images::Photos,
     ) -> Result<Vec<String>, Diagnostics> {
         let mut diags = Diagnostics::new();
         let mut pieces = Vec::with_capacity(calls.len());
@@ -444,7 +455,8 @@ impl Renderer {
                 )));
                 continue;
             }
-            match self.render_shortcode(doc.lang, call, page) {
+            let image = photo_html::shortcode_image(photos, doc, call, &self.urls());
+            match self.render_shortcode(doc.lang, call, page, image) {
                 Ok(html) => pieces.push(html),
                 Err(message) => diags.push(at(message)),
             }
@@ -457,10 +469,18 @@ impl Renderer {
         lang: Lang,
         call: &shortcodes::Call,
         page: &serde_json::Value,
+        image: Option<crate::images::ImageView>,
     ) -> Result<String, String> {
         let mut map = serde_json::Map::new();
         for (name, value) in &call.args {
             map.insert(name.clone(), value.clone());
+        }
+        // A `src` that names a photo: its view, as `image` (see `photo_html`).
+        if let Some(image) = image {
+            map.insert(
+                "image".into(),
+                serde_json::to_value(image).map_err(|e| e.to_string())?,
+            );
         }
         map.insert("lang".into(), serde_json::Value::String(lang.code().into()));
         map.insert("page".into(), page.clone());
@@ -502,7 +522,7 @@ impl Renderer {
     ) -> Result<(), Diagnostic> {
         if let Some(slot) = body {
             let page = shortcode_page_view(map, slot.key);
-            let html = self.body_html(slot.doc, &slot.links, &page)?;
+            let html = self.body_html(slot.doc, &slot.links, &page, slot.photos)?;
             if let Some(serde_json::Value::Object(view)) = map.0.get_mut(slot.key) {
                 view.insert("content".into(), serde_json::Value::String(html));
             }

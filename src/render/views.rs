@@ -139,12 +139,8 @@ pub struct TermLinkView<'a> {
     pub url: String,
 }
 
-/// An image with its `src` made to work from any page of the site.
-#[derive(Serialize)]
-pub struct ImageView<'a> {
-    pub src: String,
-    pub alt: &'a str,
-}
+/// A page's image as templates get it (see `images::ImageView`).
+pub use crate::images::ImageView;
 
 #[derive(Serialize)]
 pub struct SourceView<'a> {
@@ -181,7 +177,7 @@ pub struct CardView<'a> {
     pub time: Option<String>,
     pub updated: Option<String>,
     pub summary: &'a str,
-    pub image: Option<ImageView<'a>>,
+    pub image: Option<ImageView>,
     pub author: Option<&'a str>,
     /// The article's section (`{title, url}`); null for a standalone page.
     pub section: Option<SectionRefView<'a>>,
@@ -332,10 +328,7 @@ pub fn card_view<'a>(site: &'a Site, id: PageId, urls: &Urls<'_>) -> CardView<'a
             .map(|d| d.in_zone(zone).format("%H:%M").to_string()),
         updated: meta.updated.as_ref().map(|d| d.iso()),
         summary: &page.doc.summary,
-        image: meta.image.as_ref().map(|i| ImageView {
-            src: urls.resolve(&i.src, &page.url),
-            alt: i.alt.as_deref().unwrap_or_default(),
-        }),
+        image: meta.image.as_ref().map(|i| image_view(site, page, i, urls)),
         author: meta.author.as_deref(),
         section: (page.kind == crate::site::PageKind::Article).then(|| {
             let s = site.section(page.section);
@@ -383,6 +376,31 @@ pub fn toc_view(headings: &[crate::content::markdown::Heading]) -> Vec<TocEntryV
             url: format!("#{}", h.id),
         })
         .collect()
+}
+
+/// The view of a page's `image`: a bundle photo with its variants, a bundle file at its
+/// published URL, else `src` made to work from any page of the site.
+pub fn image_view(
+    site: &Site,
+    page: &Page,
+    image: &crate::content::Image,
+    urls: &Urls<'_>,
+) -> ImageView {
+    let alt = image.alt.as_deref().unwrap_or_default();
+    let (caption, credit) = (image.caption.as_deref(), image.credit.as_deref());
+    let path = crate::content::markdown::relative_file(&image.src, true);
+    let photos = &site.photos;
+    if let Some(photo) = path
+        .as_deref()
+        .and_then(|p| photos.photo(&page.doc.source, p))
+    {
+        return photo.view(alt, caption, credit, &|out| urls.link(&format!("/{out}")));
+    }
+    let src = match path.and_then(|p| photos.file_url(&page.doc.source, &p)) {
+        Some(url) => urls.link(&url),
+        None => urls.resolve(&image.src, &page.url),
+    };
+    crate::images::plain_view(src, alt, caption, credit)
 }
 
 pub fn source_view(source: &Source) -> SourceView<'_> {

@@ -55,6 +55,9 @@ pub struct FeedEntry {
     /// Rendered body HTML with absolute links.
     pub content: String,
     pub categories: Vec<(String, String)>,
+    /// The lead image: absolute URL and, for a photo of the site, its MIME type (an
+    /// `enclosure` link).
+    pub image: Option<(String, Option<&'static str>)>,
 }
 
 /// The feed itself: `self_url` is the feed's own permalink, `alternate` the page it mirrors.
@@ -98,6 +101,14 @@ pub fn atom_feed(head: &FeedHead<'_>, entries: &[FeedEntry]) -> String {
             updated = escape(&e.updated),
             author = escape(&e.author),
         );
+        if let Some((url, mime)) = &e.image {
+            let kind = mime.map(|m| format!(" type=\"{m}\"")).unwrap_or_default();
+            let _ = writeln!(
+                xml,
+                "    <link rel=\"enclosure\"{kind} href=\"{}\"/>",
+                escape(url)
+            );
+        }
         for (term, label) in &e.categories {
             let _ = writeln!(
                 xml,

@@ -123,6 +123,7 @@ pub fn assemble_site(
         outputs: Vec::new(),
         warnings,
         schedule,
+        photos: Default::default(),
     };
     site.content_files = index_content_files(&site);
     check_content_links(&site, &loaded, &mut diags);

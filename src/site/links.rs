@@ -24,8 +24,13 @@ pub enum ContentFile {
 }
 
 /// A content file's path inside its language's folder: `news/x.md`, `news/_index.md`.
+/// A page bundle's file is its folder's `index.md`: `news/x/index.md`.
 pub fn content_path(doc: &Document) -> String {
-    format!("{}.md", doc.rel_key())
+    if doc.bundle {
+        format!("{}/index.md", doc.rel_key())
+    } else {
+        format!("{}.md", doc.rel_key())
+    }
 }
 
 /// Every built content file by language and path inside the language's folder.
@@ -182,25 +187,7 @@ mod tests {
             slug: slug.map(str::to_string),
             ..FrontMatter::default()
         };
-        Document {
-            lang,
-            source: format!("content/{lang}/{dir}/{stem}.md"),
-            dir: dir.to_string(),
-            stem: stem.to_string(),
-            is_index: stem == "_index",
-            meta,
-            summary: String::new(),
-            body_offset: 0,
-            content_hash: 0,
-            meta_hash: 0,
-            body_line: 1,
-            warnings: Vec::new(),
-            links: Vec::new(),
-            shortcodes: Vec::new(),
-            summary_opens_body: false,
-            words: 0,
-            headings: Vec::new(),
-        }
+        Document::bare(lang, dir, stem, meta)
     }
 
     fn site(docs: Vec<Document>) -> Result<Site, Diagnostics> {

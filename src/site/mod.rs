@@ -152,6 +152,8 @@ pub struct Site {
     pub warnings: Diagnostics,
     /// Scheduled, expiring and expired pages, and when the next one changes the site.
     pub schedule: Schedule,
+    /// Page bundles and their processed photos (`images::prepare`, after assembling).
+    pub photos: std::sync::Arc<crate::images::Photos>,
 }
 
 thread_local! {

@@ -20,6 +20,7 @@
 //! - `publish`   — fingerprinted assets (`asset()`), `compress: true`
 //! - `deploy`    — `qostil deploy` to a real S3 server (`s3_server`: s3s-fs) and to file://
 //! - `nginx`     — docs/deploy.md's nginx config over a `compress: true` build
+//! - `photos`    — page bundles, photo variants and their cache, `<picture>`, og:image
 
 mod harness;
 
@@ -36,6 +37,7 @@ mod languages;
 mod links;
 mod nginx;
 mod own_language_urls;
+mod photos;
 mod publish;
 mod s3_server;
 mod safety;
