@@ -11,6 +11,21 @@ use super::views::Urls;
 /// Escapes text for XML element content and attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, text);
+    out
+}
+
+/// `escape`, appended to `out`. Most text (every URL of a sitemap) needs no escaping: it is
+/// copied at once.
+pub fn escape_into(out: &mut String, text: &str) {
+    // U+FFFE and U+FFFF start with 0xEF in UTF-8; control characters are below 0x20.
+    let plain = !text
+        .bytes()
+        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0xEF) || b < 0x20);
+    if plain {
+        out.push_str(text);
+        return;
+    }
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -24,7 +39,6 @@ pub fn escape(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// Makes the root-relative links of rendered HTML absolute, as feed readers need.
@@ -152,38 +166,36 @@ fn sitemap_urlset(site: &Site, urls: &Urls<'_>, skip: usize, take: usize) -> Str
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
     for output in listed_outputs(site).skip(skip).take(take) {
-        let _ = write!(
-            xml,
-            "  <url>\n    <loc>{}</loc>\n",
-            escape(&urls.permalink(&output.url))
-        );
+        xml.push_str("  <url>\n    <loc>");
+        escape_into(&mut xml, &urls.permalink(&output.url));
+        xml.push_str("</loc>\n");
         if let Some(date) = lastmod(site, &output.kind) {
-            let _ = writeln!(xml, "    <lastmod>{}</lastmod>", escape(&date));
+            xml.push_str("    <lastmod>");
+            escape_into(&mut xml, &date);
+            xml.push_str("</lastmod>\n");
         }
         let alternates = site.alternates(&output.kind);
         let existing: Vec<_> = alternates.iter().filter(|a| a.exists).collect();
         if existing.len() > 1 || matches!(output.kind, OutputKind::Chooser) {
+            let mut link = |hreflang: &str, url: &str| {
+                xml.push_str("    <xhtml:link rel=\"alternate\" hreflang=\"");
+                xml.push_str(hreflang);
+                xml.push_str("\" href=\"");
+                escape_into(&mut xml, &urls.permalink(url));
+                xml.push_str("\"/>\n");
+            };
             for alt in &existing {
-                let _ = writeln!(
-                    xml,
-                    "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
-                    alt.lang,
-                    escape(&urls.permalink(&alt.url))
-                );
+                link(alt.lang.code(), &alt.url);
             }
             // The homes name the chooser, as their pages do (`render::context`).
             let default = match output.kind {
-                OutputKind::Chooser | OutputKind::Home(_) => "/".to_string(),
+                OutputKind::Chooser | OutputKind::Home(_) => "/",
                 _ => existing
                     .iter()
                     .find(|a| a.lang == site.config.default_language)
-                    .map_or_else(|| output.url.clone(), |a| a.url.clone()),
+                    .map_or(output.url.as_str(), |a| a.url.as_str()),
             };
-            let _ = writeln!(
-                xml,
-                "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>",
-                escape(&urls.permalink(&default))
-            );
+            link("x-default", default);
         }
         xml.push_str("  </url>\n");
     }

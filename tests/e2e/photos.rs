@@ -191,8 +191,8 @@ fn pages_show_pictures_and_the_russian_translation_shows_the_kazakh_photo() {
         "{feed}"
     );
 
-    // Cards show the photo too.
-    let list = t.out("ru/news/index.html");
+    // The front page's lead story shows its photo (section lists are headlines only).
+    let list = t.out("ru/index.html");
     assert!(list.contains("class=\"card__media\""), "{list}");
     assert!(
         list.contains("/kk/news/festival/lead-480.webp 480w"),
