@@ -15,7 +15,8 @@
 #   html     Nu Html Checker (vnu) over every built .html file, xmllint over every .xml file
 #   browser  node --test in tests/browser: static server + Chromium over the built portal
 #            (a11y.test.mjs: axe-core WCAG 2.1 AA on every page type at 375 and 1280 px, and
-#            the phone's focus order)
+#            the photo fixture's home and photo article too; the phone's focus order; at least
+#            8 headlines of a section or term list on a 375×812 screen)
 #
 # Environment:
 #   QOSTIL_TEST_OUT        keep the built sites here (default: a temp folder, deleted at exit)
@@ -333,9 +334,11 @@ validate_feeds_and_sitemaps() {
 
 step_browser() {
   mkdir -p "$SCREENSHOT_DIR"
+  [[ -f "$OUT/fixtures/photos/kk/news/festival/index.html" ]] ||
+    die "the photo fixture was not built into $OUT/fixtures/photos (the build step does it)"
   (
     cd "$BROWSER_DIR"
-    QOSTIL_SITE_DIR="$OUT/portal" QOSTIL_SCREENSHOT_DIR="$SCREENSHOT_DIR" QOSTIL_CHROMIUM="$CHROMIUM" \
+    QOSTIL_SITE_DIR="$OUT/portal" QOSTIL_PHOTO_SITE_DIR="$OUT/fixtures/photos" QOSTIL_SCREENSHOT_DIR="$SCREENSHOT_DIR" QOSTIL_CHROMIUM="$CHROMIUM" \
       node --test --test-reporter=spec --test-timeout=900000 ./*.test.mjs </dev/null
   ) || die "the browser tests failed (see above)"
   # The search code's stemmers against the Rust ones and the pinned word lists, and its

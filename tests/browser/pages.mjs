@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
 /** The first folder (sorted) below `dir` of `siteDir` holding an index.html, as a URL path. */
-async function firstPage(siteDir, dir) {
+export async function firstPage(siteDir, dir) {
   let entries;
   try {
     entries = await fs.readdir(path.join(siteDir, dir), { withFileTypes: true });
