@@ -220,9 +220,11 @@ is_bad_fixture() {
 
 step_build() {
   rm -rf "$OUT/portal" "$OUT/fixtures" "$OUT/fixture-src"
-  cargo build --release --bins
+  # The debug binary the test step built: a release compile of qostil and its image codecs
+  # would add minutes to CI (the README's `cargo run --release -- build` is tried by hand).
+  cargo build --bins --examples
   say "building the portal → $OUT/portal"
-  cargo run --release --quiet -- build --output "$OUT/portal"
+  cargo run --quiet -- build --output "$OUT/portal"
   [[ -f "$OUT/portal/index.html" ]] || die "the portal build wrote no index.html"
 
   local sites=() dir name src status
@@ -244,11 +246,11 @@ step_build() {
     rm -rf "$src/public" "$src/.qostil"
     if [[ ! -d "$src/themes" ]]; then cp -a themes "$src/themes"; fi
     # The photo fixture's photos are made, not stored (tests/support/photos.rs).
-    if [[ $name == photos ]]; then cargo run --release --quiet --example photo_fixture -- "$src"; fi
+    if [[ $name == photos ]]; then cargo run --quiet --example photo_fixture -- "$src"; fi
     if is_bad_fixture "$dir"; then
       say "fixture $name (bad input: the build must fail with status 1 and write nothing)"
       set +e
-      cargo run --release --quiet -- build --root "$src" --output "$OUT/fixtures/$name"
+      cargo run --quiet -- build --root "$src" --output "$OUT/fixtures/$name"
       status=$?
       set -e
       [[ $status -eq 1 ]] || die "fixture $name: expected exit status 1, got $status"
@@ -259,7 +261,7 @@ step_build() {
       refused=$((refused + 1))
     else
       say "fixture $name → $OUT/fixtures/$name"
-      cargo run --release --quiet -- build --root "$src" --output "$OUT/fixtures/$name" ||
+      cargo run --quiet -- build --root "$src" --output "$OUT/fixtures/$name" ||
         die "fixture $name did not build"
       built=$((built + 1))
     fi
@@ -267,7 +269,7 @@ step_build() {
   say "fixtures: $built built, $refused bad-input fixtures refused as expected"
 
   # A new site from `qostil init` builds and passes `check --strict` at once.
-  local qostil="$ROOT/target/release/qostil" fresh
+  local qostil="$ROOT/target/debug/qostil" fresh
   fresh=$(mktemp -d)/site
   say "qostil init $fresh && qostil build --root $fresh && qostil check --strict --root $fresh"
   "$qostil" init "$fresh" && "$qostil" build --root "$fresh" && "$qostil" check --strict --root "$fresh" ||
@@ -338,7 +340,7 @@ step_browser() {
     die "the photo fixture was not built into $OUT/fixtures/photos (the build step does it)"
   (
     cd "$BROWSER_DIR"
-    QOSTIL_SITE_DIR="$OUT/portal" QOSTIL_PHOTO_SITE_DIR="$OUT/fixtures/photos" QOSTIL_SCREENSHOT_DIR="$SCREENSHOT_DIR" QOSTIL_CHROMIUM="$CHROMIUM" \
+    QOSTIL_BIN="$ROOT/target/debug/qostil" QOSTIL_SITE_DIR="$OUT/portal" QOSTIL_PHOTO_SITE_DIR="$OUT/fixtures/photos" QOSTIL_SCREENSHOT_DIR="$SCREENSHOT_DIR" QOSTIL_CHROMIUM="$CHROMIUM" \
       node --test --test-reporter=spec --test-timeout=900000 ./*.test.mjs </dev/null
   ) || die "the browser tests failed (see above)"
   # The search code's stemmers against the Rust ones and the pinned word lists, and its

@@ -1,6 +1,6 @@
 // Files the search page fetches per keystroke (#21), in Chromium, on a generated corpus big
 // enough that the 20 results of a query are spread over many documents (gen_corpus, 1,000
-// article pairs, built with `cargo run --release` into a temp folder):
+// article pairs, built with `cargo run` (debug, as test.sh builds it) into a temp folder):
 //
 // - typing a query key by key, slower than the debounce so that every key searches, no
 //   keystroke fetches more than search.js's MAX_REQUESTS (6) files;
@@ -50,8 +50,8 @@ before(async () => {
   if (!site) {
     work = mkdtempSync(path.join(os.tmpdir(), 'qostil-requests-'));
     const root = path.join(work, 'site');
-    cargo(['run', '--release', '--quiet', '--example', 'gen_corpus', '--', '--pairs', String(PAIRS), '--seed', '1', '--out', root]);
-    cargo(['run', '--release', '--quiet', '--', 'build', '--root', root, '--output', path.join(work, 'public')]);
+    cargo(['run', '--quiet', '--example', 'gen_corpus', '--', '--pairs', String(PAIRS), '--seed', '1', '--out', root]);
+    cargo(['run', '--quiet', '--', 'build', '--root', root, '--output', path.join(work, 'public')]);
     site = path.join(work, 'public');
   }
   server = await startServer(site);

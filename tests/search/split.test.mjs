@@ -7,7 +7,7 @@
 //
 //   node --test tests/search/
 //
-// Needs cargo (it runs `cargo run --release --example gen_corpus` and `cargo run --release
+// Needs cargo (it runs `cargo run --example gen_corpus` and `cargo run
 // -- build`; a first run compiles them); skipped without it. QOSTIL_SPLIT_SITE_DIR: use this
 // already built site instead (e.g. bench/search's output).
 
@@ -39,8 +39,8 @@ before(() => {
   if (skip || site) return;
   work = mkdtempSync(path.join(os.tmpdir(), 'qostil-split-'));
   const root = path.join(work, 'site');
-  cargo(['run', '--release', '--quiet', '--example', 'gen_corpus', '--', '--pairs', String(PAIRS), '--seed', '1', '--out', root]);
-  cargo(['run', '--release', '--quiet', '--', 'build', '--root', root, '--output', path.join(work, 'public')]);
+  cargo(['run', '--quiet', '--example', 'gen_corpus', '--', '--pairs', String(PAIRS), '--seed', '1', '--out', root]);
+  cargo(['run', '--quiet', '--', 'build', '--root', root, '--output', path.join(work, 'public')]);
   site = path.join(work, 'public');
 });
 
