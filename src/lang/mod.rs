@@ -2,6 +2,7 @@
 //! transliteration that turns Kazakh and Russian text into ASCII slugs.
 
 mod i18n;
+pub mod latin;
 mod locale;
 mod slug;
 
