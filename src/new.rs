@@ -132,7 +132,7 @@ pub fn new_article(options: &NewOptions) -> Result<Vec<String>, Diagnostics> {
     let date = today();
     let mut planned = Vec::new();
     let mut diags = Diagnostics::new();
-    for &lang in &config.languages {
+    for lang in config.source_languages() {
         let rel = format!("content/{lang}/{}/{slug}.md", section.join("/"));
         let path = options.root.join(&rel);
         if path.exists() {
@@ -145,6 +145,7 @@ pub fn new_article(options: &NewOptions) -> Result<Vec<String>, Diagnostics> {
         let title = match lang {
             Lang::Kk => options.title_kk.as_deref(),
             Lang::Ru => options.title_ru.as_deref(),
+            Lang::KkLatn => None,
         }
         .unwrap_or(&options.name);
         let own_slug = slug_for(title, &slug);

@@ -129,7 +129,7 @@ pub(super) fn resolve_menus(
             if matches!(target, MenuTarget::Url(_)) {
                 let missing: Vec<String> = langs
                     .iter()
-                    .filter(|l| !name.contains_key(l))
+                    .filter(|l| !l.is_derived() && !name.contains_key(l))
                     .map(|l| l.to_string())
                     .collect();
                 if !missing.is_empty() {

@@ -36,6 +36,7 @@ const KNOWN_KEYS: &[&str] = &[
     "compress",
     "deploy",
     "images",
+    "kazakh_latin",
 ];
 
 /// Unknown keys are checked separately (all of them reported), then ignored here.
@@ -68,6 +69,8 @@ struct RawConfig {
     deploy: crate::deploy::Targets,
     #[serde(default)]
     images: RawImages,
+    #[serde(default)]
+    kazakh_latin: bool,
 }
 
 /// `images:` in site.yaml, as written.
@@ -205,6 +208,9 @@ pub struct Config {
     pub vocabularies: BTreeMap<String, Vocabulary>,
     /// `images:`: the widths, formats and quality of published photos.
     pub images: ImagesConfig,
+    /// `kazakh_latin: true`: the transliteration of the Latin edition, with the editor's
+    /// words (`kk-latn.yaml`).
+    pub latin: Option<std::sync::Arc<crate::lang::latin::Transliterator>>,
 }
 
 impl Config {
@@ -214,6 +220,44 @@ impl Config {
 
     pub fn description(&self, lang: Lang) -> &str {
         self.description.get(&lang).map_or("", String::as_str)
+    }
+
+    /// The languages with files of their own under `content/` (not the Latin edition).
+    pub fn source_languages(&self) -> impl Iterator<Item = Lang> + '_ {
+        self.languages.iter().copied().filter(|l| !l.is_derived())
+    }
+
+    /// The text in `lang`'s script: Kazakh text transliterated for the Latin edition.
+    pub fn in_script<'a>(&self, lang: Lang, text: &'a str) -> std::borrow::Cow<'a, str> {
+        match (&self.latin, lang) {
+            (Some(latin), Lang::KkLatn) => latin.to_latin(text),
+            _ => std::borrow::Cow::Borrowed(text),
+        }
+    }
+
+    /// Gives the Latin edition the Kazakh names of everything site.yaml and the
+    /// vocabularies name per language, transliterated, where the site does not name it in
+    /// `kk-latn` itself.
+    fn derive_latin_names(&mut self) {
+        let Some(latin) = self.latin.clone() else {
+            return;
+        };
+        let derive = |names: &mut BTreeMap<Lang, String>| {
+            if let (None, Some(kk)) = (names.get(&Lang::KkLatn), names.get(&Lang::Kk)) {
+                let latn = latin.to_latin(kk).into_owned();
+                names.insert(Lang::KkLatn, latn);
+            }
+        };
+        derive(&mut self.title);
+        derive(&mut self.description);
+        self.menus
+            .values_mut()
+            .flatten()
+            .for_each(|entry| derive(&mut entry.name));
+        self.vocabularies
+            .values_mut()
+            .flat_map(|v| v.terms.iter_mut())
+            .for_each(|term| derive(&mut term.names));
     }
 
     /// Replaces the base URL (the `--base-url` flag).
@@ -232,6 +276,11 @@ pub fn load_config(root: &Path) -> Result<Config, Diagnostics> {
     let mut config = parse_config(&text)?;
     config.vocabularies =
         vocabulary::load_vocabularies(root, &config.taxonomies, &config.languages)?;
+    if config.languages.contains(&Lang::KkLatn) {
+        let latin = crate::lang::latin::Transliterator::load(root)?;
+        config.latin = Some(std::sync::Arc::new(latin));
+        config.derive_latin_names();
+    }
     Ok(config)
 }
 
@@ -287,6 +336,7 @@ fn resolve_config(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
         compress,
         deploy,
         images,
+        kazakh_latin,
     } = raw;
     let mut diags = Diagnostics::new();
     let err = |key: &str, message: String| {
@@ -300,8 +350,21 @@ fn resolve_config(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
             Ok(lang) if langs.contains(&lang) => {
                 diags.push(err("languages", format!("`{code}` is listed twice")))
             }
+            Ok(lang) if lang.is_derived() => diags.push(err(
+                "languages",
+                format!("`{code}` is made from the `kk` text: set `kazakh_latin: true` instead"),
+            )),
             Ok(lang) => langs.push(lang),
             Err(e) => diags.push(err("languages", e)),
+        }
+    }
+    if kazakh_latin {
+        match langs.iter().position(|&l| l == Lang::Kk) {
+            Some(at) => langs.insert(at + 1, Lang::KkLatn),
+            None => diags.push(err(
+                "kazakh_latin",
+                "the Latin edition is made from the Kazakh text: `languages` needs `kk`".into(),
+            )),
         }
     }
     if languages.is_empty() {
@@ -382,6 +445,7 @@ fn resolve_config(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
         deploy,
         vocabularies: BTreeMap::new(),
         images,
+        latin: None,
     })
 }
 
@@ -412,7 +476,7 @@ fn localized_map(
         }
     }
     if required {
-        for lang in langs {
+        for lang in langs.iter().filter(|l| !l.is_derived()) {
             if map.get(lang).is_none_or(|v| v.trim().is_empty()) {
                 diags.push(
                     Diagnostic::error(

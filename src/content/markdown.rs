@@ -9,6 +9,7 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, TextMergeStrea
 use super::typography;
 use crate::config::RawHtml;
 use crate::diag::line_col;
+use crate::lang::latin::Transliterator;
 use crate::lang::{slugify, Lang};
 
 /// How a link to a content file starts: `[x](@/news/x.md)` points to `content/<lang>/news/x.md`
@@ -171,17 +172,20 @@ pub fn render_html_with(
     url_of: &dyn Fn(&str) -> Option<String>,
     raw_html: RawHtml,
 ) -> Result<String, String> {
-    render_html_local(markdown, lang, url_of, raw_html, &NoLocalFiles)
+    render_html_local(markdown, lang, url_of, raw_html, &NoLocalFiles, None)
 }
 
 /// `render_html_with`, relative files resolved by `local` (a bundle's photos become
-/// `<picture>`s, its files' links their published URLs).
+/// `<picture>`s, its files' links their published URLs); for the Latin edition, `latin`
+/// transliterates the text after the typography (headings keep the ids of the Cyrillic
+/// text, so `#anchors` are the same in both Kazakh editions).
 pub fn render_html_local(
     markdown: &str,
     lang: Lang,
     url_of: &dyn Fn(&str) -> Option<String>,
     raw_html: RawHtml,
     local: &dyn LocalFiles,
+    latin: Option<&Transliterator>,
 ) -> Result<String, String> {
     let parser = Parser::new_ext(markdown, options()).map(|event| match (event, raw_html) {
         (Event::Html(html) | Event::InlineHtml(html), RawHtml::Escape) => Event::Text(html),
@@ -191,6 +195,9 @@ pub fn render_html_local(
     assign_heading_ids(&mut events);
     resolve_content_links(&mut events, url_of)?;
     typeset_text(&mut events, lang);
+    if let Some(latin) = latin {
+        transliterate_text(&mut events, latin);
+    }
     let events = resolve_local_files(events, local);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
@@ -314,6 +321,26 @@ fn typeset_text(events: &mut [Event<'_>], lang: Lang) {
                     *text = CowStr::from(typeset);
                 }
             }
+            _ => {}
+        }
+    }
+}
+
+/// The Latin edition's text: text events outside code blocks (image alt text is made of
+/// them) and the titles of links and images; code, URLs and raw HTML stay as written.
+fn transliterate_text(events: &mut [Event<'_>], latin: &Transliterator) {
+    let convert = |text: &mut CowStr<'_>| {
+        if let Cow::Owned(latin) = latin.to_latin(text) {
+            *text = CowStr::from(latin);
+        }
+    };
+    let mut in_code_block = false;
+    for event in events {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            Event::Text(text) if !in_code_block => convert(text),
+            Event::Start(Tag::Link { title, .. } | Tag::Image { title, .. }) => convert(title),
             _ => {}
         }
     }

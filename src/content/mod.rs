@@ -4,6 +4,7 @@
 
 pub mod cache;
 pub mod date;
+pub mod edition;
 pub mod frontmatter;
 pub mod markdown;
 pub mod shortcodes;
@@ -130,6 +131,12 @@ impl Document {
             .map(|n| Diagnostic::warning(&self.source, &n.message).at(n.line, n.col))
     }
 
+    /// Whether `other` is this document or its next version: the same file in the same
+    /// edition (a Kazakh file is also the Latin edition's document).
+    pub fn is_same_file_and_edition(&self, other: &Document) -> bool {
+        self.source == other.source && self.lang == other.lang
+    }
+
     /// Path inside the language root without `.md`: `news/x`; the default pairing key.
     pub fn rel_key(&self) -> String {
         if self.dir.is_empty() {
@@ -227,12 +234,15 @@ pub fn load_stamped(
             let _ = cache::save(path, &key, &stamped, &previous, started);
         }
     }
-    Ok(docs)
+    // Derived editions are made from the documents, never cached: their text depends on
+    // the transliteration's words, and the cache holds one document per file.
+    Ok(edition::with_derived_editions(docs, config))
 }
 
 /// Walks every configured language and loads each Markdown file, unless `known` has its
 /// document for the stamp the file has now. In a deterministic order; all problems are
-/// collected, and `Err` carries them when any is an error.
+/// collected, and `Err` carries them when any is an error. Only the files' own documents:
+/// no derived edition (`edition`).
 pub fn load_known(
     root: &Path,
     config: &Config,
@@ -240,7 +250,7 @@ pub fn load_known(
 ) -> Result<Vec<Stamped>, Diagnostics> {
     let mut diags = Diagnostics::new();
     let mut files = Vec::new();
-    for &lang in &config.languages {
+    for lang in config.source_languages() {
         files.extend(discover_language(root, lang, &mut diags));
     }
     let results: Vec<Result<Stamped, Diagnostics>> = files
@@ -281,7 +291,7 @@ pub fn load_file(
         return None;
     }
     let lang: Lang = parts.next()?.parse().ok()?;
-    if !config.languages.contains(&lang) || rel.extension().is_none_or(|x| x != "md") {
+    if !config.source_languages().any(|l| l == lang) || rel.extension().is_none_or(|x| x != "md") {
         return None;
     }
     let inner = rel
@@ -322,8 +332,7 @@ pub fn input_warnings(root: &Path, config: &Config) -> Diagnostics {
     ];
     dirs.extend(
         config
-            .languages
-            .iter()
+            .source_languages()
             .map(|l| root.join("content").join(l.code())),
     );
     let mut walked = Diagnostics::new();
@@ -353,7 +362,7 @@ fn unconfigured_language_folders(root: &Path, config: &Config) -> Diagnostics {
     for name in names {
         let configured = name
             .parse::<Lang>()
-            .is_ok_and(|l| config.languages.contains(&l));
+            .is_ok_and(|l| config.source_languages().any(|s| s == l));
         if !configured {
             diags.push(Diagnostic::warning(
                 format!("content/{name}"),

@@ -165,9 +165,11 @@ fn binds(chars: &[char], i: usize, lang: Lang) -> bool {
     if word.is_empty() {
         return false;
     }
+    // The Latin edition is typeset in Cyrillic, before it is transliterated.
+    let lang = lang.source();
     let (units, stems, months) = match lang {
         Lang::Ru => (UNITS_RU, UNIT_STEMS_RU, MONTHS_RU),
-        Lang::Kk => (UNITS_KK, UNIT_STEMS_KK, MONTHS_KK),
+        Lang::Kk | Lang::KkLatn => (UNITS_KK, UNIT_STEMS_KK, MONTHS_KK),
     };
     let is_day = number.len() <= 2
         && number.iter().all(char::is_ascii_digit)
@@ -178,7 +180,7 @@ fn binds(chars: &[char], i: usize, lang: Lang) -> bool {
             .is_ok_and(|d| (1..=31).contains(&d));
     let is_month = match lang {
         Lang::Ru => months.contains(&word.as_str()),
-        Lang::Kk => months.iter().any(|m| word.starts_with(m)),
+        Lang::Kk | Lang::KkLatn => months.iter().any(|m| word.starts_with(m)),
     };
     units.contains(&word.as_str())
         || stems.iter().any(|s| word.starts_with(s))

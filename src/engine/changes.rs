@@ -51,7 +51,14 @@ enum Kind {
     Content,
 }
 
-/// Top-level folders (and `site.yaml`) whose files are sources; `serve` watches them.
+/// Files at the site's root that configure the whole site (set-up files); `serve` watches
+/// them.
+pub const SOURCE_FILES: &[&str] = &[
+    crate::config::CONFIG_FILE,
+    crate::lang::latin::Transliterator::FILE,
+];
+
+/// Top-level folders (and `SOURCE_FILES`) whose files are sources; `serve` watches them.
 pub const SOURCE_ROOTS: &[&str] = &[
     "content",
     "themes",
@@ -69,7 +76,7 @@ fn classify(root: &Path, theme: &str, path: &Path) -> Option<Kind> {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
     match parts.first()?.as_str() {
-        crate::config::CONFIG_FILE if parts.len() == 1 => Some(Kind::SetUp),
+        file if parts.len() == 1 && SOURCE_FILES.contains(&file) => Some(Kind::SetUp),
         "content" => Some(Kind::Content),
         "static" => Some(Kind::Static),
         "themes" => match (parts.get(1), parts.get(2)) {
@@ -140,7 +147,10 @@ impl Engine {
         let docs = if config_changed {
             // The configuration decides how documents are read (languages, taxonomies).
             let config = config.as_ref().unwrap_or(&self.site.config);
-            Docs::Reloaded(held(load_known(&root, config, |_, _| None)?))
+            let docs = load_known(&root, config, |_, _| None)?;
+            Docs::Reloaded(held(crate::content::edition::with_derived_editions(
+                docs, config,
+            )))
         } else {
             self.reload_documents(&content)?
         };
@@ -288,11 +298,11 @@ impl Engine {
                 Docs::InPlace(list) => list
                     .iter()
                     .filter_map(|(i, _)| {
-                        let source = &self.docs[*i].0.source;
+                        let doc = &self.docs[*i].0;
                         self.site
                             .pages
                             .iter()
-                            .position(|p| p.doc.source == *source)
+                            .position(|p| p.doc.is_same_file_and_edition(doc))
                             .map(PageId)
                     })
                     .collect(),
@@ -337,7 +347,10 @@ impl Engine {
             Docs::InPlace(list) => list
                 .iter()
                 .filter_map(|(_, (doc, _))| {
-                    let at = site.pages.iter().position(|p| p.doc.source == doc.source);
+                    let at = site
+                        .pages
+                        .iter()
+                        .position(|p| p.doc.is_same_file_and_edition(doc));
                     at.map(PageId)
                 })
                 .collect(),
@@ -367,7 +380,7 @@ impl Engine {
                 .site
                 .pages
                 .iter()
-                .position(|p| p.doc.source == old.source)?;
+                .position(|p| p.doc.is_same_file_and_edition(old))?;
             edited.insert(PageId(at), Arc::clone(new));
         }
         let orders = self.site.retitled_orders(&edited, &self.locales)?;
@@ -402,7 +415,11 @@ impl Engine {
         };
         let mut site = self.site.clone();
         for (_, (doc, _)) in list {
-            if let Some(page) = site.pages.iter_mut().find(|p| p.doc.source == doc.source) {
+            if let Some(page) = site
+                .pages
+                .iter_mut()
+                .find(|p| p.doc.is_same_file_and_edition(doc))
+            {
                 page.doc = Arc::clone(doc);
             }
         }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::{Engine, Held};
+use crate::content::edition::{derived_editions, with_derived_editions};
 use crate::content::{load_file, load_known, Document, Stamped};
 use crate::diag::Diagnostics;
 use crate::lang::Lang;
@@ -35,13 +36,20 @@ impl Engine {
         let mut rescan = false;
         for path in paths {
             let source = crate::content::site_relative(root, path);
-            let index = self.docs.iter().position(|(d, _)| d.source == source);
+            let index = self.position_of(&source, None);
             match (index, path.is_file()) {
                 (Some(i), true) => match load_file(root, path, config) {
                     Some(Ok(doc)) => {
                         let stamp = std::fs::metadata(path)
                             .ok()
                             .map(|m| crate::content::cache::Stamp::of(&m));
+                        // The derived editions of the file change with it, in place too.
+                        for derived in derived_editions(&doc, config) {
+                            match self.position_of(&source, Some(derived.lang)) {
+                                Some(j) => in_place.push((j, (Arc::new(derived), stamp))),
+                                None => rescan = true,
+                            }
+                        }
                         in_place.push((i, (Arc::new(doc), stamp)));
                     }
                     Some(Err(d)) => diags.extend(d),
@@ -66,8 +74,12 @@ impl Engine {
             .iter()
             .map(|p| crate::content::site_relative(root, p))
             .collect();
-        let by_source: std::collections::HashMap<&str, &Held> =
-            self.docs.iter().map(|s| (s.0.source.as_str(), s)).collect();
+        let by_source: std::collections::HashMap<&str, &Held> = self
+            .docs
+            .iter()
+            .filter(|(d, _)| !d.lang.is_derived())
+            .map(|s| (s.0.source.as_str(), s))
+            .collect();
         load_known(root, config, |source, stamp| {
             if changed.contains(source) {
                 return None;
@@ -75,7 +87,19 @@ impl Engine {
             let (doc, was) = by_source.get(source)?;
             (*was == Some(stamp)).then(|| Document::clone(doc))
         })
-        .map(|docs| Docs::Reloaded(held(docs)))
+        .map(|docs| Docs::Reloaded(held(with_derived_editions(docs, config))))
+    }
+
+    /// The index of the document of the file `source` in `lang` (`None`: the file's own
+    /// language, not a derived edition).
+    fn position_of(&self, source: &str, lang: Option<Lang>) -> Option<usize> {
+        self.docs.iter().position(|(d, _)| {
+            d.source == source
+                && match lang {
+                    Some(lang) => d.lang == lang,
+                    None => !d.lang.is_derived(),
+                }
+        })
     }
 
     /// Whether a folder at `source` (site-relative) held any of the documents.

@@ -133,7 +133,11 @@ struct Undo {
 
 /// Replaces the document of the page made from `doc`'s file (a draft is no page).
 fn set_page_doc(site: &mut Site, doc: &Arc<Document>) {
-    if let Some(page) = site.pages.iter_mut().find(|p| p.doc.source == doc.source) {
+    if let Some(page) = site
+        .pages
+        .iter_mut()
+        .find(|p| p.doc.is_same_file_and_edition(doc))
+    {
         page.doc = Arc::clone(doc);
     }
 }

@@ -19,7 +19,7 @@ mod install;
 mod search;
 pub mod write;
 
-pub use changes::{Applied, SOURCE_ROOTS};
+pub use changes::{Applied, SOURCE_FILES, SOURCE_ROOTS};
 pub use search::SearchJob;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -11,6 +11,72 @@
 //! ı in lower case).
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::diag::Diagnostics;
+
+/// The transliteration of one site: the rules plus the editor's own words (`kk-latn.yaml`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Transliterator {
+    /// Lower-case Cyrillic word → its Latin spelling.
+    words: BTreeMap<String, String>,
+}
+
+impl Transliterator {
+    pub const FILE: &'static str = "kk-latn.yaml";
+
+    /// The rules alone.
+    pub fn plain() -> Transliterator {
+        Transliterator::default()
+    }
+
+    /// The rules plus the words of `kk-latn.yaml` at the site's root, if there is one.
+    pub fn load(root: &Path) -> Result<Transliterator, Diagnostics> {
+        let path = root.join(Self::FILE);
+        if !path.exists() {
+            return Ok(Transliterator::plain());
+        }
+        let text = crate::paths::read_utf8(&path, Self::FILE)?;
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Raw {
+            #[serde(default)]
+            words: BTreeMap<String, String>,
+        }
+        let raw: Raw = crate::yaml::from_str(&text)
+            .map_err(|e| Diagnostics::from(e.into_diagnostic(Self::FILE)))?;
+        let words = raw
+            .words
+            .into_iter()
+            .map(|(k, v)| (k.to_lowercase(), v))
+            .collect();
+        Ok(Transliterator { words })
+    }
+
+    /// The text in Latin letters, with the editor's words where they occur whole.
+    pub fn to_latin<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        if self.words.is_empty() {
+            return transliterate(text);
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(start) = rest.find(char::is_alphabetic) {
+            out.push_str(&transliterate(&rest[..start]));
+            let word_len = rest[start..]
+                .find(|c: char| !c.is_alphabetic())
+                .unwrap_or(rest.len() - start);
+            let word = &rest[start..start + word_len];
+            match self.words.get(&word.to_lowercase()) {
+                Some(latin) => out.push_str(latin),
+                None => out.push_str(&transliterate(word)),
+            }
+            rest = &rest[start + word_len..];
+        }
+        out.push_str(&transliterate(rest));
+        Cow::Owned(out)
+    }
+}
 
 /// The Latin letters of one lower-case Cyrillic letter; `None` for a character that is not
 /// Kazakh or Russian Cyrillic (kept as it is).
@@ -125,7 +191,10 @@ fn is_upper_cyrillic(c: char) -> bool {
 /// words, digits, punctuation) as it is. A letter that becomes two (ю → iu) is all capitals
 /// when the letter after or before it is a capital too («ЮНЕСКО» → «İUNESKO»).
 pub fn transliterate(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| lower(c).is_some() || upper(c).is_some()) {
+    if !text
+        .chars()
+        .any(|c| lower(c).is_some() || upper(c).is_some())
+    {
         return Cow::Borrowed(text);
     }
     let chars: Vec<char> = text.chars().collect();
@@ -157,7 +226,10 @@ mod tests {
     fn letters_of_the_2021_table() {
         assert_eq!(transliterate("Қазақстан"), "Qazaqstan");
         assert_eq!(transliterate("үйіне"), "üiıne");
-        assert_eq!(transliterate("Бұрыңғы өткен заманда"), "Būryñğy ötken zamanda");
+        assert_eq!(
+            transliterate("Бұрыңғы өткен заманда"),
+            "Būryñğy ötken zamanda"
+        );
         assert_eq!(transliterate("шаһарының"), "şaharynyñ");
     }
 
@@ -172,7 +244,10 @@ mod tests {
 
     #[test]
     fn other_text_is_kept() {
-        assert!(matches!(transliterate("https://gov.kz 2025"), Cow::Borrowed(_)));
+        assert!(matches!(
+            transliterate("https://gov.kz 2025"),
+            Cow::Borrowed(_)
+        ));
         assert_eq!(transliterate("IT-маман"), "IT-maman");
     }
 }

@@ -30,8 +30,11 @@ impl std::fmt::Debug for Locale {
 
 impl Locale {
     /// Fails only if the compiled-in CLDR data lacks the language, which is a bug in qostil.
+    /// The Latin edition uses the Kazakh data (CLDR has no `kk-Latn` dates) and transliterates
+    /// what it formats.
     pub fn new(lang: Lang) -> Result<Self, String> {
         let icu_locale: IcuLocale = lang
+            .source()
             .code()
             .parse()
             .map_err(|e| format!("locale {lang}: {e}"))?;
@@ -59,7 +62,15 @@ impl Locale {
     /// `2025 ж. 3 қараша` / `3 ноября 2025 г.`
     pub fn format_date_long(&self, year: i32, month: u8, day: u8) -> Option<String> {
         let date = Date::try_new_gregorian(year, month, day).ok()?;
-        Some(self.long.format(&date).to_string())
+        Some(self.in_script(self.long.format(&date).to_string()))
+    }
+
+    /// Text formatted with the source language's data, in this edition's script.
+    fn in_script(&self, text: String) -> String {
+        match self.lang {
+            Lang::KkLatn => super::latin::transliterate(&text).into_owned(),
+            _ => text,
+        }
     }
 
     /// The long date with a time of day as the language's press writes it: Russian puts the
@@ -74,11 +85,12 @@ impl Locale {
         if hour > 23 || minute > 59 {
             return None;
         }
-        let date = self.format_date_long(year, month, day)?;
+        let date = Date::try_new_gregorian(year, month, day).ok()?;
+        let date = self.long.format(&date).to_string();
         let date = match self.lang {
-            Lang::Kk => {
+            Lang::Kk | Lang::KkLatn => {
                 let cldr_year = format!("{year}\u{202f}ж.");
-                date.replacen(&cldr_year, &format!("{year} жылғы"), 1)
+                self.in_script(date.replacen(&cldr_year, &format!("{year} жылғы"), 1))
             }
             Lang::Ru => date,
         };
@@ -88,7 +100,7 @@ impl Locale {
     /// The CLDR short numeric form (`03.11.2025`).
     pub fn format_date_short(&self, year: i32, month: u8, day: u8) -> Option<String> {
         let date = Date::try_new_gregorian(year, month, day).ok()?;
-        Some(self.short.format(&date).to_string())
+        Some(self.in_script(self.short.format(&date).to_string()))
     }
 
     /// Alphabetical order of the language (ә after а in Kazakh, ё with е in Russian).
@@ -143,6 +155,20 @@ mod tests {
         );
         assert!(ru.format_date_time((2025, 11, 3), (24, 0)).is_none());
         assert!(kk.format_date_time((2025, 2, 30), (1, 0)).is_none());
+    }
+
+    #[test]
+    fn the_latin_edition_writes_kazakh_dates_in_latin_letters() {
+        let latn = Locale::new(Lang::KkLatn).unwrap();
+        assert_eq!(
+            latn.format_date_long(2025, 11, 3).unwrap(),
+            "2025\u{202f}j. 3 qaraşa"
+        );
+        assert_eq!(
+            latn.format_date_time((2025, 12, 3), (14, 5)).unwrap(),
+            "2025 jylğy 3 jeltoqsan, 14:05"
+        );
+        assert_eq!(latn.plural_category(5), "other");
     }
 
     #[test]

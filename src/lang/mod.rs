@@ -18,26 +18,56 @@ use std::str::FromStr;
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
 )]
-#[serde(rename_all = "lowercase")]
 pub enum Lang {
+    #[serde(rename = "kk")]
     Kk,
+    /// The Kazakh Latin-script edition (`kazakh_latin: true`): not a content folder of its
+    /// own but the Kazakh text transliterated (`lang::latin`). Templates see its BCP 47 tag
+    /// (`kk-Latn`, for `<html lang>` and `hreflang`); its URLs start with `/kk-latn/`.
+    #[serde(rename = "kk-Latn")]
+    KkLatn,
+    #[serde(rename = "ru")]
     Ru,
 }
 
 impl Lang {
-    pub const ALL: [Lang; 2] = [Lang::Kk, Lang::Ru];
+    pub const ALL: [Lang; 3] = [Lang::Kk, Lang::KkLatn, Lang::Ru];
 
+    /// The language's folder under `content/` and its URL prefix: `kk`, `kk-latn`, `ru`.
     pub fn code(self) -> &'static str {
         match self {
             Lang::Kk => "kk",
+            Lang::KkLatn => "kk-latn",
             Lang::Ru => "ru",
         }
+    }
+
+    /// The BCP 47 tag (`<html lang>`, `hreflang`): `kk`, `kk-Latn`, `ru`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::KkLatn => "kk-Latn",
+            other => other.code(),
+        }
+    }
+
+    /// The language whose text this edition is made from: itself, or Kazakh for the Latin
+    /// edition.
+    pub fn source(self) -> Lang {
+        match self {
+            Lang::KkLatn => Lang::Kk,
+            other => other,
+        }
+    }
+
+    /// An edition generated from another language's files (no `content/<code>/` of its own).
+    pub fn is_derived(self) -> bool {
+        self != self.source()
     }
 
     /// The OpenGraph locale (`og:locale`).
     pub fn og_locale(self) -> &'static str {
         match self {
-            Lang::Kk => "kk_KZ",
+            Lang::Kk | Lang::KkLatn => "kk_KZ",
             Lang::Ru => "ru_RU",
         }
     }
@@ -55,6 +85,7 @@ impl FromStr for Lang {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "kk" => Ok(Lang::Kk),
+            "kk-latn" | "kk-Latn" => Ok(Lang::KkLatn),
             "ru" => Ok(Lang::Ru),
             other => Err(format!(
                 "unknown language `{other}`: qostil publishes `kk` and `ru`"

@@ -302,7 +302,7 @@ impl Renderer {
                     "search",
                     &serde_json::json!({
                         "index_url": urls.link(&format!("/{lang}/search/")),
-                        "stemmer_url": (lang == Lang::Kk)
+                        "stemmer_url": (lang.source() == Lang::Kk)
                             .then(|| urls.link(&format!("/{lang}/search/kk-stemmer.json"))),
                     }),
                 );

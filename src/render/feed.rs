@@ -88,7 +88,7 @@ impl Renderer {
             None => (config.title(*lang).to_string(), format!("/{lang}/")),
         };
         let head = xml::FeedHead {
-            lang: lang.code(),
+            lang: lang.tag(),
             title: &title,
             subtitle: config.description(*lang),
             self_url: &urls.permalink(&output.url),

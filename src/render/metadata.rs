@@ -68,8 +68,11 @@ pub fn og_view(site: &Site, lang: Lang, image: Option<SharedImage>) -> OgView {
             .config
             .languages
             .iter()
-            .filter(|l| **l != lang)
             .map(|l| l.og_locale())
+            // Both Kazakh editions are `kk_KZ` (OpenGraph locales name no script).
+            .filter(|l| *l != lang.og_locale())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
             .collect(),
         image,
         image_width,
@@ -136,7 +139,7 @@ pub fn article_json_ld(site: &Site, page: &Page, urls: &Urls<'_>) -> Option<Stri
         "@type": "NewsArticle",
         "headline": page.title(),
         "description": page.doc.summary,
-        "inLanguage": lang.code(),
+        "inLanguage": lang.tag(),
         "url": permalink,
         "mainEntityOfPage": permalink,
         "author": author,
@@ -163,7 +166,7 @@ pub fn website_json_ld(site: &Site, lang: Lang, urls: &Urls<'_>) -> String {
         "@type": "WebSite",
         "name": site.config.title(lang),
         "description": site.config.description(lang),
-        "inLanguage": lang.code(),
+        "inLanguage": lang.tag(),
         "url": urls.permalink(&format!("/{lang}/")),
         "publisher": publisher(site, lang, urls),
     });

@@ -90,6 +90,8 @@ pub struct Renderer {
     data: serde_json::Value,
     /// site.yaml's `markdown.raw_html`.
     raw_html: crate::config::RawHtml,
+    /// The Latin edition's transliteration (`kazakh_latin: true`).
+    latin: Option<Arc<crate::lang::latin::Transliterator>>,
     /// What loading found that does not stop a build (site strings the theme lacks,
     /// taxonomies without a title string, files in data/ that are not data).
     warnings: Diagnostics,
@@ -99,21 +101,42 @@ pub struct Renderer {
 /// `i18n/<lang>.yaml` over it key by key; each language must have every key the others have,
 /// and `language_name`. A site key the theme lacks is kept (a site template may use it) with
 /// a warning in `warnings`, naming a theme key it may be a typo of.
+///
+/// The Latin edition's strings are the theme's `kk-latn.yaml` when it has one, else the
+/// Kazakh strings (with the site's) transliterated; a site `i18n/kk-latn.yaml` goes over
+/// either.
 pub fn load_ui_strings(
     root: &Path,
-    theme: &str,
-    langs: &[Lang],
+    config: &Config,
     warnings: &mut Diagnostics,
 ) -> Result<BTreeMap<Lang, UiStrings>, Diagnostics> {
+    let theme = &config.theme;
     let mut diags = Diagnostics::new();
     let mut all = BTreeMap::new();
+    let mut merged: BTreeMap<Lang, serde_json::Map<String, serde_json::Value>> = BTreeMap::new();
     // Keys only a site file has are for the site's own templates: not checked across
     // languages here (a template that uses one in a language without it fails, naming it).
     let mut theme_keys = std::collections::BTreeSet::new();
-    for &lang in langs {
+    // Sources first: a derived edition's strings may be made from its source's.
+    let mut langs = config.languages.clone();
+    langs.sort_by_key(|l| l.is_derived());
+    for lang in langs {
         let theme_file = format!("themes/{theme}/i18n/{lang}.yaml");
-        let Some(mut map) = read_strings(root, &theme_file, &mut diags) else {
-            continue;
+        let derived = match merged.get(&lang.source()) {
+            Some(source) if lang.is_derived() && !root.join(&theme_file).is_file() => {
+                Some(in_script(config, lang, source))
+            }
+            _ => None,
+        };
+        let mut map = match derived {
+            Some(map) => StringsFile {
+                map,
+                text: String::new(),
+            },
+            None => match read_strings(root, &theme_file, &mut diags) {
+                Some(map) => map,
+                None => continue,
+            },
         };
         theme_keys.extend(map.map.keys().cloned());
         let site_file = format!("i18n/{lang}.yaml");
@@ -132,6 +155,7 @@ pub fn load_ui_strings(
             }
             file = site_file;
         }
+        merged.insert(lang, map.map.clone());
         match UiStrings::from_mapping(&file, map.map) {
             Ok(strings) => {
                 all.insert(lang, strings);
@@ -176,7 +200,7 @@ impl Renderer {
             required.extend(["taxonomy.html", "term.html"]);
         }
         let mut warnings = Diagnostics::new();
-        let strings = load_ui_strings(root, &config.theme, &config.languages, &mut warnings);
+        let strings = load_ui_strings(root, config, &mut warnings);
         let templates = templates::load_templates(root, &config.theme, &required);
         let data = data::load_data(root, &mut warnings);
         let (strings, set, data) = match (strings, templates, data) {
@@ -221,6 +245,7 @@ impl Renderer {
             shortcodes: set.shortcodes,
             data,
             raw_html: config.raw_html,
+            latin: config.latin.clone(),
             warnings: Diagnostics::new(),
             env,
         })
@@ -408,6 +433,7 @@ impl Renderer {
             &|path| links.get(path).cloned(),
             self.raw_html,
             &local,
+            self.latin_for(doc.lang),
         )
         .map_err(|dest| {
             Diagnostic::error(
@@ -433,6 +459,7 @@ impl Renderer {
         let mut diags = Diagnostics::new();
         let mut pieces = Vec::with_capacity(calls.len());
         for call in calls {
+            let call = &self.call_in_script(doc.lang, call);
             let at = |message: String| {
                 Diagnostic::error(&doc.source, message).at(doc.body_line + call.line - 1, call.col)
             };
@@ -464,6 +491,35 @@ impl Renderer {
         diags.into_result(pieces)
     }
 
+    /// The transliteration of `lang`'s text: `Some` for the Latin edition.
+    fn latin_for(&self, lang: Lang) -> Option<&crate::lang::latin::Transliterator> {
+        match lang {
+            Lang::KkLatn => self.latin.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The call with its text arguments (a caption, an alt text, a title) in `lang`'s
+    /// script; addresses (`src`, `url`, `href`) stay as written.
+    fn call_in_script<'c>(
+        &self,
+        lang: Lang,
+        call: &'c shortcodes::Call,
+    ) -> std::borrow::Cow<'c, shortcodes::Call> {
+        let Some(latin) = self.latin_for(lang) else {
+            return std::borrow::Cow::Borrowed(call);
+        };
+        let mut call = call.clone();
+        for (name, value) in &mut call.args {
+            if let (false, serde_json::Value::String(text)) =
+                (matches!(name.as_str(), "src" | "url" | "href"), &mut *value)
+            {
+                *text = latin.to_latin(text).into_owned();
+            }
+        }
+        std::borrow::Cow::Owned(call)
+    }
+
     fn render_shortcode(
         &self,
         lang: Lang,
@@ -482,7 +538,7 @@ impl Renderer {
                 serde_json::to_value(image).map_err(|e| e.to_string())?,
             );
         }
-        map.insert("lang".into(), serde_json::Value::String(lang.code().into()));
+        map.insert("lang".into(), serde_json::Value::String(lang.tag().into()));
         map.insert("page".into(), page.clone());
         map.insert("data".into(), self.data.clone());
         let ctx = Context::from_value(serde_json::Value::Object(map)).map_err(|e| e.to_string())?;
@@ -639,6 +695,31 @@ fn title_case(name: &str) -> String {
 struct StringsFile {
     map: serde_json::Map<String, serde_json::Value>,
     text: String,
+}
+
+/// UI strings with every text (plural forms too) in `lang`'s script.
+fn in_script(
+    config: &Config,
+    lang: Lang,
+    strings: &serde_json::Map<String, serde_json::Value>,
+) -> serde_json::Map<String, serde_json::Value> {
+    fn convert(config: &Config, lang: Lang, value: &serde_json::Value) -> serde_json::Value {
+        match value {
+            serde_json::Value::String(s) => {
+                serde_json::Value::String(config.in_script(lang, s).into_owned())
+            }
+            serde_json::Value::Object(map) => serde_json::Value::Object(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), convert(config, lang, v)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+    strings
+        .iter()
+        .map(|(key, value)| (key.clone(), convert(config, lang, value)))
+        .collect()
 }
 
 fn read_strings(root: &Path, file: &str, diags: &mut Diagnostics) -> Option<StringsFile> {

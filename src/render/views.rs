@@ -349,7 +349,7 @@ pub fn card_view<'a>(site: &'a Site, id: PageId, urls: &Urls<'_>) -> CardView<'a
 /// (agglutinative), so the rate of the study's Turkic language, Turkish (166), stands in.
 pub fn words_per_minute(lang: Lang) -> usize {
     match lang {
-        Lang::Kk => 166,
+        Lang::Kk | Lang::KkLatn => 166,
         Lang::Ru => 184,
     }
 }

@@ -185,7 +185,7 @@ fn sitemap_urlset(site: &Site, urls: &Urls<'_>, skip: usize, take: usize) -> Str
                 xml.push_str("\"/>\n");
             };
             for alt in &existing {
-                link(alt.lang.code(), &alt.url);
+                link(alt.lang.tag(), &alt.url);
             }
             // The homes name the chooser, as their pages do (`render::context`).
             let default = match output.kind {

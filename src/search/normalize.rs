@@ -115,7 +115,7 @@ impl Normalizer {
     /// The stem of one token from `tokens`.
     pub fn stem(&self, token: &str) -> String {
         match self.lang {
-            Lang::Kk => kazakh::stem(token),
+            Lang::Kk | Lang::KkLatn => kazakh::stem(token),
             Lang::Ru => self.russian.stem(token).into_owned(),
         }
     }

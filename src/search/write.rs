@@ -103,7 +103,7 @@ pub(super) fn write_meta(
     let meta = json!({
         "version": INDEX_VERSION,
         "lang": lang.code(),
-        "stemmer": match lang { Lang::Kk => "kk", Lang::Ru => "snowball-ru" },
+        "stemmer": match lang { Lang::Kk | Lang::KkLatn => "kk", Lang::Ru => "snowball-ru" },
         "docs": docs,
         "docs_per_chunk": DOCS_PER_CHUNK,
         "texts_per_chunk": TEXTS_PER_CHUNK,
@@ -112,7 +112,7 @@ pub(super) fn write_meta(
         "shard_bytes": sizes,
     });
     out.write(&format!("{base}meta.json"), meta.to_string().as_bytes(), 0)?;
-    if lang == Lang::Kk {
+    if lang.source() == Lang::Kk {
         out.write(
             &format!("{base}kk-stemmer.json"),
             kazakh::RULES_JSON.as_bytes(),

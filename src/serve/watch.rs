@@ -37,7 +37,7 @@ fn relevant(root: &Path, path: &Path) -> bool {
     let Some(first) = components.next() else {
         return false;
     };
-    if first == crate::config::CONFIG_FILE {
+    if crate::engine::SOURCE_FILES.contains(&first.as_str()) {
         return true;
     }
     SOURCE_ROOTS.contains(&first.as_str())
