@@ -100,6 +100,11 @@ fn is_link_target(article: &Path) -> bool {
     article.file_name().is_some_and(|n| n == "festival.md")
 }
 
+/// Whether the site publishes the Latin edition (`kazakh_latin: true`).
+fn has_latin_edition(root: &Path) -> bool {
+    fs::read_to_string(root.join("site.yaml")).is_ok_and(|t| t.contains("kazakh_latin: true"))
+}
+
 /// One random edit; returns the paths a watcher would report and whether the site is
 /// expected to build.
 fn random_edit(rng: &mut Rng, root: &Path, n: usize) -> Vec<PathBuf> {
@@ -203,6 +208,13 @@ fn random_edit(rng: &mut Rng, root: &Path, n: usize) -> Vec<PathBuf> {
             });
             return vec![template];
         }
+        // The Latin edition's words: every Latin page that shows one changes.
+        14 if has_latin_edition(root) && rng.below(2) == 0 => {
+            let words = root.join("kk-latn.yaml");
+            let word = ["Жастар", "Мамандықтар", "Колледж"][rng.below(3)];
+            fs::write(&words, format!("words:\n  {word}: \"Latyn{n}\"\n")).unwrap();
+            return vec![words];
+        }
         14 => {
             let config = root.join("site.yaml");
             edit(&config, |t| {
@@ -282,14 +294,25 @@ fn clean_build(root: &Path, out: &Path) -> std::collections::BTreeMap<String, Ve
 /// A copy of the `basic` fixture with the repository's theme, and an engine writing it into
 /// `.qostil/serve/` as `serve` does.
 /// `per_page` list entries per page: small ones put pages near the lists' page breaks,
-/// where a reordering moves them from one list page to another.
-fn open_site(tmp: &Path, locales: &Arc<Locales>, per_page: usize) -> (PathBuf, Engine) {
+/// where a reordering moves them from one list page to another. `latin`: the site also
+/// publishes the Latin edition, made from the Kazakh files, which every Kazakh edit reaches.
+fn open_site(
+    tmp: &Path,
+    locales: &Arc<Locales>,
+    per_page: usize,
+    latin: bool,
+) -> (PathBuf, Engine) {
     let root = tmp.join("site");
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     copy_dir(&repo.join("tests/fixtures/basic"), &root);
     copy_dir(&repo.join("themes/portal"), &root.join("themes/portal"));
     edit(&root.join("site.yaml"), |t| {
-        t.replace("paginate_by: 10", &format!("paginate_by: {per_page}"))
+        let t = t.replace("paginate_by: 10", &format!("paginate_by: {per_page}"));
+        if latin {
+            format!("{t}kazakh_latin: true\n")
+        } else {
+            t
+        }
     });
     let options = BuildOptions {
         root: root.clone(),
@@ -334,7 +357,7 @@ fn run_sequence(seed: u64, root: &Path, engine: &mut Engine, clean: &Path) {
             .apply(&paths)
             .unwrap_or_else(|e| panic!("seed {seed}: {e}\nedits: {log:#?}"));
     }
-    let langs = vec![qostil::lang::Lang::Kk, qostil::lang::Lang::Ru];
+    let langs = engine.site.config.languages.clone();
     if let Some(job) = engine.start_search(langs) {
         engine.finish_search(job).unwrap();
     }
@@ -346,9 +369,26 @@ fn run_sequence(seed: u64, root: &Path, engine: &mut Engine, clean: &Path) {
         .map(|(path, _)| path)
         .collect();
     differences.extend(served.keys().filter(|p| !expected.contains_key(*p)));
+    // The first difference, both sides, to show what went stale.
+    let first = differences.first().map(|path| {
+        let show = |f: Option<&Vec<u8>>| {
+            f.map(|b| {
+                String::from_utf8_lossy(b)
+                    .chars()
+                    .take(1500)
+                    .collect::<String>()
+            })
+        };
+        format!(
+            "{path}\nserved: {:?}\nclean:  {:?}",
+            show(served.get(*path)),
+            show(expected.get(*path))
+        )
+    });
     assert!(
         differences.is_empty(),
-        "seed {seed}: the served output differs from a clean build in {differences:?}\nedits: {log:#?}"
+        "seed {seed}: the served output differs from a clean build in {differences:?}\n{}\nedits: {log:#?}",
+        first.unwrap_or_default()
     );
 }
 
@@ -367,8 +407,13 @@ fn any_sequence_of_edits_leaves_the_same_output_as_a_clean_build() {
             let locales = Arc::clone(&locales);
             scope.spawn(move || {
                 let tmp = tempfile::tempdir().unwrap();
-                let (root, mut engine) =
-                    open_site(tmp.path(), &locales, [2, 10, 3, 10][chain as usize % 4]);
+                // Chains 1 and 3 publish the Latin edition too.
+                let (root, mut engine) = open_site(
+                    tmp.path(),
+                    &locales,
+                    [2, 10, 3, 10][chain as usize % 4],
+                    chain % 2 == 1,
+                );
                 let clean = tmp.path().join("clean");
                 for seed in (chain..count).step_by(CHAINS as usize) {
                     run_sequence(seed, &root, &mut engine, &clean);
@@ -384,7 +429,7 @@ fn any_sequence_of_edits_leaves_the_same_output_as_a_clean_build() {
 fn a_linked_pages_new_slug_reaches_the_pages_that_link_to_it() {
     let locales = Arc::new(Locales::new().unwrap());
     let tmp = tempfile::tempdir().unwrap();
-    let (root, mut engine) = open_site(tmp.path(), &locales, 10);
+    let (root, mut engine) = open_site(tmp.path(), &locales, 10, false);
     let linking = root.join("content/kk/news/obzor.md");
     edit(&linking, |t| {
         format!("{t}\n[Фестиваль](@/news/festival.md#part)\n")
@@ -421,7 +466,7 @@ fn a_linked_pages_new_slug_reaches_the_pages_that_link_to_it() {
 fn an_article_moving_across_list_pages_updates_every_list_page() {
     let locales = Arc::new(Locales::new().unwrap());
     let tmp = tempfile::tempdir().unwrap();
-    let (root, mut engine) = open_site(tmp.path(), &locales, 2);
+    let (root, mut engine) = open_site(tmp.path(), &locales, 2, false);
     let newest = root.join("content/kk/news/festival.md");
     edit(&newest, |t| set_field(&t, "date", Some("date: 2024-01-01")));
     engine.apply(std::slice::from_ref(&newest)).unwrap();
@@ -446,7 +491,7 @@ fn an_article_moving_across_list_pages_updates_every_list_page() {
 fn a_shortcode_template_edit_re_renders_the_pages_that_call_it() {
     let locales = Arc::new(Locales::new().unwrap());
     let tmp = tempfile::tempdir().unwrap();
-    let (root, mut engine) = open_site(tmp.path(), &locales, 10);
+    let (root, mut engine) = open_site(tmp.path(), &locales, 10, false);
     let shortcode = root.join("templates/shortcodes/note.html");
     fs::create_dir_all(shortcode.parent().unwrap()).unwrap();
     fs::write(
@@ -507,7 +552,7 @@ fn a_shortcode_template_edit_re_renders_the_pages_that_call_it() {
 fn related_articles_and_neighbours_follow_the_pages_they_list() {
     let locales = Arc::new(Locales::new().unwrap());
     let tmp = tempfile::tempdir().unwrap();
-    let (root, mut engine) = open_site(tmp.path(), &locales, 10);
+    let (root, mut engine) = open_site(tmp.path(), &locales, 10, false);
     let serve = root.join(".qostil/serve");
     let pages_showing = |text: &str| -> Vec<String> {
         files(&serve)

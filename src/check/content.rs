@@ -65,7 +65,8 @@ pub(super) fn check_titles(site: &Site) -> Diagnostics {
 pub(super) fn check_translations(site: &Site) -> Diagnostics {
     let mut diags = Diagnostics::new();
     for members in &site.groups {
-        for &lang in &site.config.languages {
+        // A derived edition (the Latin one) exists exactly when its source does.
+        for lang in site.config.source_languages() {
             if members.contains_key(&lang) {
                 continue;
             }
@@ -112,7 +113,8 @@ pub(super) fn check_front_matter(site: &Site) -> Diagnostics {
         .pages
         .iter()
         .map(|p| &*p.doc)
-        .chain(site.sections.iter().filter_map(|s| s.index.as_ref()));
+        .chain(site.sections.iter().filter_map(|s| s.index.as_ref()))
+        .filter(|d| !d.lang.is_derived());
     for doc in docs {
         for key in doc.meta.extra.keys() {
             let closest = known
@@ -132,7 +134,11 @@ pub(super) fn check_front_matter(site: &Site) -> Diagnostics {
             }
         }
     }
-    for page in site.pages.iter().filter(|p| p.kind == PageKind::Article) {
+    for page in site
+        .pages
+        .iter()
+        .filter(|p| p.kind == PageKind::Article && !p.lang().is_derived())
+    {
         let length = page.doc.summary.chars().count();
         if page.doc.meta.summary.is_none() && length > SUMMARY_CUT {
             diags.push(
@@ -153,9 +159,9 @@ pub(super) fn check_front_matter(site: &Site) -> Diagnostics {
 /// A term that exists in one language only has no counterpart page to switch to.
 pub(super) fn check_terms(site: &Site) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    for taxonomy in &site.taxonomies {
+    for taxonomy in site.taxonomies.iter().filter(|t| !t.lang.is_derived()) {
         for term in &taxonomy.terms {
-            for &lang in &site.config.languages {
+            for lang in site.config.source_languages() {
                 let Some(other) = site.taxonomy(lang, &taxonomy.name) else {
                     continue;
                 };

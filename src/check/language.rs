@@ -1,12 +1,16 @@
 //! Warnings about how a page is written: words that mix Cyrillic and Latin letters
 //! («үйлестiру» with a Latin i: search and spell checkers see another word), a summary that
 //! only repeats the title, and a hyphen typed where a dash is meant («қажет, - деді»).
-//! Each names the file, line and column of what it found.
+//! With the Latin edition (`kazakh_latin: true`), the Kazakh words its rules find ambiguous
+//! too («объект»: ъ is dropped), each once per file, for the editor to confirm or to spell
+//! in `kk-latn.yaml`. Each names the file, line and column of what it found.
 
 use std::path::Path;
 
 use crate::content::{markdown, read_utf8, Document};
 use crate::diag::{line_col, Diagnostic, Diagnostics};
+use crate::lang::latin::Transliterator;
+use crate::lang::Lang;
 use crate::site::Site;
 
 /// Front-matter keys whose text readers see.
@@ -14,18 +18,25 @@ const SHOWN_KEYS: [&str; 3] = ["title", "summary", "description"];
 
 pub(super) fn check_language(root: &Path, site: &Site) -> Diagnostics {
     let mut diags = Diagnostics::new();
+    // A derived edition's documents are their source files': each file is checked once.
     let docs = site
         .pages
         .iter()
         .map(|p| &*p.doc)
-        .chain(site.sections.iter().filter_map(|s| s.index.as_ref()));
+        .chain(site.sections.iter().filter_map(|s| s.index.as_ref()))
+        .filter(|d| !d.lang.is_derived());
     for doc in docs {
-        diags.extend(check_document(root, doc));
+        let latin = site
+            .config
+            .latin
+            .as_deref()
+            .filter(|_| doc.lang == Lang::KkLatn.source());
+        diags.extend(check_document(root, doc, latin));
     }
     diags
 }
 
-fn check_document(root: &Path, doc: &Document) -> Diagnostics {
+fn check_document(root: &Path, doc: &Document, latin: Option<&Transliterator>) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let text = match read_utf8(&root.join(&doc.source), &doc.source) {
         Ok(raw) => crate::chars::strip_forbidden(&raw).0.into_owned(),
@@ -34,6 +45,8 @@ fn check_document(root: &Path, doc: &Document) -> Diagnostics {
     let Some((front, body)) = text.split_at_checked(doc.body_offset) else {
         return diags;
     };
+    let text_of_file = &text;
+    let mut latin_diags = Diagnostics::new();
     let mut report = |offset: usize, problem: Problem| {
         let (line, col) = line_col(&text, offset);
         diags.push(
@@ -42,9 +55,35 @@ fn check_document(root: &Path, doc: &Document) -> Diagnostics {
                 .with_code(problem.code()),
         );
     };
+    let mut ambiguous = std::collections::BTreeSet::new();
+    let mut report_ambiguous = |offset: usize, text: &str, latin: &Transliterator| {
+        for found in latin.ambiguous_words(text) {
+            if !ambiguous.insert(found.word.to_lowercase()) {
+                continue;
+            }
+            let at = text.find(&found.word).unwrap_or(0);
+            let (line, col) = line_col(text_of_file, offset + at);
+            latin_diags.push(
+                Diagnostic::warning(
+                    &doc.source,
+                    format!(
+                        "«{}» in the Latin edition: {}; if the rules get it wrong, spell it in {}",
+                        found.word,
+                        found.reason,
+                        Transliterator::FILE
+                    ),
+                )
+                .at(line, col)
+                .with_code("latin-ambiguous"),
+            );
+        }
+    };
     for (start, value) in shown_values(front) {
         for (at, problem) in problems(value) {
             report(start + at, problem);
+        }
+        if let Some(latin) = latin {
+            report_ambiguous(start, value, latin);
         }
     }
     for (range, piece) in markdown::prose(body) {
@@ -54,10 +93,15 @@ fn check_document(root: &Path, doc: &Document) -> Diagnostics {
             let at = if source == piece { at } else { 0 };
             report(doc.body_offset + range.start + at, problem);
         }
+        if let Some(latin) = latin {
+            let start = doc.body_offset + range.start;
+            report_ambiguous(start, if source == piece { &piece } else { source }, latin);
+        }
     }
     if let Some(summary_at) = summary_repeating_title(doc, front) {
         report(summary_at, Problem::SummaryIsTitle);
     }
+    diags.extend(latin_diags);
     diags
 }
 

@@ -235,6 +235,18 @@ impl Config {
         }
     }
 
+    /// What `in_script` depends on for `lang` (the transliteration's words for the Latin
+    /// edition, nothing for the others), for keys of outputs made of text that `in_script`
+    /// converted without the documents changing.
+    pub fn script_key(&self, lang: Lang) -> u64 {
+        match (&self.latin, lang) {
+            (Some(latin), Lang::KkLatn) => {
+                xxhash_rust::xxh3::xxh3_64(format!("{latin:?}").as_bytes())
+            }
+            _ => 0,
+        }
+    }
+
     /// Gives the Latin edition the Kazakh names of everything site.yaml and the
     /// vocabularies name per language, transliterated, where the site does not name it in
     /// `kk-latn` itself.

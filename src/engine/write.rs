@@ -138,6 +138,8 @@ fn search_input_key(site: &Site, lang: Lang) -> u64 {
         hasher.update(b"\n");
     }
     hasher.update(lang.code().as_bytes());
+    // The Latin edition's titles and snippets change with the editor's words too.
+    hasher.update(&site.config.script_key(lang).to_le_bytes());
     for page in site.pages.iter().filter(|p| p.lang() == lang) {
         hasher.update(page.url.as_bytes());
         hasher.update(&page.doc.content_hash.to_le_bytes());

@@ -23,6 +23,13 @@ pub struct Transliterator {
     words: BTreeMap<String, String>,
 }
 
+/// A word the rules may get wrong, for `qostil check`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ambiguity {
+    pub word: String,
+    pub reason: String,
+}
+
 impl Transliterator {
     pub const FILE: &'static str = "kk-latn.yaml";
 
@@ -52,6 +59,20 @@ impl Transliterator {
             .map(|(k, v)| (k.to_lowercase(), v))
             .collect();
         Ok(Transliterator { words })
+    }
+
+    /// Words of `text` the rules may get wrong, each once (here: ъ/ь, which are dropped).
+    pub fn ambiguous_words(&self, text: &str) -> Vec<Ambiguity> {
+        let mut found: Vec<Ambiguity> = Vec::new();
+        for word in text.split(|c: char| !c.is_alphabetic()) {
+            if word.contains(['ъ', 'ь']) && !found.iter().any(|a| a.word == word) {
+                found.push(Ambiguity {
+                    word: word.to_string(),
+                    reason: "ъ/ь is dropped".to_string(),
+                });
+            }
+        }
+        found
     }
 
     /// The text in Latin letters, with the editor's words where they occur whole.

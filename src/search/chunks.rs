@@ -72,11 +72,16 @@ pub(super) fn text_chunks(
         .collect()
 }
 
-/// What a text chunk is made of: the snippet rules and its documents' files, in order.
+/// What a text chunk is made of: the snippet rules and its documents' files, in order, and
+/// for a derived edition the transliteration (an editor's word changes its snippets).
 fn text_chunk_key(site: &Site, ids: &[PageId]) -> u64 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     hasher.update(&(SNIPPET_TEXT as u64).to_le_bytes());
+    if let Some(id) = ids.first() {
+        let lang = site.page(*id).lang();
+        hasher.update(&site.config.script_key(lang).to_le_bytes());
+    }
     for id in ids {
         hasher.update(&site.page(*id).doc.content_hash.to_le_bytes());
     }

@@ -116,6 +116,18 @@ impl Drop for Worker<'_> {
     }
 }
 
+/// The page whose words index `page`: its source language's page for a derived edition.
+fn source_page<'s>(site: &'s Site, page: &'s crate::site::Page) -> &'s crate::site::Page {
+    let source = page.lang().source();
+    if source == page.lang() {
+        return page;
+    }
+    match site.groups[page.group.0].get(&source) {
+        Some(&id) => site.page(id),
+        None => page,
+    }
+}
+
 /// Indexes one document: its terms from the cache when the cache has its file, else from
 /// its text; its snippet text when `needs_text`. The file is read only when needed.
 pub(super) fn index_document<'c>(
@@ -128,6 +140,10 @@ pub(super) fn index_document<'c>(
     worker: &mut Worker<'_>,
 ) -> Result<Indexed<'c>, Diagnostic> {
     let page = site.page(id);
+    // A derived edition's words are its source page's: the Latin edition is searched with
+    // the Kazakh stems (`search.js` turns a Latin query into Cyrillic first), and shows
+    // its own title, address and text.
+    let words_of = source_page(site, page);
     let cached = cache.and_then(|c| Some((c.get(page.doc.content_hash)?, c)));
     if !needs_text {
         if let Some((doc, cache)) = cached {
@@ -139,10 +155,13 @@ pub(super) fn index_document<'c>(
     }
     let body = read_body(root, &page.doc)?;
     let text = markdown::plain_text(&crate::content::shortcodes::strip_calls(&body));
-    let snippet = needs_text.then(|| text.chars().take(SNIPPET_TEXT).collect());
+    let snippet = needs_text.then(|| {
+        let shown: String = text.chars().take(SNIPPET_TEXT).collect();
+        site.config.in_script(page.lang(), &shown).into_owned()
+    });
     let terms = match cached {
         Some((doc, cache)) => Terms::Cached(doc, cache),
-        None => worker.tokenize(page, &text, normalizer),
+        None => worker.tokenize(words_of, &text, normalizer),
     };
     Ok(Indexed {
         terms,

@@ -71,6 +71,7 @@ pub fn assemble_site(
                 name,
                 locale: locales.get(lang),
                 vocabulary: config_ref.vocabularies.get(name),
+                config: config_ref,
             })
         })
         .collect();

@@ -59,6 +59,8 @@ pub(super) struct TaxonomySpec<'a> {
     pub name: &'a str,
     pub locale: &'a Locale,
     pub vocabulary: Option<&'a Vocabulary>,
+    /// For the script of a derived edition's term names (`Config::in_script`).
+    pub config: &'a crate::config::Config,
 }
 
 /// Builds one taxonomy of one language from its pages (`ordered` newest first), with each
@@ -75,6 +77,7 @@ pub(super) fn build_taxonomy(
         name,
         locale,
         vocabulary,
+        config,
     } = *spec;
     let identity = vocabulary.map_or(Identity::Free, Identity::Declared);
     // Spellings repeat on page after page: each is resolved once, to the index of its term
@@ -129,8 +132,10 @@ pub(super) fn build_taxonomy(
         .iter()
         .map(|(key, shown)| {
             let slug = slugs.get(key).cloned().unwrap_or_default();
+            // Slugs come from the name as written, so the Latin edition's terms have the
+            // Kazakh edition's URLs; the name is shown in the edition's script.
             let term = Term {
-                name: shown.clone(),
+                name: config.in_script(lang, shown).into_owned(),
                 url: format!("{url}{slug}/"),
                 slug,
                 pages: Vec::new(),

@@ -21,6 +21,7 @@
 //! - `deploy`    — `qostil deploy` to a real S3 server (`s3_server`: s3s-fs) and to file://
 //! - `nginx`     — docs/deploy.md's nginx config over a `compress: true` build
 //! - `photos`    — page bundles, photo variants and their cache, `<picture>`, og:image
+//! - `latin`     — the Latin edition `/kk-latn/`: paths, hreflang triples, feed, words, errors
 
 mod harness;
 
@@ -34,6 +35,7 @@ mod errors;
 mod inputs;
 mod language;
 mod languages;
+mod latin;
 mod links;
 mod nginx;
 mod own_language_urls;
