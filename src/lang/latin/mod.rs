@@ -23,6 +23,7 @@
 //! - URLs, e-mail addresses, hashtags and @-mentions are kept as they are (`text`); Latin
 //!   words, digits and punctuation have no Cyrillic and pass through;
 //! - a Russian quotation, bracket or sentence inside Kazakh text stays Cyrillic (`russian`);
+//! - a Roman numeral typed with Cyrillic Х and І is the Latin numeral (`ХХІ` → `XXI`);
 //! - Latin look-alikes inside a Cyrillic word are read as the Cyrillic letters
 //!   (`үйлестiру` with a Latin i → `üilestıru`);
 //! - the editor's overrides, `kk-latn.yaml`, win over the rules (`overrides`).
@@ -298,6 +299,16 @@ mod tests {
         assert_eq!(latin("Щучинск ЩЕБЕНЬ"), "Şşuçinsk ŞŞEBEN");
         assert_eq!(latin("ТМД-ЮНИСЕФ"), "TMD-İUNİSEF");
         assert_eq!(latin("Ю. Гагарин"), "İu. Gagarin");
+    }
+
+    #[test]
+    fn roman_numerals_in_cyrillic_capitals_become_latin() {
+        assert_eq!(
+            latin("ХХХІІ сессия, ХХІ ғасыр, ХVІІ"),
+            "XXXII sessiia, XXI ğasyr, XVII"
+        );
+        assert_eq!(latin("Х"), "H");
+        assert_eq!(latin("ХАЛЫҚ Хан"), "HALYQ Han");
     }
 
     #[test]

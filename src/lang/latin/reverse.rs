@@ -1,13 +1,17 @@
 //! Latin → Cyrillic for search: a query typed in the 2021 letters (`mamandyqtarynyñ`) or in
 //! plain ASCII (`mamandyk`, `sh` for ş) → the Cyrillic word the Kazakh search normaliser
 //! folds alike. The normaliser folds case and ё/е only, so the letters the 2021 alphabet
-//! merges are guessed by rules: `i` is и or й (й after a vowel), `ia`/`iu`/`io` are я/ю/ё,
-//! `ts` is ц at a word's start and before `i` (тс elsewhere: `aitsa` → айтса), `şş` is щ;
-//! `h` is х, `e` is е. In a word typed without any of the 2021 alphabet's own letters
-//! (ASCII): `sh ch zh gh` are ш ч ж ғ, `ng` before a consonant or at the end is ң, `k` after
-//! a back vowel (a o u y, not before e/i) is қ unless the word has `q`, `g` between back
-//! vowels is ғ, and `i` in a word without back vowels is і. Words with c (not in ch), w or x,
-//! or with letters outside the alphabet, are not Kazakh: they stay as they are (`expo`).
+//! merges are guessed by rules: `i` is й after a vowel but `u` (ай, үй; заманауи), и
+//! elsewhere; `ia` is я at the start or after a vowel (аяқ, қиял), и+а after a consonant
+//! (материал); `iu` is ю; `io` is ё at the start or after a vowel; `ts` is ц at a word's
+//! start and before `i` (тс elsewhere: `aitsa` → айтса); `şş` is щ; `h` is х; `e` is е, but
+//! э at the start of a loan whose next vowel is a back one (экономика). In a word typed
+//! without any of the 2021 alphabet's own letters (ASCII): `sh ch zh gh` are ш ч ж ғ, `ng`
+//! before a consonant or at the end is ң, `k` after a back vowel (a o u y; not before e, i,
+//! r, l, ts) is қ unless the word has `q`, and `g` between back vowels is ғ. ASCII `i` stays и:
+//! guessing і would break loans the Latin edition shows in ASCII letters (`prezident`).
+//! Words with c (not in ch), w or x, or with letters outside the alphabet, are not Kazakh:
+//! they stay as they are (`expo`).
 //!
 //! `themes/portal/static/latin.js` is the same function for the browser; both are tested on
 //! `tests/fixtures/latin-cases.json`. Change them together.
@@ -127,11 +131,10 @@ fn push_word(out: &mut String, word: &str) {
         out.push_str(word);
         return;
     }
-    let back = letters.iter().any(|&c| is_back_vowel(c));
     let has_q = letters.contains(&'q');
     let mut i = 0;
     while i < letters.len() {
-        let (cyrillic, used) = letter_at(&letters, i, ascii, back, has_q);
+        let (cyrillic, used) = letter_at(&letters, i, ascii, has_q);
         if capitals[i] {
             out.extend(cyrillic.to_uppercase());
         } else {
@@ -141,8 +144,16 @@ fn push_word(out: &mut String, word: &str) {
     }
 }
 
+/// The first vowel at or after `from`, `u` not counted (it goes with either harmony: ету).
+fn first_vowel_after(l: &[char], from: usize) -> Option<char> {
+    l.iter()
+        .skip(from)
+        .copied()
+        .find(|&c| c != 'u' && is_vowel(c))
+}
+
 /// The Cyrillic letter at `i` and how many Latin letters it takes.
-fn letter_at(l: &[char], i: usize, ascii: bool, back: bool, has_q: bool) -> (char, usize) {
+fn letter_at(l: &[char], i: usize, ascii: bool, has_q: bool) -> (char, usize) {
     let c = l[i];
     let next = l.get(i + 1).copied();
     let after_next = l.get(i + 2).copied();
@@ -156,13 +167,27 @@ fn letter_at(l: &[char], i: usize, ascii: bool, back: bool, has_q: bool) -> (cha
         ('z', Some('h')) if ascii => ('ж', 2),
         ('g', Some('h')) if ascii => ('ғ', 2),
         ('t', Some('s')) if i == 0 || after_next == Some('i') => ('ц', 2),
-        ('i', Some('a')) => ('я', 2),
+        // я after a consonant is Russian only (ряд); и+а is in loans: материал, авиа.
+        ('i', Some('a')) if i == 0 || after_vowel => ('я', 2),
         ('i', Some('u')) => ('ю', 2),
         ('i', Some('o')) if i == 0 || after_vowel => ('ё', 2),
+        // уи in заманауи, Ясауи; after other vowels й: ай, ой, үй, ей.
+        ('i', _) if prev == Some('u') => ('и', 1),
         ('i', _) if after_vowel => ('й', 1),
-        ('i', _) if ascii && !back => ('і', 1),
+        // э starts loans whose next vowel is a back one (экономика), not Ер- names (Ерлан).
+        ('e', Some(n))
+            if i == 0 && n != 'r' && first_vowel_after(l, 1).is_some_and(is_back_vowel) =>
+        {
+            ('э', 1)
+        }
         ('n', Some('g')) if ascii && !after_next.is_some_and(is_vowel) => ('ң', 2),
-        ('k', _) if ascii && !has_q && after_back_vowel && !matches!(next, Some('e' | 'i')) => {
+        ('k', _)
+            if ascii
+                && !has_q
+                && after_back_vowel
+                && !matches!(next, Some('e' | 'i' | 'r' | 'l'))
+                && !(next == Some('t') && after_next == Some('s')) =>
+        {
             ('қ', 1)
         }
         ('g', Some(n)) if ascii && after_back_vowel && is_back_vowel(n) => ('ғ', 1),

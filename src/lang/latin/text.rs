@@ -220,6 +220,26 @@ pub fn push_letters(out: &mut String, word: &str, case: Case, lookalikes: bool) 
     }
 }
 
+/// Whether a word is a Roman numeral typed with the Cyrillic capitals that look like the
+/// Latin ones (`ХХІІ сессия`, `ХХІ ғасыр`): Х and І, with Latin I V X L C D M, two letters
+/// or more (a lone Х is the letter).
+pub fn is_roman_numeral(word: &str) -> bool {
+    word.chars().nth(1).is_some()
+        && word
+            .chars()
+            .all(|c| matches!(c, 'Х' | 'І' | 'I' | 'V' | 'X' | 'L' | 'C' | 'D' | 'M'))
+        && word.contains(['Х', 'І'])
+}
+
+/// Appends a Roman numeral (`is_roman_numeral`) in Latin capitals.
+fn push_roman_numeral(out: &mut String, word: &str) {
+    out.extend(word.chars().map(|c| match c {
+        'Х' => 'X',
+        'І' => 'I',
+        c => c,
+    }));
+}
+
 /// Appends a text run in Latin letters (see `Transliterator::to_latin`).
 pub fn push_latin(out: &mut String, text: &str, overrides: &Overrides) {
     let mut lower_buf = String::new();
@@ -231,6 +251,10 @@ pub fn push_latin(out: &mut String, text: &str, overrides: &Overrides) {
         for (piece, word) in pieces(span) {
             if !word || !table::has_cyrillic(piece) {
                 out.push_str(piece);
+                continue;
+            }
+            if is_roman_numeral(piece) {
+                push_roman_numeral(out, piece);
                 continue;
             }
             let lookalikes = has_lookalikes(piece);
