@@ -4,9 +4,12 @@
 //!   cargo run --example latin_speed -- print content/kk/news/x.md      # the Latin text
 //!   cargo run --example latin_speed -- check content/kk                # ambiguous words
 //!   cargo run --example latin_speed -- roundtrip content/kk            # search round trip
+//!   cargo run --example latin_speed -- pairs content/kk                # for latin.test.mjs
 //!
 //! `roundtrip` counts the Kazakh words whose Latin, typed back into search (`to_cyrillic`),
-//! stems as the word itself does, and prints those that do not.
+//! stems as the word itself does, and prints those that do not. `pairs` prints, for every
+//! Kazakh word, its Latin and an ASCII spelling of it, each with `to_cyrillic` of it
+//! (`latin<TAB>cyrillic` lines): tests/browser/latin.test.mjs checks latin.js gives the same.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -62,6 +65,7 @@ fn main() {
             }
         }
         "roundtrip" => roundtrip(&t, &texts),
+        "pairs" => pairs(&t, &texts),
         _ => speed(&t, &texts),
     }
 }
@@ -86,8 +90,8 @@ fn speed(t: &Transliterator, texts: &[String]) {
     );
 }
 
-fn roundtrip(t: &Transliterator, texts: &[String]) {
-    let normalizer = Normalizer::new(Lang::Kk);
+/// The distinct Cyrillic words of the texts, lower case.
+fn kazakh_words(texts: &[String]) -> BTreeSet<String> {
     let mut words = BTreeSet::new();
     for text in texts {
         for token in tokens(text) {
@@ -96,6 +100,41 @@ fn roundtrip(t: &Transliterator, texts: &[String]) {
             }
         }
     }
+    words
+}
+
+/// A 2021 spelling typed on a keyboard without its letters.
+fn ascii(latin: &str) -> String {
+    let mut out = String::new();
+    for c in latin.chars() {
+        match c {
+            'ä' => out.push('a'),
+            'ö' => out.push('o'),
+            'ü' | 'ū' => out.push('u'),
+            'ğ' => out.push('g'),
+            'ñ' => out.push_str("ng"),
+            'ş' => out.push_str("sh"),
+            'ç' => out.push_str("ch"),
+            'ı' => out.push('i'),
+            'q' => out.push('k'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn pairs(t: &Transliterator, texts: &[String]) {
+    for word in kazakh_words(texts) {
+        let latin = t.to_latin(&word).into_owned();
+        for typed in [ascii(&latin), latin] {
+            println!("{typed}\t{}", to_cyrillic(&typed));
+        }
+    }
+}
+
+fn roundtrip(t: &Transliterator, texts: &[String]) {
+    let normalizer = Normalizer::new(Lang::Kk);
+    let words = kazakh_words(texts);
     let mut same = 0;
     let mut differ = Vec::new();
     for word in &words {

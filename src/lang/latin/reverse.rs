@@ -10,6 +10,7 @@
 //! before a consonant or at the end is ң, `k` after a back vowel (a o u y; not before e, i,
 //! r, l, ts) is қ unless the word has `q`, and `g` between back vowels is ғ. ASCII `i` stays и:
 //! guessing і would break loans the Latin edition shows in ASCII letters (`prezident`).
+//! Capital `I` is і, as in the alphabet (`Is-şara` → Іс-шара).
 //! Words with c (not in ch), w or x, or with letters outside the alphabet, are not Kazakh:
 //! they stay as they are (`expo`).
 //!
@@ -114,7 +115,6 @@ fn push_word(out: &mut String, word: &str) {
         .chars()
         .map(|c| match c {
             'İ' => ('i', true),
-            'I' if ascii => ('i', true),
             'I' => ('ı', true),
             'Ä' => ('ä', true),
             'Ö' => ('ö', true),
