@@ -288,6 +288,8 @@ mod tests {
             );
         }
         assert_eq!(latin("2025-жылы 200-ден астам"), "2025-jyly 200-den astam");
+        // The CLDR long date of the Kazakh edition (DESIGN.md).
+        assert_eq!(latin("2025 ж. 3 қараша"), "2025 j. 3 qaraşa");
     }
 
     #[test]

@@ -79,11 +79,11 @@ const RUSSIAN_WORDS: &[&str] = &[
 ];
 
 /// Endings of Russian words that Kazakh words (and the loans Kazakh spells its own way) do
-/// not end with.
+/// not end with. Not -ания/-ения: Kazakh writes компания, Германия, Армения so.
 const RUSSIAN_ENDINGS: &[&str] = &[
     "ого", "его", "ому", "ему", "ыми", "ими", "ться", "тся", "ать", "ять", "ить", "еть", "уть",
-    "ость", "ости", "ение", "ения", "ании", "ании", "ание", "ания", "ами", "ями", "ый", "ые", "ие",
-    "ая", "яя", "ое", "ее", "ых", "ной", "ской", "ский", "ская", "ское", "ских",
+    "ость", "ости", "ение", "ении", "ании", "ание", "ами", "ями", "ый", "ые", "ие", "ая", "яя",
+    "ое", "ее", "ых", "ной", "ской", "ский", "ская", "ское", "ских",
 ];
 
 /// Kazakh particles and conjunctions written without a letter of Kazakh's own.
@@ -179,5 +179,6 @@ mod tests {
         assert!(!is_russian("Президент"));
         assert!(!is_russian("Не де болса"));
         assert!(!is_russian("Жұмысшы мамандықтары және экономика"));
+        assert!(!is_russian("Германия, Испания"));
     }
 }

@@ -1,52 +1,77 @@
 //! The letter table of the 2021 alphabet and the case of Cyrillic letters. See the module
 //! documentation of `lang::latin` for the table and its source.
 
-/// The Latin of one lower-case Cyrillic letter, in its three cases: lower (`ю` → `iu`), as
-/// the capital that starts a word (`Ю` → `İu`) and inside an all-capitals word (`İU`).
-/// `None` for a character that is not a Kazakh or Russian Cyrillic letter.
-pub fn latin(lower: char) -> Option<(&'static str, &'static str, &'static str)> {
+/// The Latin of one Cyrillic letter in its three cases: lower (`ю` → `iu`), as the capital
+/// that starts a word (`Ю` → `İu`) and inside an all-capitals word (`İU`).
+pub type Latin = [&'static str; 3];
+
+/// а … я (U+0430–U+044F) in the order of the code points.
+static RUSSIAN: [Latin; 32] = [
+    ["a", "A", "A"],    // а
+    ["b", "B", "B"],    // б
+    ["v", "V", "V"],    // в
+    ["g", "G", "G"],    // г
+    ["d", "D", "D"],    // д
+    ["e", "E", "E"],    // е
+    ["j", "J", "J"],    // ж
+    ["z", "Z", "Z"],    // з
+    ["i", "İ", "İ"],    // и
+    ["i", "İ", "İ"],    // й
+    ["k", "K", "K"],    // к
+    ["l", "L", "L"],    // л
+    ["m", "M", "M"],    // м
+    ["n", "N", "N"],    // н
+    ["o", "O", "O"],    // о
+    ["p", "P", "P"],    // п
+    ["r", "R", "R"],    // р
+    ["s", "S", "S"],    // с
+    ["t", "T", "T"],    // т
+    ["u", "U", "U"],    // у
+    ["f", "F", "F"],    // ф
+    ["h", "H", "H"],    // х
+    ["ts", "Ts", "TS"], // ц
+    ["ç", "Ç", "Ç"],    // ч
+    ["ş", "Ş", "Ş"],    // ш
+    ["şş", "Şş", "ŞŞ"], // щ
+    ["", "", ""],       // ъ
+    ["y", "Y", "Y"],    // ы
+    ["", "", ""],       // ь
+    ["e", "E", "E"],    // э
+    ["iu", "İu", "İU"], // ю
+    ["ia", "İa", "İA"], // я
+];
+
+/// The Latin of a lower-case Cyrillic letter; `None` for a character that is not a Kazakh
+/// or Russian Cyrillic letter.
+pub fn latin(lower: char) -> Option<&'static Latin> {
+    if let 'а'..='я' = lower {
+        return RUSSIAN.get(lower as usize - 'а' as usize);
+    }
     Some(match lower {
-        'а' => ("a", "A", "A"),
-        'ә' => ("ä", "Ä", "Ä"),
-        'б' => ("b", "B", "B"),
-        'в' => ("v", "V", "V"),
-        'г' => ("g", "G", "G"),
-        'ғ' => ("ğ", "Ğ", "Ğ"),
-        'д' => ("d", "D", "D"),
-        'е' => ("e", "E", "E"),
-        'ё' => ("io", "İo", "İO"),
-        'ж' => ("j", "J", "J"),
-        'з' => ("z", "Z", "Z"),
-        'и' | 'й' => ("i", "İ", "İ"),
-        'к' => ("k", "K", "K"),
-        'қ' => ("q", "Q", "Q"),
-        'л' => ("l", "L", "L"),
-        'м' => ("m", "M", "M"),
-        'н' => ("n", "N", "N"),
-        'ң' => ("ñ", "Ñ", "Ñ"),
-        'о' => ("o", "O", "O"),
-        'ө' => ("ö", "Ö", "Ö"),
-        'п' => ("p", "P", "P"),
-        'р' => ("r", "R", "R"),
-        'с' => ("s", "S", "S"),
-        'т' => ("t", "T", "T"),
-        'у' => ("u", "U", "U"),
-        'ұ' => ("ū", "Ū", "Ū"),
-        'ү' => ("ü", "Ü", "Ü"),
-        'ф' => ("f", "F", "F"),
-        'х' | 'һ' => ("h", "H", "H"),
-        'ц' => ("ts", "Ts", "TS"),
-        'ч' => ("ç", "Ç", "Ç"),
-        'ш' => ("ş", "Ş", "Ş"),
-        'щ' => ("şş", "Şş", "ŞŞ"),
-        'ъ' | 'ь' => ("", "", ""),
-        'ы' => ("y", "Y", "Y"),
-        'і' => ("ı", "I", "I"),
-        'э' => ("e", "E", "E"),
-        'ю' => ("iu", "İu", "İU"),
-        'я' => ("ia", "İa", "İA"),
+        'ә' => &["ä", "Ä", "Ä"],
+        'ғ' => &["ğ", "Ğ", "Ğ"],
+        'ё' => &["io", "İo", "İO"],
+        'қ' => &["q", "Q", "Q"],
+        'ң' => &["ñ", "Ñ", "Ñ"],
+        'ө' => &["ö", "Ö", "Ö"],
+        'ұ' => &["ū", "Ū", "Ū"],
+        'ү' => &["ü", "Ü", "Ü"],
+        'һ' => &["h", "H", "H"],
+        'і' => &["ı", "I", "I"],
         _ => return None,
     })
+}
+
+/// A Cyrillic letter's Latin and whether it is a capital, in one step (the hot path).
+pub fn latin_of(c: char) -> Option<(&'static Latin, bool)> {
+    match c {
+        'а'..='я' => Some((RUSSIAN.get(c as usize - 'а' as usize)?, false)),
+        'А'..='Я' => Some((RUSSIAN.get(c as usize - 'А' as usize)?, true)),
+        _ => {
+            let (lower, upper) = cyrillic(c)?;
+            Some((latin(lower)?, upper))
+        }
+    }
 }
 
 /// A Cyrillic letter of the table as (lower case, whether it was a capital); `None` for

@@ -41,14 +41,19 @@ fn starts_token(prev: Option<char>) -> bool {
 /// hashtag is searched for as it is written.
 pub fn protected_end(text: &str, start: usize) -> Option<usize> {
     let rest = text.get(start..)?;
+    let bytes = rest.as_bytes();
+    // Each of them starts with an ASCII character; a Cyrillic word (nearly every token of
+    // Kazakh text) is answered at once.
+    if !bytes.first()?.is_ascii() {
+        return None;
+    }
     let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-    let token = &rest[..end];
-    let bytes = token.as_bytes();
-    let tagged = matches!(bytes.first(), Some(b'#' | b'@')) && bytes.len() > 1;
+    let token = &bytes[..end];
+    let tagged = matches!(token.first(), Some(b'#' | b'@')) && token.len() > 1;
     let protected = tagged
-        || token.starts_with("www.")
-        || (token.contains('@') && token.contains('.'))
-        || token.contains("://");
+        || token.starts_with(b"www.")
+        || (token.contains(&b'@') && token.contains(&b'.'))
+        || token.windows(3).any(|w| w == b"://");
     protected.then_some(start + end)
 }
 
@@ -124,33 +129,6 @@ pub fn pieces(span: &str) -> impl Iterator<Item = (&str, bool)> {
     })
 }
 
-/// A word's letter as a Cyrillic letter (lower case, capital?): Cyrillic letters, and the
-/// Latin look-alikes of a word whose Latin letters are all look-alikes.
-fn letter(c: char, lookalikes: bool) -> Option<(char, bool)> {
-    table::cyrillic(c).or_else(|| {
-        if lookalikes {
-            table::lookalike(c).and_then(table::cyrillic)
-        } else {
-            None
-        }
-    })
-}
-
-/// Whether a word has a Cyrillic letter and Latin letters that all look like Cyrillic ones
-/// (`үйлестiру`, `ТEХНИКА`): then they are read as the Cyrillic letters.
-pub fn has_lookalikes(word: &str) -> bool {
-    let mut latin = false;
-    for c in word.chars() {
-        if c.is_ascii_alphabetic() {
-            if table::lookalike(c).is_none() {
-                return false;
-            }
-            latin = true;
-        }
-    }
-    latin && table::has_cyrillic(word)
-}
-
 /// How a word is written: all capitals (two letters or more), a first capital, or neither.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Case {
@@ -159,15 +137,36 @@ pub enum Case {
     AllCaps,
 }
 
-pub fn case_of(word: &str, lookalikes: bool) -> Case {
+/// What `push_letters` needs to know of a word, found in one pass over it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    pub case: Case,
+    /// The word has a Cyrillic letter and Latin letters that all look like Cyrillic ones
+    /// (`үйлестiру`, `ТEХНИКА`): they are read as the Cyrillic letters.
+    pub lookalikes: bool,
+}
+
+pub fn shape_of(word: &str) -> Shape {
     let mut letters = 0;
     let mut capitals = 0;
     let mut first_capital = false;
+    let mut cyrillic = false;
+    let mut latin = false;
+    let mut only_lookalikes = true;
     for c in word.chars() {
-        let upper = match letter(c, lookalikes) {
-            Some((_, upper)) => upper,
-            None if c.is_alphabetic() => c.is_uppercase(),
-            None => continue,
+        // A look-alike has the case of the Latin letter, so the case is the same whether
+        // the look-alikes are read as Cyrillic or not.
+        let upper = if let Some((_, upper)) = table::cyrillic(c) {
+            cyrillic = true;
+            upper
+        } else if c.is_ascii_alphabetic() {
+            latin = true;
+            only_lookalikes &= table::lookalike(c).is_some();
+            c.is_ascii_uppercase()
+        } else if c.is_alphabetic() {
+            c.is_uppercase()
+        } else {
+            continue;
         };
         if letters == 0 {
             first_capital = upper;
@@ -175,12 +174,16 @@ pub fn case_of(word: &str, lookalikes: bool) -> Case {
         letters += 1;
         capitals += usize::from(upper);
     }
-    if letters >= 2 && capitals == letters {
+    let case = if letters >= 2 && capitals == letters {
         Case::AllCaps
     } else if first_capital {
         Case::Capitalised
     } else {
         Case::Lower
+    };
+    Shape {
+        case,
+        lookalikes: cyrillic && latin && only_lookalikes,
     }
 }
 
@@ -192,13 +195,13 @@ pub fn push_letters(out: &mut String, word: &str, case: Case, lookalikes: bool) 
     let mut prev_upper = false;
     let mut chars = word.chars().peekable();
     while let Some(c) = chars.next() {
-        let Some((lower, upper)) = letter(c, lookalikes) else {
+        let found = match table::latin_of(c) {
+            None if lookalikes => table::lookalike(c).and_then(table::latin_of),
+            found => found,
+        };
+        let Some((&[small, title, caps], upper)) = found else {
             out.push(c);
             prev_upper = c.is_uppercase();
-            continue;
-        };
-        let Some((small, title, caps)) = table::latin(lower) else {
-            out.push(c);
             continue;
         };
         let latin = if !upper {
@@ -257,8 +260,7 @@ pub fn push_latin(out: &mut String, text: &str, overrides: &Overrides) {
                 push_roman_numeral(out, piece);
                 continue;
             }
-            let lookalikes = has_lookalikes(piece);
-            let case = case_of(piece, lookalikes);
+            let Shape { case, lookalikes } = shape_of(piece);
             if !overrides.is_empty() {
                 if let Some((replacement, len)) = overrides.find(piece, &mut lower_buf) {
                     overrides::push_cased(out, replacement, case);
