@@ -31,6 +31,10 @@ pub const THEME_FILES: &[(&str, &[u8])] = &[
         include_bytes!("../themes/portal/static/favicon.svg"),
     ),
     (
+        "static/latin.js",
+        include_bytes!("../themes/portal/static/latin.js"),
+    ),
+    (
         "static/search.css",
         include_bytes!("../themes/portal/static/search.css"),
     ),

@@ -240,9 +240,7 @@ impl Config {
     /// converted without the documents changing.
     pub fn script_key(&self, lang: Lang) -> u64 {
         match (&self.latin, lang) {
-            (Some(latin), Lang::KkLatn) => {
-                xxhash_rust::xxh3::xxh3_64(format!("{latin:?}").as_bytes())
-            }
+            (Some(latin), Lang::KkLatn) => latin.fingerprint(),
             _ => 0,
         }
     }

@@ -37,6 +37,7 @@ const consoleErrors = [];
 const blocked = [];
 /** Article pages of the built site: { kk: [{path, words: Set}], ru: [...] }. */
 const articles = { kk: [], ru: [] };
+/* The Latin edition's pages are found through the Kazakh ones (same paths). */
 
 // ---------------------------------------------------------------------------------------
 // helpers
@@ -176,6 +177,37 @@ test('kk: typing «мамандық» finds the articles that have only inflecte
     assert.equal(shownDate, articleDate, `date of ${href}`);
   } finally {
     await page.close();
+  }
+});
+
+test('kk-Latn: «mamandyq» typed in Latin letters, plain ASCII or Cyrillic finds the Latin articles of «мамандық»', { timeout: 90_000 }, async (t) => {
+  // The Latin edition's articles: the Kazakh articles at /kk-latn/ (same paths).
+  const expected = articles.kk
+    .filter((a) => [...a.words].some((w) => /^маманды[қғ]/.test(w)))
+    .map((a) => a.path.replace(/^\/kk\//, '/kk-latn/'));
+  assert.ok(expected.length > 0, 'the site has Kazakh articles about мамандық');
+  for (const query of ['mamandyq', 'mamandyk', 'мамандық']) {
+    const page = await newPage();
+    try {
+      await page.goto(`${server.url}/kk-latn/search/`);
+      assert.equal(await page.locator('html').getAttribute('lang'), 'kk-Latn');
+      await typeQuery(page, query);
+      const r = await resultsFor(page, query);
+      t.diagnostic(`${query}: ${r.status}`);
+      assert.ok(r.total > 0, `«${query}» finds nothing: ${r.status}`);
+      for (const url of r.urls) assert.match(url, /^\/kk-latn\//, `«${query}» leads to ${url}`);
+      for (const url of expected.slice(0, TOP)) {
+        assert.ok(r.urls.includes(url), `«${query}»: ${url} is not among ${r.urls.join(' ')}`);
+      }
+      // Titles and snippets are in Latin letters, the matched words marked.
+      const titles = await page.locator('#search-results .search-result__link').allTextContents();
+      for (const title of titles) assert.doesNotMatch(title, /[а-яәғқңөұүһі]/i, `title «${title}»`);
+      const marks = await page.locator('#search-results .search-result__snippet mark').allTextContents();
+      assert.ok(marks.length > 0, `«${query}»: a snippet has <mark>`);
+      for (const m of marks) assert.match(m.toLowerCase(), /^mamandy[qğ]/, `«${query}» marked «${m}»`);
+    } finally {
+      await page.close();
+    }
   }
 });
 

@@ -38,10 +38,16 @@
   var HAS_CYRILLIC = /[\u0400-\u04ff]/;
   var LATIN_LOOKALIKE = /[aceikmoptxy]/g;
 
+  /** The Latin edition (/kk-latn/): its index holds the Kazakh words, so a word typed or
+   * shown in Latin letters is read in Cyrillic first (latin.js, loaded before this script on
+   * that edition's search page). */
+  var latinEdition = false;
+
   /** Without stress marks and soft hyphens, lower-case, ё → е, Latin look-alikes inside a
    * Cyrillic word made Cyrillic: the normal form of one word (before stemming). */
   function fold(word) {
-    var w = word.replace(INVISIBLE, '').toLowerCase().replace(/ё/g, 'е');
+    var w = latinEdition ? qostilToCyrillic(word) : word;
+    w = w.replace(INVISIBLE, '').toLowerCase().replace(/ё/g, 'е');
     if (HAS_LATIN.test(w) && HAS_CYRILLIC.test(w)) {
       w = w.replace(LATIN_LOOKALIKE, function (c) {
         return LOOKALIKES[c] || c;
@@ -1266,6 +1272,7 @@
     if (!form || !input || !status || !list) return;
     var data = script.dataset;
     var lang = data.lang || doc.documentElement.lang || 'kk';
+    latinEdition = lang === 'kk-Latn' && typeof qostilToCyrillic === 'function';
     var locale = LOCALES[lang] || lang;
     var months = data.months ? data.months.split('|') : null;
     var plural;
