@@ -31,6 +31,8 @@ export async function pageTypes(siteDir, lang = 'ru') {
     ['chooser', '/'],
     ['home-kk', '/kk/'],
     ['home-ru', '/ru/'],
+    ['home-kk-latn', '/kk-latn/'],
+    ['article-kk-latn', await firstPage(siteDir, 'kk-latn/news')],
     ['section', `/${lang}/news/`],
     ['article', await firstPage(siteDir, `${lang}/news`)],
     ['page', `/${lang}/about/`],
