@@ -455,6 +455,32 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    /// Every pair and triple of awkward characters: no panic, and text without Cyrillic
+    /// comes back as it was, both ways.
+    #[test]
+    fn no_input_panics() {
+        let t = with("words:\n  Тоқаев: Toqaev\n");
+        let chars: Vec<char> = "аЮяЁіІХ ҚьЪ#@:/.w«»\"(\n\u{301}\u{ad}\u{483}iIİıqşQ-1é😀\u{a0}"
+            .chars()
+            .collect();
+        for &a in &chars {
+            for &b in &chars {
+                for &c in &chars {
+                    let text: String = [a, b, c].iter().collect();
+                    let latin = t.to_latin(&text);
+                    if !table::has_cyrillic(&text) {
+                        assert_eq!(latin, text);
+                    }
+                    t.ambiguous_words(&text);
+                    let back = to_cyrillic(&text);
+                    if !text.chars().any(|c| c.is_alphabetic()) {
+                        assert_eq!(back, text);
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn ambiguous_words_are_listed_once() {
         let text = "Объект объект фестиваль үйлест\u{69}ру «Рабочие профессии и кадры» және социальной Тоқаев.";

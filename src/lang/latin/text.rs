@@ -59,13 +59,23 @@ pub fn protected_end(text: &str, start: usize) -> Option<usize> {
 
 /// The end of the span that starts at `start` (after its closing mark).
 fn span_end(text: &str, start: usize) -> usize {
-    let mut prev = text[..start].chars().next_back();
+    let bytes = text.as_bytes();
+    let mut boundary = starts_token(text[..start].chars().next_back());
     let mut i = start;
-    while let Some(c) = text[i..].chars().next() {
-        if starts_token(prev) {
+    while i < bytes.len() {
+        if is_cyrillic_lead(bytes[i]) {
+            // A Cyrillic letter: it neither ends a span nor starts a URL.
+            i += 2;
+            boundary = false;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        if boundary {
             if let Some(end) = protected_end(text, i) {
                 i = end;
-                prev = text[..i].chars().next_back();
+                boundary = starts_token(text[..i].chars().next_back());
                 continue;
             }
         }
@@ -73,9 +83,14 @@ fn span_end(text: &str, start: usize) -> usize {
         if ends_span(c) {
             return i;
         }
-        prev = Some(c);
+        boundary = starts_token(Some(c));
     }
     text.len()
+}
+
+/// The first byte of a character of U+0400–U+04FF (Cyrillic, two bytes in UTF-8).
+fn is_cyrillic_lead(b: u8) -> bool {
+    (0xD0..=0xD3).contains(&b)
 }
 
 /// The spans of a text with whether each is Russian.
@@ -105,25 +120,37 @@ fn is_word_char(c: char) -> bool {
 /// The pieces of a span: words (runs of letters) and what lies between them, protected
 /// tokens as one piece that is not a word.
 pub fn pieces(span: &str) -> impl Iterator<Item = (&str, bool)> {
+    let bytes = span.as_bytes();
     let mut i = 0;
-    let mut prev: Option<char> = None;
+    // Whether a token may start at `i` (`starts_token` of the character before it).
+    let mut boundary = true;
     std::iter::from_fn(move || {
         let start = i;
         let first = span[i..].chars().next()?;
-        if starts_token(prev) {
+        if boundary {
             if let Some(end) = protected_end(span, i) {
                 i = end;
-                prev = span[..i].chars().next_back();
+                boundary = starts_token(span[..i].chars().next_back());
                 return Some((&span[start..i], false));
             }
         }
         let word = is_word_char(first);
-        for c in span[i..].chars() {
-            if is_word_char(c) != word || (!word && i > start && starts_token(prev)) {
+        while i < bytes.len() {
+            if word && is_cyrillic_lead(bytes[i]) {
+                i += 2;
+                continue;
+            }
+            let Some(c) = span[i..].chars().next() else {
+                break;
+            };
+            if is_word_char(c) != word || (!word && i > start && boundary) {
                 break;
             }
             i += c.len_utf8();
-            prev = Some(c);
+            boundary = starts_token(Some(c));
+        }
+        if word {
+            boundary = false;
         }
         Some((&span[start..i], word))
     })
