@@ -7,10 +7,13 @@
 //! л l · м m · н n · ң ñ · о o · ө ö · п p · р r · с s · т t · у u · ұ ū · ү ü · ф f · х h ·
 //! һ h · ц ts · ч ç · ш ş · щ şş · ъ – · ы y · і ı · ь – · э e · ю iu · я ia
 //!
-//! Source: en.wikipedia.org/wiki/Kazakh_alphabets, "Latin script", the January 2021 column,
-//! and that page's sample text in both scripts («Бұрыңғы өткен заманда … шаһарының … үйіне
-//! … сый … қалайын» → «Būryñğy ötken zamanda … şaharynyñ … üiıne … syi … qalaiyn»), which
-//! the tests repeat.
+//! Source: en.wikipedia.org/wiki/Kazakh_alphabets, "Latin script" (the January 2021
+//! column), checked through that page's sample text in both scripts («Бұрыңғы өткен
+//! заманда … шаһарының … үйіне … сый … қалайын» → «Būryñğy ötken zamanda … şaharynyñ …
+//! üiıne … syi … qalaiyn»), which the tests repeat: it confirms ә ғ қ ң ө ұ ү һ і ы ш й and
+//! the plain letters. The stored copy of the page did not show the table's rows for ё ц ч щ
+//! ъ ь э ю я; those follow issue #22's table. (A Spanish copy of the article writes Ŋ for ң
+//! in the 2021 revision; the English sample writes ñ, kept here.)
 //!
 //! Upper case follows the alphabet, not Unicode's default: И/Й → İ (dotted), І → I (dotless
 //! ı in lower case).
