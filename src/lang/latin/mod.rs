@@ -109,6 +109,45 @@ impl Transliterator {
         Cow::Owned(out)
     }
 
+    /// `to_latin` of the text runs of one block (a paragraph's Markdown text events, in
+    /// order), with Russian recognised across them: in `«Рабочие *профессии* – основа»`
+    /// each run alone is too short to be read as Russian, the whole is not.
+    pub fn to_latin_runs<'a>(&self, runs: &[&'a str]) -> Vec<Cow<'a, str>> {
+        if !runs.iter().any(|r| table::has_cyrillic(r)) {
+            return runs.iter().map(|&r| Cow::Borrowed(r)).collect();
+        }
+        if runs.len() == 1 {
+            return vec![self.to_latin(runs[0])];
+        }
+        let whole = runs.concat();
+        let russian = text::russian_ranges(&whole);
+        let mut lower_buf = String::new();
+        let mut offset = 0;
+        runs.iter()
+            .map(|&run| {
+                let start = offset;
+                offset += run.len();
+                if !table::has_cyrillic(run) {
+                    return Cow::Borrowed(run);
+                }
+                let mut out = String::with_capacity(run.len() + run.len() / 8);
+                // Cut the run where a Russian range starts or ends.
+                let mut at = start;
+                for range in russian.iter().filter(|r| r.start < offset && r.end > start) {
+                    let from = range.start.max(start);
+                    let to = range.end.min(offset);
+                    let kazakh = &run[at - start..from - start];
+                    text::push_kazakh(&mut out, kazakh, &self.overrides, &mut lower_buf);
+                    out.push_str(&run[from - start..to - start]);
+                    at = to;
+                }
+                let rest = &run[at - start..];
+                text::push_kazakh(&mut out, rest, &self.overrides, &mut lower_buf);
+                Cow::Owned(out)
+            })
+            .collect()
+    }
+
     /// Changes when the overrides or the rules change (build cache keys).
     pub fn fingerprint(&self) -> u64 {
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
@@ -458,6 +497,47 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    #[test]
+    fn russian_is_recognised_across_the_runs_of_a_paragraph() {
+        let t = Transliterator::plain();
+        let runs = [
+            "Ол «Рабочие ",
+            "профессии",
+            " – основа экономики» деді, ",
+            "Тоқаев",
+            ".",
+        ];
+        let got: Vec<String> = t
+            .to_latin_runs(&runs)
+            .into_iter()
+            .map(Cow::into_owned)
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "Ol «Рабочие ",
+                "профессии",
+                " – основа экономики» dedı, ",
+                "Toqaev",
+                "."
+            ]
+        );
+        // Each run alone is too short to be read as Russian.
+        assert_eq!(t.to_latin("профессии"), "professii");
+        let kazakh = ["Жұмысшы ", "мамандықтары", " жылы"];
+        let got: Vec<String> = t
+            .to_latin_runs(&kazakh)
+            .into_iter()
+            .map(Cow::into_owned)
+            .collect();
+        assert_eq!(got, ["Jūmysşy ", "mamandyqtary", " jyly"]);
+        assert!(matches!(
+            t.to_latin_runs(&["a", "b"])[0],
+            Cow::Borrowed("a")
+        ));
+        assert!(t.to_latin_runs(&[]).is_empty());
+    }
+
     /// Every pair and triple of awkward characters: no panic, and text without Cyrillic
     /// comes back as it was, both ways.
     #[test]
@@ -475,6 +555,11 @@ mod tests {
                         assert_eq!(latin, text);
                     }
                     t.ambiguous_words(&text);
+                    let (first, rest) = text.split_at(a.len_utf8());
+                    let runs: String = t.to_latin_runs(&[first, rest]).concat();
+                    if a == ' ' {
+                        assert_eq!(runs, latin, "{text:?} in two runs");
+                    }
                     let back = to_cyrillic(&text);
                     if !text.chars().any(|c| c.is_alphabetic()) {
                         assert_eq!(back, text);

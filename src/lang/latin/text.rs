@@ -274,30 +274,52 @@ fn push_roman_numeral(out: &mut String, word: &str) {
 pub fn push_latin(out: &mut String, text: &str, overrides: &Overrides) {
     let mut lower_buf = String::new();
     for (span, russian) in spans(text) {
-        if russian || !table::has_cyrillic(span) {
+        if russian {
             out.push_str(span);
-            continue;
-        }
-        for (piece, word) in pieces(span) {
-            if !word || !table::has_cyrillic(piece) {
-                out.push_str(piece);
-                continue;
-            }
-            if is_roman_numeral(piece) {
-                push_roman_numeral(out, piece);
-                continue;
-            }
-            let Shape { case, lookalikes } = shape_of(piece);
-            if !overrides.is_empty() {
-                if let Some((replacement, len)) = overrides.find(piece, &mut lower_buf) {
-                    overrides::push_cased(out, replacement, case);
-                    push_letters(out, &piece[len..], case, lookalikes);
-                    continue;
-                }
-            }
-            push_letters(out, piece, case, lookalikes);
+        } else {
+            push_kazakh(out, span, overrides, &mut lower_buf);
         }
     }
+}
+
+/// Appends text known to be Kazakh (no Russian spans) in Latin letters, word by word.
+pub fn push_kazakh(out: &mut String, text: &str, overrides: &Overrides, lower_buf: &mut String) {
+    if !table::has_cyrillic(text) {
+        out.push_str(text);
+        return;
+    }
+    for (piece, word) in pieces(text) {
+        if !word || !table::has_cyrillic(piece) {
+            out.push_str(piece);
+            continue;
+        }
+        if is_roman_numeral(piece) {
+            push_roman_numeral(out, piece);
+            continue;
+        }
+        let Shape { case, lookalikes } = shape_of(piece);
+        if !overrides.is_empty() {
+            if let Some((replacement, len)) = overrides.find(piece, lower_buf) {
+                overrides::push_cased(out, replacement, case);
+                push_letters(out, &piece[len..], case, lookalikes);
+                continue;
+            }
+        }
+        push_letters(out, piece, case, lookalikes);
+    }
+}
+
+/// The byte ranges of the Russian spans of a text.
+pub fn russian_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    for (span, russian) in spans(text) {
+        if russian {
+            ranges.push(start..start + span.len());
+        }
+        start += span.len();
+    }
+    ranges
 }
 
 use super::overrides;
