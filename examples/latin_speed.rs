@@ -88,6 +88,23 @@ fn speed(t: &Transliterator, texts: &[String]) {
         "to_latin: {megabytes:.0} MB of Cyrillic Markdown lines in {seconds:.2} s = {:.0} MB/s (out {out_bytes} bytes)",
         megabytes / seconds
     );
+    // For scale: what rendering the same Markdown to HTML (pulldown-cmark, as the build
+    // does) costs, without templates.
+    let started = Instant::now();
+    let mut html = String::new();
+    for _ in 0..rounds {
+        for text in texts {
+            html.clear();
+            pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(text));
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let all: usize = texts.iter().map(String::len).sum();
+    let megabytes = (all * rounds) as f64 / 1e6;
+    println!(
+        "pulldown-cmark to HTML, the same files: {megabytes:.0} MB in {seconds:.2} s = {:.0} MB/s",
+        megabytes / seconds
+    );
 }
 
 /// The distinct Cyrillic words of the texts, lower case.

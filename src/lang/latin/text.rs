@@ -59,13 +59,23 @@ pub fn protected_end(text: &str, start: usize) -> Option<usize> {
 
 /// The end of the span that starts at `start` (after its closing mark).
 fn span_end(text: &str, start: usize) -> usize {
-    let mut prev = text[..start].chars().next_back();
+    let bytes = text.as_bytes();
+    let mut boundary = starts_token(text[..start].chars().next_back());
     let mut i = start;
-    while let Some(c) = text[i..].chars().next() {
-        if starts_token(prev) {
+    while i < bytes.len() {
+        if is_cyrillic_lead(bytes[i]) {
+            // A Cyrillic letter: it neither ends a span nor starts a URL.
+            i += 2;
+            boundary = false;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        if boundary {
             if let Some(end) = protected_end(text, i) {
                 i = end;
-                prev = text[..i].chars().next_back();
+                boundary = starts_token(text[..i].chars().next_back());
                 continue;
             }
         }
@@ -73,9 +83,14 @@ fn span_end(text: &str, start: usize) -> usize {
         if ends_span(c) {
             return i;
         }
-        prev = Some(c);
+        boundary = starts_token(Some(c));
     }
     text.len()
+}
+
+/// The first byte of a character of U+0400–U+04FF (Cyrillic, two bytes in UTF-8).
+fn is_cyrillic_lead(b: u8) -> bool {
+    (0xD0..=0xD3).contains(&b)
 }
 
 /// The spans of a text with whether each is Russian.
@@ -105,25 +120,37 @@ fn is_word_char(c: char) -> bool {
 /// The pieces of a span: words (runs of letters) and what lies between them, protected
 /// tokens as one piece that is not a word.
 pub fn pieces(span: &str) -> impl Iterator<Item = (&str, bool)> {
+    let bytes = span.as_bytes();
     let mut i = 0;
-    let mut prev: Option<char> = None;
+    // Whether a token may start at `i` (`starts_token` of the character before it).
+    let mut boundary = true;
     std::iter::from_fn(move || {
         let start = i;
         let first = span[i..].chars().next()?;
-        if starts_token(prev) {
+        if boundary {
             if let Some(end) = protected_end(span, i) {
                 i = end;
-                prev = span[..i].chars().next_back();
+                boundary = starts_token(span[..i].chars().next_back());
                 return Some((&span[start..i], false));
             }
         }
         let word = is_word_char(first);
-        for c in span[i..].chars() {
-            if is_word_char(c) != word || (!word && i > start && starts_token(prev)) {
+        while i < bytes.len() {
+            if word && is_cyrillic_lead(bytes[i]) {
+                i += 2;
+                continue;
+            }
+            let Some(c) = span[i..].chars().next() else {
+                break;
+            };
+            if is_word_char(c) != word || (!word && i > start && boundary) {
                 break;
             }
             i += c.len_utf8();
-            prev = Some(c);
+            boundary = starts_token(Some(c));
+        }
+        if word {
+            boundary = false;
         }
         Some((&span[start..i], word))
     })
@@ -247,30 +274,52 @@ fn push_roman_numeral(out: &mut String, word: &str) {
 pub fn push_latin(out: &mut String, text: &str, overrides: &Overrides) {
     let mut lower_buf = String::new();
     for (span, russian) in spans(text) {
-        if russian || !table::has_cyrillic(span) {
+        if russian {
             out.push_str(span);
-            continue;
-        }
-        for (piece, word) in pieces(span) {
-            if !word || !table::has_cyrillic(piece) {
-                out.push_str(piece);
-                continue;
-            }
-            if is_roman_numeral(piece) {
-                push_roman_numeral(out, piece);
-                continue;
-            }
-            let Shape { case, lookalikes } = shape_of(piece);
-            if !overrides.is_empty() {
-                if let Some((replacement, len)) = overrides.find(piece, &mut lower_buf) {
-                    overrides::push_cased(out, replacement, case);
-                    push_letters(out, &piece[len..], case, lookalikes);
-                    continue;
-                }
-            }
-            push_letters(out, piece, case, lookalikes);
+        } else {
+            push_kazakh(out, span, overrides, &mut lower_buf);
         }
     }
+}
+
+/// Appends text known to be Kazakh (no Russian spans) in Latin letters, word by word.
+pub fn push_kazakh(out: &mut String, text: &str, overrides: &Overrides, lower_buf: &mut String) {
+    if !table::has_cyrillic(text) {
+        out.push_str(text);
+        return;
+    }
+    for (piece, word) in pieces(text) {
+        if !word || !table::has_cyrillic(piece) {
+            out.push_str(piece);
+            continue;
+        }
+        if is_roman_numeral(piece) {
+            push_roman_numeral(out, piece);
+            continue;
+        }
+        let Shape { case, lookalikes } = shape_of(piece);
+        if !overrides.is_empty() {
+            if let Some((replacement, len)) = overrides.find(piece, lower_buf) {
+                overrides::push_cased(out, replacement, case);
+                push_letters(out, &piece[len..], case, lookalikes);
+                continue;
+            }
+        }
+        push_letters(out, piece, case, lookalikes);
+    }
+}
+
+/// The byte ranges of the Russian spans of a text.
+pub fn russian_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    for (span, russian) in spans(text) {
+        if russian {
+            ranges.push(start..start + span.len());
+        }
+        start += span.len();
+    }
+    ranges
 }
 
 use super::overrides;
