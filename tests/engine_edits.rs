@@ -485,6 +485,42 @@ fn an_article_moving_across_list_pages_updates_every_list_page() {
     }
 }
 
+/// With the Latin edition, a Kazakh body edit changes that article in both Kazakh editions
+/// and nothing in Russian; their two search indexes, and only those, become stale.
+#[test]
+fn a_kazakh_edit_reaches_both_kazakh_editions_and_nothing_else() {
+    let locales = Arc::new(Locales::new().unwrap());
+    let tmp = tempfile::tempdir().unwrap();
+    let (root, mut engine) = open_site(tmp.path(), &locales, 10, true);
+    let article = root.join("content/kk/news/festival.md");
+    edit(&article, |t| format!("{t}\nЖаңа сөйлем қосылды.\n"));
+    let applied = engine.apply(std::slice::from_ref(&article)).unwrap();
+    let changed = &applied.write.changed;
+    for page in [
+        "kk/news/festival/index.html",
+        "kk-latn/news/festival/index.html",
+    ] {
+        assert!(
+            changed.iter().any(|c| c == page),
+            "{page} not in {changed:?}"
+        );
+    }
+    assert!(
+        changed
+            .iter()
+            .all(|c| c.starts_with("kk/") || c.starts_with("kk-latn/")),
+        "a Kazakh edit changed {changed:?}"
+    );
+    let stale: Vec<_> = applied.search_stale.iter().copied().collect();
+    assert_eq!(stale, [qostil::lang::Lang::Kk, qostil::lang::Lang::KkLatn]);
+    let served =
+        fs::read_to_string(root.join(".qostil/serve/kk-latn/news/festival/index.html")).unwrap();
+    assert!(
+        served.contains("Jaña söilem qosyldy."),
+        "the Latin page lacks the new text"
+    );
+}
+
 /// A page calls a site shortcode; editing (then removing) the shortcode's template
 /// re-renders that page, and a page that calls no shortcode is left as it was.
 #[test]

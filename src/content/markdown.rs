@@ -327,21 +327,75 @@ fn typeset_text(events: &mut [Event<'_>], lang: Lang) {
 }
 
 /// The Latin edition's text: text events outside code blocks (image alt text is made of
-/// them) and the titles of links and images; code, URLs and raw HTML stay as written.
+/// them) and the titles of links and images; code, URLs and raw HTML stay as written. The
+/// text runs of one block go together (`to_latin_runs`), so a Russian quotation with
+/// emphasis or a link inside is still recognised as Russian and kept.
 fn transliterate_text(events: &mut [Event<'_>], latin: &Transliterator) {
-    let convert = |text: &mut CowStr<'_>| {
-        if let Cow::Owned(latin) = latin.to_latin(text) {
-            *text = CowStr::from(latin);
-        }
-    };
+    let mut block: Vec<usize> = Vec::new();
     let mut in_code_block = false;
-    for event in events {
-        match event {
+    for i in 0..events.len() {
+        match &mut events[i] {
             Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
             Event::End(TagEnd::CodeBlock) => in_code_block = false,
-            Event::Text(text) if !in_code_block => convert(text),
-            Event::Start(Tag::Link { title, .. } | Tag::Image { title, .. }) => convert(title),
+            Event::Text(_) if !in_code_block => block.push(i),
+            Event::Start(Tag::Link { title, .. } | Tag::Image { title, .. }) => {
+                if let Cow::Owned(latin) = latin.to_latin(title) {
+                    *title = CowStr::from(latin);
+                }
+            }
             _ => {}
+        }
+        if is_block_boundary(&events[i]) {
+            transliterate_runs(events, &block, latin);
+            block.clear();
+        }
+    }
+    transliterate_runs(events, &block, latin);
+}
+
+/// Whether an event starts or ends a block (text on either side is not one run of prose).
+fn is_block_boundary(event: &Event<'_>) -> bool {
+    match event {
+        Event::Start(tag) => !matches!(
+            tag,
+            Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. }
+        ),
+        Event::End(tag) => !matches!(
+            tag,
+            TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image
+        ),
+        Event::SoftBreak | Event::HardBreak | Event::Text(_) | Event::Code(_) => false,
+        _ => true,
+    }
+}
+
+/// Transliterates the text events at `at` (one block's runs, in order) together.
+fn transliterate_runs(events: &mut [Event<'_>], at: &[usize], latin: &Transliterator) {
+    if at.is_empty() {
+        return;
+    }
+    let runs: Vec<&str> = at
+        .iter()
+        .map(|&i| match &events[i] {
+            Event::Text(t) => t.as_ref(),
+            _ => "",
+        })
+        .collect();
+    let converted: Vec<Option<String>> = latin
+        .to_latin_runs(&runs)
+        .into_iter()
+        .map(|c| match c {
+            Cow::Owned(s) => Some(s),
+            Cow::Borrowed(_) => None,
+        })
+        .collect();
+    for (&i, new) in at.iter().zip(converted) {
+        if let (Some(new), Event::Text(text)) = (new, &mut events[i]) {
+            *text = CowStr::from(new);
         }
     }
 }
@@ -640,6 +694,43 @@ mod tests {
     fn first_paragraph_skips_images_and_headings() {
         let md = "# Title\n\n![](a.png)\n\nFirst *lead*\nline.\n\nSecond.\n";
         assert_eq!(first_paragraph_text(md), "First lead line.");
+    }
+
+    #[test]
+    fn the_latin_edition_keeps_code_addresses_anchors_and_a_russian_quotation_with_emphasis() {
+        let md = "## Жұмысшы жылы\n\nПрезидент: «Рабочие *профессии* – основа экономики», деді. \
+                  `код` [сайт](https://gov.kz \"Үкімет\")\n";
+        let latin = Transliterator::plain();
+        let html = render_html_local(
+            md,
+            Lang::KkLatn,
+            &|_| None,
+            RawHtml::Allow,
+            &NoLocalFiles,
+            Some(&latin),
+        )
+        .unwrap();
+        let kazakh = super::render_html(md, Lang::Kk, &|_| None).unwrap();
+        assert!(html.contains("Jūmysşy jyly</h2>"), "{html}");
+        // The heading keeps the Kazakh page's id.
+        let id = |h: &str| {
+            h[h.find("id=\"").unwrap()..]
+                .split('>')
+                .next()
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(id(&html), id(&kazakh));
+        assert!(
+            html.contains("«Рабочие <em>профессии</em> – основа экономики»"),
+            "{html}"
+        );
+        assert!(html.contains("dedı"), "{html}");
+        assert!(html.contains("<code>код</code>"), "{html}");
+        assert!(
+            html.contains("href=\"https://gov.kz\" title=\"Ükımet\">sait</a>"),
+            "{html}"
+        );
     }
 
     #[test]
