@@ -350,6 +350,35 @@ fn run_sequence(seed: u64, root: &Path, engine: &mut Engine, clean: &Path) {
         differences.is_empty(),
         "seed {seed}: the served output differs from a clean build in {differences:?}\nedits: {log:#?}"
     );
+    // What serve saves for its next start: every file's keys as the clean build recorded
+    // them, so that a start after these edits reuses every output by its quick key.
+    engine.save_manifest().unwrap();
+    let served_keys = manifest_keys(root, &root.join(".qostil/serve"));
+    let built_keys = manifest_keys(root, clean);
+    let mut stale: Vec<&String> = built_keys
+        .iter()
+        .filter(|(path, keys)| served_keys.get(*path) != Some(keys))
+        .map(|(path, _)| path)
+        .collect();
+    stale.extend(served_keys.keys().filter(|p| !built_keys.contains_key(*p)));
+    assert!(
+        stale.is_empty(),
+        "seed {seed}: serve's saved manifest differs from a clean build's in the keys of \
+         {} files, such as {:?}\nedits: {log:#?}",
+        stale.len(),
+        &stale[..stale.len().min(5)]
+    );
+}
+
+/// The fingerprint and quick key of every file in the manifest of the output `target`.
+fn manifest_keys(root: &Path, target: &Path) -> std::collections::BTreeMap<String, (u64, u64)> {
+    let cache = qostil::output::cache::BuildCache::load(root, target);
+    assert!(cache.found, "no manifest for {}", target.display());
+    cache
+        .entries
+        .into_iter()
+        .map(|(path, e)| (path, (e.fingerprint, e.quick)))
+        .collect()
 }
 
 /// Sequences run in a few chains, each on its own site that keeps every earlier edit (as a

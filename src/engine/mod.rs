@@ -143,6 +143,9 @@ pub struct Engine {
     reads: Vec<Option<Vec<crate::site::PageId>>>,
     structure: u64,
     track_reads: bool,
+    /// Whether a write looked at only some of the outputs since the manifest's quick keys
+    /// were last brought up to date (see `refresh_quick_keys`).
+    quick_keys_behind: bool,
 }
 
 /// What one `write` did.
@@ -153,6 +156,9 @@ pub struct WriteReport {
     /// Outputs looked at (quick key or fingerprint) and re-rendered.
     pub checked: usize,
     pub rendered: usize,
+    /// Of `checked`, the templated outputs whose context was prepared (to compare its
+    /// fingerprint or to render): the others were vouched for by their quick key.
+    pub prepared: usize,
     /// Files in the output.
     pub files: usize,
 }
@@ -260,6 +266,7 @@ impl Engine {
             reads,
             structure,
             track_reads: keep_docs,
+            quick_keys_behind: false,
         })
     }
 
@@ -413,8 +420,9 @@ impl Engine {
         }));
         progress.stage("writing", 0);
         let outputs_changed = plan.outputs.is_none();
-        let counts = (written.rendered, outputs.len());
+        let counts = (written.rendered, written.prepared, outputs.len());
         let report = self.commit(staging, saved, statics, search, outputs_changed, counts)?;
+        self.quick_keys_behind |= plan.outputs.is_some();
         self.photo_files = photo_files;
         self.photos_key = Some(photos.key);
         for (i, read) in reads {

@@ -186,6 +186,8 @@ fn reuse_search_index(
 struct OutputResult {
     saved: Saved,
     rendered: bool,
+    /// Whether its context was prepared (a templated output its quick key did not vouch for).
+    prepared: bool,
     /// The pages its context read, when it was prepared (see `site::reading`).
     reads: Option<Vec<PageId>>,
 }
@@ -193,6 +195,9 @@ struct OutputResult {
 /// What `render_outputs` did.
 pub struct Written {
     pub rendered: usize,
+    /// Templated outputs whose context was prepared: their quick key was not the previous
+    /// build's (the rest were kept without looking at their context).
+    pub prepared: usize,
     /// Every output written or kept, for the manifest and the build cache.
     pub saved: Vec<Saved>,
     /// For each output that was prepared (when asked for): its index and the pages it read.
@@ -242,6 +247,7 @@ pub fn render_outputs(
     let mut errors = Vec::new();
     let mut written = Written {
         rendered: 0,
+        prepared: 0,
         saved: Vec::with_capacity(results.len()),
         reads: Vec::new(),
     };
@@ -249,6 +255,7 @@ pub fn render_outputs(
         match result {
             Ok(r) => {
                 written.rendered += usize::from(r.rendered);
+                written.prepared += usize::from(r.prepared);
                 written.saved.push(r.saved);
                 if let Some(read) = r.reads {
                     written.reads.push((i, read));
@@ -284,6 +291,7 @@ fn render_one(
             stamp,
         },
         rendered: false,
+        prepared: false,
         reads: None,
     };
     if let (Some(q), Some(entry)) = (quick, previous) {
@@ -294,6 +302,7 @@ fn render_one(
         }
     }
     // From here on the output is prepared: what it reads is known (`Some`).
+    let prepared = crate::render::template_name(&output.kind).is_some();
     let (fingerprint, text) =
         renderer.render_changed(site, output, previous.map(|e| e.fingerprint))?;
     let kept = match (&text, previous, fingerprint) {
@@ -302,6 +311,7 @@ fn render_one(
     };
     if let Some((f, stamp)) = kept {
         return Ok(OutputResult {
+            prepared,
             reads: Some(Vec::new()),
             ..reused(f, path, stamp)
         });
@@ -323,6 +333,7 @@ fn render_one(
             stamp: None,
         },
         rendered: true,
+        prepared,
         reads: Some(Vec::new()),
     })
 }

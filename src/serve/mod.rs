@@ -47,11 +47,14 @@ pub fn output_dir(root: &Path) -> PathBuf {
 
 /// Opens the engine on the serve folder and writes the whole output (reusing what the last
 /// serve left there).
-fn start_engine(options: &BuildOptions, locales: &Arc<Locales>) -> Result<Engine, Diagnostics> {
+fn start_engine(
+    options: &BuildOptions,
+    locales: &Arc<Locales>,
+) -> Result<(Engine, crate::engine::WriteReport), Diagnostics> {
     let silent = crate::progress::Silent;
     let mut engine = Engine::open(options, locales, true, true, &silent)?;
-    engine.write_all(&silent)?;
-    Ok(engine)
+    let report = engine.write_all(&silent)?;
+    Ok((engine, report))
 }
 
 /// Runs until `stop` is set (Ctrl-C). Returns an error only when the server cannot start.
@@ -97,11 +100,15 @@ pub fn serve(
     let events = Arc::new(Broadcaster::default());
     let started = Instant::now();
     let mut engine = match start_engine(&build_options, &locales) {
-        Ok(e) => {
+        Ok((e, written)) => {
+            // How much of what the last serve left was kept: a start on unchanged sources
+            // prepares no output (each is vouched for by its quick key).
             report.line(&format!(
-                "built {} pages in {} ms",
+                "built {} pages in {} ms ({} rendered, {} prepared)",
                 e.site.pages.len(),
-                started.elapsed().as_millis()
+                started.elapsed().as_millis(),
+                written.rendered,
+                written.prepared
             ));
             Some(e)
         }
@@ -187,7 +194,7 @@ pub fn serve(
     if let (Some(job), Some(e)) = (search.take(), engine.as_mut()) {
         let _ = e.finish_search(job);
     }
-    if let Some(e) = &engine {
+    if let Some(e) = engine.as_mut() {
         let _ = e.save_manifest();
     }
     http_stop.store(true, Ordering::SeqCst);
@@ -279,7 +286,7 @@ fn rebuild(
 ) -> Result<Applied, Diagnostics> {
     match engine.as_mut() {
         Some(e) => e.apply(batch),
-        None => start_engine(build_options, locales).map(|e| {
+        None => start_engine(build_options, locales).map(|(e, _)| {
             let languages = e.site.config.languages.iter().copied().collect();
             *engine = Some(e);
             Applied {
