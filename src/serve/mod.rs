@@ -40,6 +40,13 @@ fn error_lines(diags: &Diagnostics) -> Vec<String> {
     diags.iter().take(20).map(ToString::to_string).collect()
 }
 
+/// The `base_url` serve renders with, whatever the address and port it listens on: a start
+/// on another port (`--port 0`) then keeps every output of the last one. The server puts its
+/// own origin in its place in every text response (`http::origin_rewrites`), so the browser
+/// sees the links, canonical URLs, feeds and sitemaps of the address it asked. `.invalid` is
+/// reserved (RFC 2606): no real link can be mistaken for it.
+pub const PREVIEW_ORIGIN: &str = "http://qostil-preview.invalid";
+
 /// The folder serve builds into: qostil's own, under `.qostil/`.
 pub fn output_dir(root: &Path) -> PathBuf {
     root.join(crate::output::cache::CACHE_DIR).join("serve")
@@ -86,7 +93,7 @@ pub fn serve(
     let build_options = BuildOptions {
         root: root.clone(),
         output: Some(output.clone()),
-        base_url: Some(base_url.clone()),
+        base_url: Some(PREVIEW_ORIGIN.to_string()),
         drafts: options.drafts,
         future: options.future,
         clean: false,
@@ -128,6 +135,7 @@ pub fn serve(
             dir: output,
             events: Arc::clone(&events),
             desk: Arc::clone(&desk),
+            origins: http::origin_rewrites(PREVIEW_ORIGIN, &base_url),
         },
     );
     report.line(&format!("serving {base_url}/ — press Ctrl-C to stop"));
