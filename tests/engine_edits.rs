@@ -291,17 +291,57 @@ fn open_site(tmp: &Path, locales: &Arc<Locales>, per_page: usize) -> (PathBuf, E
     edit(&root.join("site.yaml"), |t| {
         t.replace("paginate_by: 10", &format!("paginate_by: {per_page}"))
     });
-    let options = BuildOptions {
-        root: root.clone(),
+    let mut engine = Engine::open(&serve_options(&root), locales, true, true, &Silent).unwrap();
+    engine.write_all(&Silent).unwrap();
+    (root, engine)
+}
+
+/// The options `serve` opens its engine with.
+fn serve_options(root: &Path) -> BuildOptions {
+    BuildOptions {
+        root: root.to_path_buf(),
         output: Some(root.join(".qostil/serve")),
         base_url: Some(BASE_URL.to_string()),
         drafts: false,
         clean: false,
         ..BuildOptions::default()
+    }
+}
+
+/// A start after edits whose search index was never refreshed (serve stopped first): every
+/// output is kept by its quick key, the language's previous index stays as it was and is
+/// reported out of date, and refreshing it (in the background, in serve) leaves a clean
+/// build's output.
+#[test]
+fn a_start_after_edits_keeps_the_old_search_index_until_it_is_refreshed() {
+    let locales = Arc::new(Locales::new().unwrap());
+    let tmp = tempfile::tempdir().unwrap();
+    let (root, mut engine) = open_site(tmp.path(), &locales, 10);
+    let article = root.join("content/kk/news/festival.md");
+    edit(&article, |t| t.replacen("title: ", "title: ЖАҢА ", 1));
+    engine.apply(std::slice::from_ref(&article)).unwrap();
+    engine.save_manifest().unwrap();
+    drop(engine);
+    let serve = root.join(".qostil/serve");
+    let index = |all: &std::collections::BTreeMap<String, Vec<u8>>| {
+        all.iter()
+            .filter(|(p, _)| p.starts_with("kk/search/") && !p.ends_with("index.html"))
+            .map(|(p, b)| (p.clone(), b.clone()))
+            .collect::<Vec<_>>()
     };
-    let mut engine = Engine::open(&options, locales, true, true, &Silent).unwrap();
-    engine.write_all(&Silent).unwrap();
-    (root, engine)
+    let old_index = index(&files(&serve));
+    assert!(!old_index.is_empty());
+
+    let mut engine = Engine::open(&serve_options(&root), &locales, true, true, &Silent).unwrap();
+    let report = engine.start_all(&Silent).unwrap();
+    assert_eq!(report.search_stale, [qostil::lang::Lang::Kk]);
+    assert_eq!((report.rendered, report.prepared), (0, 0));
+    assert_eq!(index(&files(&serve)), old_index);
+    let job = engine.start_search(report.search_stale).unwrap();
+    engine.finish_search(job).unwrap();
+    let served = files(&serve);
+    assert_ne!(index(&served), old_index);
+    assert_eq!(served, clean_build(&root, &tmp.path().join("clean")));
 }
 
 /// One sequence of 1 to 6 edits on a site, then the comparison with a clean build.

@@ -88,6 +88,7 @@ impl Engine {
             rendered,
             prepared,
             files,
+            search_stale: Vec::new(),
         })
     }
 

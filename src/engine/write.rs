@@ -23,21 +23,44 @@ pub fn write_search_indexes(
     langs: &[Lang],
     progress: &dyn Progress,
 ) -> Result<Vec<Saved>, Diagnostics> {
+    write_search_indexes_or_defer(site, root, staging, cache, langs, false, progress)
+        .map(|(saved, _)| saved)
+}
+
+/// `write_search_indexes`, but with `defer`, a language whose documents changed keeps the
+/// previous index as it is, when that index is whole in the output, instead of being made
+/// again: `serve` starts at once and refreshes it in the background, as after an edit.
+/// Returns the files and the languages whose index was kept out of date.
+pub fn write_search_indexes_or_defer(
+    site: &Site,
+    root: &Path,
+    staging: &Staging,
+    cache: &BuildCache,
+    langs: &[Lang],
+    defer: bool,
+    progress: &dyn Progress,
+) -> Result<(Vec<Saved>, Vec<Lang>), Diagnostics> {
     // One language at a time: an index holds its postings while it is built.
     let mut diags = Diagnostics::new();
     let mut saved = Vec::new();
+    let mut deferred = Vec::new();
     for &lang in langs {
         let key = search_input_key(site, lang);
-        match reuse_search_index(cache, staging, lang, key) {
-            Some(files) => saved.extend(files),
-            None => match write_search_index(site, root, staging, cache, lang, key) {
+        if let Some(files) = reuse_search_index(cache, staging, lang, Some(key)) {
+            saved.extend(files);
+        } else if let Some(files) = reuse_search_index(cache, staging, lang, None).filter(|_| defer)
+        {
+            saved.extend(files);
+            deferred.push(lang);
+        } else {
+            match write_search_index(site, root, staging, cache, lang, key) {
                 Ok(files) => saved.extend(files),
                 Err(d) => diags.extend(d),
-            },
+            }
         }
         progress.advance(1);
     }
-    diags.into_result(saved)
+    diags.into_result((saved, deferred))
 }
 
 /// Builds one language's index, writing each file as soon as the index makes it, with the
@@ -147,12 +170,13 @@ fn search_input_key(site: &Site, lang: Lang) -> u64 {
 }
 
 /// The previous build's index files of `lang`, when they were made from the same inputs
-/// and every one is still as that build left it.
+/// (`key`; `None`: from any inputs, an index to be refreshed) and every one is still as that
+/// build left it. They keep their keys.
 fn reuse_search_index(
     cache: &BuildCache,
     staging: &Staging,
     lang: Lang,
-    key: u64,
+    key: Option<u64>,
 ) -> Option<Vec<Saved>> {
     let prefix = format!("{lang}/search/");
     // The search page beside the index is an output of its own, rendered with the others.
@@ -165,7 +189,7 @@ fn reuse_search_index(
         .iter()
         .filter(|(path, _)| path.starts_with(&prefix) && **path != page)
         .collect();
-    if files.is_empty() || files.iter().any(|(_, e)| e.quick != key) {
+    if files.is_empty() || files.iter().any(|(_, e)| key.is_some_and(|k| e.quick != k)) {
         return None;
     }
     files
@@ -175,7 +199,7 @@ fn reuse_search_index(
             Some(Saved {
                 path: path.clone(),
                 fingerprint: e.fingerprint,
-                quick: key,
+                quick: e.quick,
                 stamp,
             })
         })

@@ -53,14 +53,15 @@ pub fn output_dir(root: &Path) -> PathBuf {
 }
 
 /// Opens the engine on the serve folder and writes the whole output (reusing what the last
-/// serve left there).
+/// serve left there; a search index out of date is refreshed once serving, see
+/// `Engine::start_all`).
 fn start_engine(
     options: &BuildOptions,
     locales: &Arc<Locales>,
 ) -> Result<(Engine, crate::engine::WriteReport), Diagnostics> {
     let silent = crate::progress::Silent;
     let mut engine = Engine::open(options, locales, true, true, &silent)?;
-    let report = engine.write_all(&silent)?;
+    let report = engine.start_all(&silent)?;
     Ok((engine, report))
 }
 
@@ -106,8 +107,10 @@ pub fn serve(
         .map_err(|e| Diagnostic::global(format!("cannot watch {}: {e}", root.display())))?;
     let events = Arc::new(Broadcaster::default());
     let started = Instant::now();
+    let mut search_stale: BTreeSet<Lang> = BTreeSet::new();
     let mut engine = match start_engine(&build_options, &locales) {
         Ok((e, written)) => {
+            search_stale.extend(written.search_stale.iter().copied());
             // How much of what the last serve left was kept: a start on unchanged sources
             // prepares no output (each is vouched for by its quick key).
             report.line(&format!(
@@ -140,7 +143,6 @@ pub fn serve(
     );
     report.line(&format!("serving {base_url}/ — press Ctrl-C to stop"));
 
-    let mut search_stale: BTreeSet<Lang> = BTreeSet::new();
     let mut search: Option<SearchJob> = None;
     // A scheduled moment whose change did not build waits for the next edit.
     let mut schedule_failed = false;
@@ -294,8 +296,8 @@ fn rebuild(
 ) -> Result<Applied, Diagnostics> {
     match engine.as_mut() {
         Some(e) => e.apply(batch),
-        None => start_engine(build_options, locales).map(|(e, _)| {
-            let languages = e.site.config.languages.iter().copied().collect();
+        None => start_engine(build_options, locales).map(|(e, written)| {
+            let languages = written.search_stale.iter().copied().collect();
             *engine = Some(e);
             Applied {
                 write: crate::engine::WriteReport {
