@@ -314,17 +314,57 @@ fn open_site(
             t
         }
     });
-    let options = BuildOptions {
-        root: root.clone(),
+    let mut engine = Engine::open(&serve_options(&root), locales, true, true, &Silent).unwrap();
+    engine.write_all(&Silent).unwrap();
+    (root, engine)
+}
+
+/// The options `serve` opens its engine with.
+fn serve_options(root: &Path) -> BuildOptions {
+    BuildOptions {
+        root: root.to_path_buf(),
         output: Some(root.join(".qostil/serve")),
         base_url: Some(BASE_URL.to_string()),
         drafts: false,
         clean: false,
         ..BuildOptions::default()
+    }
+}
+
+/// A start after edits whose search index was never refreshed (serve stopped first): every
+/// output is kept by its quick key, the language's previous index stays as it was and is
+/// reported out of date, and refreshing it (in the background, in serve) leaves a clean
+/// build's output.
+#[test]
+fn a_start_after_edits_keeps_the_old_search_index_until_it_is_refreshed() {
+    let locales = Arc::new(Locales::new().unwrap());
+    let tmp = tempfile::tempdir().unwrap();
+    let (root, mut engine) = open_site(tmp.path(), &locales, 10);
+    let article = root.join("content/kk/news/festival.md");
+    edit(&article, |t| t.replacen("title: ", "title: ЖАҢА ", 1));
+    engine.apply(std::slice::from_ref(&article)).unwrap();
+    engine.save_manifest().unwrap();
+    drop(engine);
+    let serve = root.join(".qostil/serve");
+    let index = |all: &std::collections::BTreeMap<String, Vec<u8>>| {
+        all.iter()
+            .filter(|(p, _)| p.starts_with("kk/search/") && !p.ends_with("index.html"))
+            .map(|(p, b)| (p.clone(), b.clone()))
+            .collect::<Vec<_>>()
     };
-    let mut engine = Engine::open(&options, locales, true, true, &Silent).unwrap();
-    engine.write_all(&Silent).unwrap();
-    (root, engine)
+    let old_index = index(&files(&serve));
+    assert!(!old_index.is_empty());
+
+    let mut engine = Engine::open(&serve_options(&root), &locales, true, true, &Silent).unwrap();
+    let report = engine.start_all(&Silent).unwrap();
+    assert_eq!(report.search_stale, [qostil::lang::Lang::Kk]);
+    assert_eq!((report.rendered, report.prepared), (0, 0));
+    assert_eq!(index(&files(&serve)), old_index);
+    let job = engine.start_search(report.search_stale).unwrap();
+    engine.finish_search(job).unwrap();
+    let served = files(&serve);
+    assert_ne!(index(&served), old_index);
+    assert_eq!(served, clean_build(&root, &tmp.path().join("clean")));
 }
 
 /// One sequence of 1 to 6 edits on a site, then the comparison with a clean build.
@@ -390,6 +430,35 @@ fn run_sequence(seed: u64, root: &Path, engine: &mut Engine, clean: &Path) {
         "seed {seed}: the served output differs from a clean build in {differences:?}\n{}\nedits: {log:#?}",
         first.unwrap_or_default()
     );
+    // What serve saves for its next start: every file's keys as the clean build recorded
+    // them, so that a start after these edits reuses every output by its quick key.
+    engine.save_manifest().unwrap();
+    let served_keys = manifest_keys(root, &root.join(".qostil/serve"));
+    let built_keys = manifest_keys(root, clean);
+    let mut stale: Vec<&String> = built_keys
+        .iter()
+        .filter(|(path, keys)| served_keys.get(*path) != Some(keys))
+        .map(|(path, _)| path)
+        .collect();
+    stale.extend(served_keys.keys().filter(|p| !built_keys.contains_key(*p)));
+    assert!(
+        stale.is_empty(),
+        "seed {seed}: serve's saved manifest differs from a clean build's in the keys of \
+         {} files, such as {:?}\nedits: {log:#?}",
+        stale.len(),
+        &stale[..stale.len().min(5)]
+    );
+}
+
+/// The fingerprint and quick key of every file in the manifest of the output `target`.
+fn manifest_keys(root: &Path, target: &Path) -> std::collections::BTreeMap<String, (u64, u64)> {
+    let cache = qostil::output::cache::BuildCache::load(root, target);
+    assert!(cache.found, "no manifest for {}", target.display());
+    cache
+        .entries
+        .into_iter()
+        .map(|(path, e)| (path, (e.fingerprint, e.quick)))
+        .collect()
 }
 
 /// Sequences run in a few chains, each on its own site that keeps every earlier edit (as a

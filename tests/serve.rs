@@ -21,12 +21,19 @@ struct Server {
     port: u16,
     root: tempfile::TempDir,
     lines: Receiver<String>,
+    /// The line that reports the start's build (`built … pages in … ms (…)`).
+    built: String,
 }
 
 impl Server {
     fn start() -> Server {
         let root = tempfile::tempdir().unwrap();
         support::copy_portal(root.path());
+        Server::start_in(root)
+    }
+
+    /// Serves the site in `root` as it is (with what an earlier server left in `.qostil/`).
+    fn start_in(root: tempfile::TempDir) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_qostil"))
             .args(["serve", "--port", "0", "--root"])
             .arg(root.path())
@@ -37,6 +44,7 @@ impl Server {
         let (tx, lines) = channel();
         support::forward_lines(child.stdout.take().unwrap(), tx, "");
         let deadline = Instant::now() + Duration::from_secs(30);
+        let mut built = String::new();
         let port = loop {
             let line = lines
                 .recv_timeout(deadline.saturating_duration_since(Instant::now()))
@@ -44,13 +52,30 @@ impl Server {
             if let Some(rest) = line.strip_prefix("serving http://127.0.0.1:") {
                 break rest.split('/').next().unwrap().parse().unwrap();
             }
+            if line.starts_with("built ") {
+                built = line;
+            }
         };
         Server {
             child,
             port,
             root,
             lines,
+            built,
         }
+    }
+
+    /// Stops the server with Ctrl-C, as a user does, and hands back its site.
+    fn stop(mut self) -> tempfile::TempDir {
+        let pid = self.child.id().to_string();
+        assert!(Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success());
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "{status}");
+        std::mem::replace(&mut self.root, tempfile::tempdir().unwrap())
     }
 
     fn path(&self, rel: &str) -> PathBuf {
@@ -244,6 +269,46 @@ fn a_title_edit_updates_the_lists() {
     assert!(data.contains("\"/kk/news/\""), "{data}");
     let (_, _, list) = server.get("/kk/news/");
     assert!(list.contains("ЖАҢА Абай облысының"));
+}
+
+/// A start after edits made through serve, on another port: every output the last server
+/// left is kept by its quick key (none is prepared again, none rendered), and the pages name
+/// the new server's origin.
+#[test]
+fn a_restart_after_edits_on_another_port_keeps_every_output() {
+    let server = Server::start();
+    let first_port = server.port;
+    let events = server.events();
+    // A title edit changes the key of the whole site that every quick key holds.
+    edit(&server.path(ARTICLE), |t| {
+        t.replacen("title: Абай облысының", "title: ЖАҢА Абай облысының", 1)
+    });
+    events.expect("reload");
+    edit(&server.path(ARTICLE), |t| {
+        format!("{t}\nЖаңа сөйлем қосылды.\n")
+    });
+    events.expect("reload");
+    drop(events);
+    let root = server.stop();
+
+    let server = Server::start_in(root);
+    assert!(
+        server.built.ends_with("(0 rendered, 0 prepared)"),
+        "{}",
+        server.built
+    );
+    let origin = format!("http://127.0.0.1:{}/", server.port);
+    let (_, _, article) = server.get(ARTICLE_URL);
+    assert!(article.contains("Жаңа сөйлем қосылды."));
+    assert!(
+        article.contains(&format!("href=\"{origin}kk/")),
+        "no link to {origin} (first server: {first_port}):\n{article}"
+    );
+    let (_, _, feed) = server.get("/kk/atom.xml");
+    assert!(feed.contains(&origin), "{feed}");
+    for text in [&article, &feed] {
+        assert!(!text.contains("qostil-preview"), "{text}");
+    }
 }
 
 /// Concatenated text of the files in one language's search-index folder (`d`, `t` or `s`).

@@ -67,10 +67,6 @@ impl Server {
         server
     }
 
-    fn base_url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
     fn take_lines(&mut self) {
         self.seen.extend(self.lines.try_iter());
     }
@@ -352,7 +348,6 @@ fn a_users_editing_session_ends_with_the_same_site_as_a_clean_build() {
     // Idle: the search index follows once edits pause (no terminal line for it); Ctrl-C
     // waits for a refresh that is running.
     server.settle();
-    let base_url = server.base_url();
     server.stop();
     let lines = server.seen.join("\n");
     assert!(
@@ -362,7 +357,14 @@ fn a_users_editing_session_ends_with_the_same_site_as_a_clean_build() {
 
     let built = site.parent().unwrap().join("clean-build");
     let output = Command::new(env!("CARGO_BIN_EXE_qostil"))
-        .args(["build", "--clean", "--base-url", &base_url, "--output"])
+        // Serve renders with its preview origin, and puts its own in the responses.
+        .args([
+            "build",
+            "--clean",
+            "--base-url",
+            qostil::serve::PREVIEW_ORIGIN,
+        ])
+        .arg("--output")
         .arg(&built)
         .current_dir(&site)
         .output()

@@ -226,6 +226,7 @@ impl Engine {
             outputs: plan_outputs,
             statics: !statics.is_empty() || config_changed,
             search: Vec::new(),
+            defer_search: false,
         };
         // Only stylesheets in the batch: the pages changed at most in their URLs.
         let css_only = !statics.is_empty()

@@ -22,9 +22,9 @@ impl Engine {
         statics: Vec<String>,
         search: BTreeMap<Lang, Vec<String>>,
         outputs_changed: bool,
-        counts: (usize, usize),
+        counts: (usize, usize, usize),
     ) -> Result<WriteReport, Diagnostics> {
-        let (rendered, checked) = counts;
+        let (rendered, prepared, checked) = counts;
         let remove = self.files_to_remove(outputs_changed, &statics, &search);
         let mut saved = saved;
         if self.site.config.compress {
@@ -86,7 +86,9 @@ impl Engine {
             changed,
             checked,
             rendered,
+            prepared,
             files,
+            search_stale: Vec::new(),
         })
     }
 
@@ -198,9 +200,42 @@ impl Engine {
         diags.into_result(written)
     }
 
-    /// Saves the manifest and keys of the output (`.qostil/build-cache-…`).
-    pub fn save_manifest(&self) -> std::io::Result<()> {
+    /// Saves the manifest and keys of the output (`.qostil/build-cache-…`), its quick keys
+    /// brought up to date first, so that the next start finds every output as a build of the
+    /// same sources would have left it.
+    pub fn save_manifest(&mut self) -> std::io::Result<()> {
+        self.refresh_quick_keys();
         BuildCache::save(&self.options.root, &self.target, &self.manifest.to_saved())
+    }
+
+    /// After writes that looked at only some of the outputs (`serve`'s edits), the outputs
+    /// left alone still carry the quick keys they were written with, and a quick key holds
+    /// the whole site's key (`render::site_key`), which a title or summary edit changes: the
+    /// next start would prepare and fingerprint every output to find them all unchanged.
+    /// Every output is as a build of the current site makes it (the edits left alone only
+    /// outputs whose inputs did not change; `tests/engine_edits.rs`), so each takes the
+    /// quick key of its current inputs. The fingerprints need nothing: an output left alone
+    /// has the same context, hence the same fingerprint.
+    fn refresh_quick_keys(&mut self) {
+        use rayon::prelude::*;
+        if !std::mem::take(&mut self.quick_keys_behind) {
+            return;
+        }
+        let (site, renderer) = (&self.site, &self.renderer);
+        let site_key = crate::render::site_key(site);
+        let keys: Vec<(String, u64)> = site
+            .outputs
+            .par_iter()
+            .map(|o| {
+                let quick = renderer.quick_key(site, site_key, o).unwrap_or(0);
+                (o.file_path(), quick)
+            })
+            .collect();
+        for (path, quick) in keys {
+            if let Some(entry) = self.manifest.entries.get_mut(&path) {
+                entry.quick = quick;
+            }
+        }
     }
 }
 

@@ -143,6 +143,9 @@ pub struct Engine {
     reads: Vec<Option<Vec<crate::site::PageId>>>,
     structure: u64,
     track_reads: bool,
+    /// Whether a write looked at only some of the outputs since the manifest's quick keys
+    /// were last brought up to date (see `refresh_quick_keys`).
+    quick_keys_behind: bool,
 }
 
 /// What one `write` did.
@@ -153,8 +156,13 @@ pub struct WriteReport {
     /// Outputs looked at (quick key or fingerprint) and re-rendered.
     pub checked: usize,
     pub rendered: usize,
+    /// Of `checked`, the templated outputs whose context was prepared (to compare its
+    /// fingerprint or to render): the others were vouched for by their quick key.
+    pub prepared: usize,
     /// Files in the output.
     pub files: usize,
+    /// Languages whose search index was kept out of date, to be refreshed (`start_all`).
+    pub search_stale: Vec<Lang>,
 }
 
 /// Which parts of the output a write makes again.
@@ -165,6 +173,9 @@ struct Plan {
     statics: bool,
     /// Languages whose search index is made again.
     search: Vec<Lang>,
+    /// Whether a language of `search` whose documents changed keeps its previous index for
+    /// now (see `Engine::start_all`).
+    defer_search: bool,
 }
 
 /// A usage error (exit 2): the command asks for something qostil refuses to do.
@@ -260,6 +271,7 @@ impl Engine {
             reads,
             structure,
             track_reads: keep_docs,
+            quick_keys_behind: false,
         })
     }
 
@@ -326,6 +338,22 @@ impl Engine {
 
     /// Writes the whole output: every output, the static files and the search indexes.
     pub fn write_all(&mut self, progress: &dyn Progress) -> Result<WriteReport, Diagnostics> {
+        self.write_everything(false, progress)
+    }
+
+    /// `serve`'s start: `write_all`, except that a language whose documents changed since
+    /// the last serve keeps the search index that serve left (when it is whole) instead of
+    /// waiting for a new one; those languages are in the report's `search_stale`, for serve
+    /// to refresh in the background as it does after an edit.
+    pub fn start_all(&mut self, progress: &dyn Progress) -> Result<WriteReport, Diagnostics> {
+        self.write_everything(true, progress)
+    }
+
+    fn write_everything(
+        &mut self,
+        defer_search: bool,
+        progress: &dyn Progress,
+    ) -> Result<WriteReport, Diagnostics> {
         let search = if self.renderer.has_template("search.html") {
             self.site.config.languages.clone()
         } else {
@@ -336,6 +364,7 @@ impl Engine {
                 outputs: None,
                 statics: true,
                 search,
+                defer_search,
             },
             progress,
         )
@@ -392,18 +421,21 @@ impl Engine {
         let reads = written.reads;
         let mut search = self.search.clone();
         let mut saved = written.saved;
+        let mut search_stale = Vec::new();
         if !plan.search.is_empty() {
             progress.stage("search index", plan.search.len() as u64);
-            let files = write::write_search_indexes(
+            let (files, deferred) = write::write_search_indexes_or_defer(
                 &self.site,
                 &root,
                 &staging,
                 &self.manifest,
                 &plan.search,
+                plan.defer_search,
                 progress,
             )?;
             search = self.search_files_with(&plan.search, &files);
             saved.extend(files);
+            search_stale = deferred;
         }
         saved.extend(statics.iter().map(|path| Saved {
             path: path.clone(),
@@ -413,8 +445,10 @@ impl Engine {
         }));
         progress.stage("writing", 0);
         let outputs_changed = plan.outputs.is_none();
-        let counts = (written.rendered, outputs.len());
-        let report = self.commit(staging, saved, statics, search, outputs_changed, counts)?;
+        let counts = (written.rendered, written.prepared, outputs.len());
+        let mut report = self.commit(staging, saved, statics, search, outputs_changed, counts)?;
+        report.search_stale = search_stale;
+        self.quick_keys_behind |= plan.outputs.is_some();
         self.photo_files = photo_files;
         self.photos_key = Some(photos.key);
         for (i, read) in reads {

@@ -56,7 +56,7 @@ impl Engine {
             .map_err(|_| Diagnostic::global("the search index refresh stopped"))??;
         let search = self.search_files_with(&job.langs, &files);
         let statics = self.statics.clone();
-        self.commit(staging, files, statics, search, false, (0, 0))
+        self.commit(staging, files, statics, search, false, (0, 0, 0))
     }
 }
 

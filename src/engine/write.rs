@@ -23,21 +23,44 @@ pub fn write_search_indexes(
     langs: &[Lang],
     progress: &dyn Progress,
 ) -> Result<Vec<Saved>, Diagnostics> {
+    write_search_indexes_or_defer(site, root, staging, cache, langs, false, progress)
+        .map(|(saved, _)| saved)
+}
+
+/// `write_search_indexes`, but with `defer`, a language whose documents changed keeps the
+/// previous index as it is, when that index is whole in the output, instead of being made
+/// again: `serve` starts at once and refreshes it in the background, as after an edit.
+/// Returns the files and the languages whose index was kept out of date.
+pub fn write_search_indexes_or_defer(
+    site: &Site,
+    root: &Path,
+    staging: &Staging,
+    cache: &BuildCache,
+    langs: &[Lang],
+    defer: bool,
+    progress: &dyn Progress,
+) -> Result<(Vec<Saved>, Vec<Lang>), Diagnostics> {
     // One language at a time: an index holds its postings while it is built.
     let mut diags = Diagnostics::new();
     let mut saved = Vec::new();
+    let mut deferred = Vec::new();
     for &lang in langs {
         let key = search_input_key(site, lang);
-        match reuse_search_index(cache, staging, lang, key) {
-            Some(files) => saved.extend(files),
-            None => match write_search_index(site, root, staging, cache, lang, key) {
+        if let Some(files) = reuse_search_index(cache, staging, lang, Some(key)) {
+            saved.extend(files);
+        } else if let Some(files) = reuse_search_index(cache, staging, lang, None).filter(|_| defer)
+        {
+            saved.extend(files);
+            deferred.push(lang);
+        } else {
+            match write_search_index(site, root, staging, cache, lang, key) {
                 Ok(files) => saved.extend(files),
                 Err(d) => diags.extend(d),
-            },
+            }
         }
         progress.advance(1);
     }
-    diags.into_result(saved)
+    diags.into_result((saved, deferred))
 }
 
 /// Builds one language's index, writing each file as soon as the index makes it, with the
@@ -149,12 +172,13 @@ fn search_input_key(site: &Site, lang: Lang) -> u64 {
 }
 
 /// The previous build's index files of `lang`, when they were made from the same inputs
-/// and every one is still as that build left it.
+/// (`key`; `None`: from any inputs, an index to be refreshed) and every one is still as that
+/// build left it. They keep their keys.
 fn reuse_search_index(
     cache: &BuildCache,
     staging: &Staging,
     lang: Lang,
-    key: u64,
+    key: Option<u64>,
 ) -> Option<Vec<Saved>> {
     let prefix = format!("{lang}/search/");
     // The search page beside the index is an output of its own, rendered with the others.
@@ -167,7 +191,7 @@ fn reuse_search_index(
         .iter()
         .filter(|(path, _)| path.starts_with(&prefix) && **path != page)
         .collect();
-    if files.is_empty() || files.iter().any(|(_, e)| e.quick != key) {
+    if files.is_empty() || files.iter().any(|(_, e)| key.is_some_and(|k| e.quick != k)) {
         return None;
     }
     files
@@ -177,7 +201,7 @@ fn reuse_search_index(
             Some(Saved {
                 path: path.clone(),
                 fingerprint: e.fingerprint,
-                quick: key,
+                quick: e.quick,
                 stamp,
             })
         })
@@ -188,6 +212,8 @@ fn reuse_search_index(
 struct OutputResult {
     saved: Saved,
     rendered: bool,
+    /// Whether its context was prepared (a templated output its quick key did not vouch for).
+    prepared: bool,
     /// The pages its context read, when it was prepared (see `site::reading`).
     reads: Option<Vec<PageId>>,
 }
@@ -195,6 +221,9 @@ struct OutputResult {
 /// What `render_outputs` did.
 pub struct Written {
     pub rendered: usize,
+    /// Templated outputs whose context was prepared: their quick key was not the previous
+    /// build's (the rest were kept without looking at their context).
+    pub prepared: usize,
     /// Every output written or kept, for the manifest and the build cache.
     pub saved: Vec<Saved>,
     /// For each output that was prepared (when asked for): its index and the pages it read.
@@ -244,6 +273,7 @@ pub fn render_outputs(
     let mut errors = Vec::new();
     let mut written = Written {
         rendered: 0,
+        prepared: 0,
         saved: Vec::with_capacity(results.len()),
         reads: Vec::new(),
     };
@@ -251,6 +281,7 @@ pub fn render_outputs(
         match result {
             Ok(r) => {
                 written.rendered += usize::from(r.rendered);
+                written.prepared += usize::from(r.prepared);
                 written.saved.push(r.saved);
                 if let Some(read) = r.reads {
                     written.reads.push((i, read));
@@ -286,6 +317,7 @@ fn render_one(
             stamp,
         },
         rendered: false,
+        prepared: false,
         reads: None,
     };
     if let (Some(q), Some(entry)) = (quick, previous) {
@@ -296,6 +328,7 @@ fn render_one(
         }
     }
     // From here on the output is prepared: what it reads is known (`Some`).
+    let prepared = crate::render::template_name(&output.kind).is_some();
     let (fingerprint, text) =
         renderer.render_changed(site, output, previous.map(|e| e.fingerprint))?;
     let kept = match (&text, previous, fingerprint) {
@@ -304,6 +337,7 @@ fn render_one(
     };
     if let Some((f, stamp)) = kept {
         return Ok(OutputResult {
+            prepared,
             reads: Some(Vec::new()),
             ..reused(f, path, stamp)
         });
@@ -325,6 +359,7 @@ fn render_one(
             stamp: None,
         },
         rendered: true,
+        prepared,
         reads: Some(Vec::new()),
     })
 }

@@ -40,18 +40,29 @@ fn error_lines(diags: &Diagnostics) -> Vec<String> {
     diags.iter().take(20).map(ToString::to_string).collect()
 }
 
+/// The `base_url` serve renders with, whatever the address and port it listens on: a start
+/// on another port (`--port 0`) then keeps every output of the last one. The server puts its
+/// own origin in its place in every text response (`http::origin_rewrites`), so the browser
+/// sees the links, canonical URLs, feeds and sitemaps of the address it asked. `.invalid` is
+/// reserved (RFC 2606): no real link can be mistaken for it.
+pub const PREVIEW_ORIGIN: &str = "http://qostil-preview.invalid";
+
 /// The folder serve builds into: qostil's own, under `.qostil/`.
 pub fn output_dir(root: &Path) -> PathBuf {
     root.join(crate::output::cache::CACHE_DIR).join("serve")
 }
 
 /// Opens the engine on the serve folder and writes the whole output (reusing what the last
-/// serve left there).
-fn start_engine(options: &BuildOptions, locales: &Arc<Locales>) -> Result<Engine, Diagnostics> {
+/// serve left there; a search index out of date is refreshed once serving, see
+/// `Engine::start_all`).
+fn start_engine(
+    options: &BuildOptions,
+    locales: &Arc<Locales>,
+) -> Result<(Engine, crate::engine::WriteReport), Diagnostics> {
     let silent = crate::progress::Silent;
     let mut engine = Engine::open(options, locales, true, true, &silent)?;
-    engine.write_all(&silent)?;
-    Ok(engine)
+    let report = engine.start_all(&silent)?;
+    Ok((engine, report))
 }
 
 /// Runs until `stop` is set (Ctrl-C). Returns an error only when the server cannot start.
@@ -83,7 +94,7 @@ pub fn serve(
     let build_options = BuildOptions {
         root: root.clone(),
         output: Some(output.clone()),
-        base_url: Some(base_url.clone()),
+        base_url: Some(PREVIEW_ORIGIN.to_string()),
         drafts: options.drafts,
         future: options.future,
         clean: false,
@@ -96,12 +107,18 @@ pub fn serve(
         .map_err(|e| Diagnostic::global(format!("cannot watch {}: {e}", root.display())))?;
     let events = Arc::new(Broadcaster::default());
     let started = Instant::now();
+    let mut search_stale: BTreeSet<Lang> = BTreeSet::new();
     let mut engine = match start_engine(&build_options, &locales) {
-        Ok(e) => {
+        Ok((e, written)) => {
+            search_stale.extend(written.search_stale.iter().copied());
+            // How much of what the last serve left was kept: a start on unchanged sources
+            // prepares no output (each is vouched for by its quick key).
             report.line(&format!(
-                "built {} pages in {} ms",
+                "built {} pages in {} ms ({} rendered, {} prepared)",
                 e.site.pages.len(),
-                started.elapsed().as_millis()
+                started.elapsed().as_millis(),
+                written.rendered,
+                written.prepared
             ));
             Some(e)
         }
@@ -121,11 +138,11 @@ pub fn serve(
             dir: output,
             events: Arc::clone(&events),
             desk: Arc::clone(&desk),
+            origins: http::origin_rewrites(PREVIEW_ORIGIN, &base_url),
         },
     );
     report.line(&format!("serving {base_url}/ — press Ctrl-C to stop"));
 
-    let mut search_stale: BTreeSet<Lang> = BTreeSet::new();
     let mut search: Option<SearchJob> = None;
     // A scheduled moment whose change did not build waits for the next edit.
     let mut schedule_failed = false;
@@ -187,7 +204,7 @@ pub fn serve(
     if let (Some(job), Some(e)) = (search.take(), engine.as_mut()) {
         let _ = e.finish_search(job);
     }
-    if let Some(e) = &engine {
+    if let Some(e) = engine.as_mut() {
         let _ = e.save_manifest();
     }
     http_stop.store(true, Ordering::SeqCst);
@@ -279,8 +296,8 @@ fn rebuild(
 ) -> Result<Applied, Diagnostics> {
     match engine.as_mut() {
         Some(e) => e.apply(batch),
-        None => start_engine(build_options, locales).map(|e| {
-            let languages = e.site.config.languages.iter().copied().collect();
+        None => start_engine(build_options, locales).map(|(e, written)| {
+            let languages = written.search_stale.iter().copied().collect();
             *engine = Some(e);
             Applied {
                 write: crate::engine::WriteReport {

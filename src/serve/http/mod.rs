@@ -12,7 +12,7 @@ mod response;
 mod route;
 
 pub use response::Broadcaster;
-pub use route::safe_relative_path;
+pub use route::{origin_rewrites, safe_relative_path};
 
 use std::io::Read;
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -45,6 +45,8 @@ pub struct HttpContext {
     pub events: Arc<Broadcaster>,
     /// The translation desk page of the last good site.
     pub desk: Arc<Mutex<String>>,
+    /// What text responses have replaced (see `route::origin_rewrites`).
+    pub origins: Vec<(String, String)>,
 }
 
 /// Serves one connection: reads one request, answers it, closes. Event streams run until

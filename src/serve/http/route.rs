@@ -122,7 +122,56 @@ pub fn route(target: &str, ctx: &HttpContext) -> Reply {
     if path == EVENTS_PATH {
         return Reply::Events;
     }
-    Reply::Send(page(path, query, ctx))
+    Reply::Send(with_origin(page(path, query, ctx), &ctx.origins))
+}
+
+/// Serve renders the preview with one origin whatever its port (`serve::PREVIEW_ORIGIN`), so
+/// that a start on another port keeps every output: each text response names the server's
+/// own origin instead, as written and as the `urlencode` and `urlencode_strict` filters
+/// write it (share links). Pairs of (what the files hold, what the browser gets).
+pub fn origin_rewrites(preview: &str, origin: &str) -> Vec<(String, String)> {
+    use percent_encoding::{percent_encode, NON_ALPHANUMERIC};
+    // Tera's `urlencode` keeps what Python's `quote` keeps: `/` and `-._~`.
+    const QUOTE: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'/')
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    let mut pairs = vec![(preview.to_string(), origin.to_string())];
+    for set in [QUOTE, NON_ALPHANUMERIC] {
+        let encoded = |s: &str| percent_encode(s.as_bytes(), set).to_string();
+        pairs.push((encoded(preview), encoded(origin)));
+    }
+    pairs.retain(|(from, to)| from != to);
+    pairs.dedup();
+    pairs
+}
+
+/// A text response with the preview origin replaced by the server's (see `origin_rewrites`).
+fn with_origin(mut response: Response, origins: &[(String, String)]) -> Response {
+    let text = response
+        .headers
+        .iter()
+        .any(|(name, value)| *name == "Content-Type" && value.ends_with("charset=utf-8"));
+    if !text || origins.is_empty() {
+        return response;
+    }
+    let mut body = match String::from_utf8(std::mem::take(&mut response.body)) {
+        Ok(body) => body,
+        Err(e) => {
+            // Not UTF-8 after all: served as it is.
+            response.body = e.into_bytes();
+            return response;
+        }
+    };
+    for (from, to) in origins {
+        if body.contains(from.as_str()) {
+            body = body.replace(from.as_str(), to);
+        }
+    }
+    response.body = body.into_bytes();
+    response
 }
 
 fn page(path: &str, query: Option<&str>, ctx: &HttpContext) -> Response {
@@ -216,6 +265,7 @@ mod tests {
             dir: dir.path().to_path_buf(),
             events: Arc::default(),
             desk: Arc::default(),
+            origins: origin_rewrites("http://preview.invalid", "http://127.0.0.1:1234"),
         };
         (dir, ctx)
     }
@@ -266,5 +316,38 @@ mod tests {
             get.split_once("\r\n\r\n").unwrap().0.to_string() + "\r\n\r\n"
         );
         assert!(matches!(route("/_qostil/events?x", &ctx), Reply::Events));
+    }
+
+    #[test]
+    fn text_responses_name_the_servers_origin() {
+        let (dir, ctx) = site();
+        let page = "<link rel=\"canonical\" href=\"http://preview.invalid/kk/\">\
+            <a href=\"https://t.me/share/url?url=http%3A%2F%2Fpreview%2Einvalid%2Fkk%2F\">\
+            <a href=\"?u=http%3A//preview.invalid/kk/\"><body></body>";
+        std::fs::write(dir.path().join("kk/index.html"), page).unwrap();
+        let feed = "<feed><id>http://preview.invalid/kk/</id></feed>";
+        std::fs::write(dir.path().join("kk/atom.xml"), feed).unwrap();
+        // Not text: served byte for byte.
+        std::fs::write(dir.path().join("kk/x.png"), b"http://preview.invalid\xff").unwrap();
+        let body = |target: &str| {
+            let Reply::Send(response) = route(target, &ctx) else {
+                panic!("not a page");
+            };
+            response.body
+        };
+        let html = String::from_utf8(body("/kk/")).unwrap();
+        assert!(
+            html.contains("href=\"http://127.0.0.1:1234/kk/\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("url=http%3A%2F%2F127%2E0%2E0%2E1%3A1234%2Fkk%2F"),
+            "{html}"
+        );
+        assert!(html.contains("?u=http%3A//127.0.0.1%3A1234/kk/"), "{html}");
+        assert!(!html.contains("preview"), "{html}");
+        let xml = String::from_utf8(body("/kk/atom.xml")).unwrap();
+        assert_eq!(xml, "<feed><id>http://127.0.0.1:1234/kk/</id></feed>");
+        assert_eq!(body("/kk/x.png"), b"http://preview.invalid\xff");
     }
 }
