@@ -160,6 +160,7 @@ description:
 base_url: \"https://example.kz\"
 default_language: kk
 languages: [kk, ru]
+kazakh_latin: false   # true: also publish /kk-latn/, the Kazakh text in the 2021 Latin alphabet
 theme: portal
 paginate_by: 10
 feed_limit: 20
