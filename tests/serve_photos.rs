@@ -181,3 +181,33 @@ fn adding_replacing_and_deleting_a_photo_updates_the_preview_and_encodes_only_th
     });
     assert_eq!(server.get("/kk/news/festival/new-480.jpg").0, 404);
 }
+
+#[test]
+fn replacing_a_static_photo_a_page_shows_updates_its_variants() {
+    let server = Server::start();
+    std::fs::create_dir_all(server.path("static/img")).unwrap();
+    std::fs::write(
+        server.path("static/img/square.jpg"),
+        photos::jpeg(600, 400, 1, false, 80),
+    )
+    .unwrap();
+    let index = server.path(&format!("{BUNDLE}/index.md"));
+    support::edit(&index, |t| format!("{t}\n![Алаң](/img/square.jpg)\n"));
+    server.wait_for(PAGE, "showed /img/square.jpg", |s, b| {
+        s == 200 && b.contains("/img/square-480.webp 480w\"")
+    });
+    assert_eq!(server.get("/img/square-480.jpg").0, 200);
+
+    // Replaced by a wider photo under the same name: the page and the variants follow.
+    let wider = photos::jpeg(1000, 600, 1, false, 80);
+    std::fs::write(server.path("static/img/square.jpg"), &wider).unwrap();
+    server.wait_for(PAGE, "showed the wider /img/square.jpg", |s, b| {
+        s == 200 && b.contains("/img/square-480.webp 480w, /img/square-960.webp 960w")
+    });
+    assert_eq!(server.get("/img/square-960.jpg").0, 200);
+    let (status, original) = server.get("/img/square.jpg");
+    assert_eq!(
+        (status, original.len()),
+        (200, String::from_utf8_lossy(&wider).len())
+    );
+}

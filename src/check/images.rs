@@ -129,9 +129,8 @@ pub(super) fn check_photos(root: &Path, site: &Site) -> Diagnostics {
             let Some(shown) = &other.doc.meta.image else {
                 continue;
             };
-            let bundled = crate::content::markdown::relative_file(&shown.src, true)
-                .is_some_and(|p| photos.photo(&other.doc.source, &p).is_some());
-            if bundled && other.doc.source != page.doc.source {
+            let processed = photos.shown(&other.doc.source, &shown.src).is_some();
+            if processed && other.doc.source != page.doc.source {
                 diags.push(
                     Diagnostic::warning(
                         &page.doc.source,
