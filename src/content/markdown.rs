@@ -141,6 +141,45 @@ fn refs_by(markdown: &str, file: impl Fn(&str, bool) -> Option<String>) -> Vec<F
         .collect()
 }
 
+/// The body's images with no alt text (`![](photo.jpg)`, or only spaces between the
+/// brackets): their destination as written and their 1-based line and column; never inside
+/// code.
+pub fn images_without_alt(markdown: &str) -> Vec<(String, usize, usize)> {
+    let mut found = Vec::new();
+    // The image being read (destination, position, its text so far) and how deep in
+    // images (an image inside another's alt) the parser is.
+    let mut open: Option<(String, usize, String)> = None;
+    let mut depth = 0;
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                if depth == 0 {
+                    open = Some((dest_url.to_string(), range.start, String::new()));
+                }
+                depth += 1;
+            }
+            Event::End(TagEnd::Image) => {
+                depth -= 1;
+                if depth == 0 {
+                    if let Some((dest, at, text)) = open.take() {
+                        if text.trim().is_empty() {
+                            let (line, col) = line_col(markdown, at);
+                            found.push((dest, line, col));
+                        }
+                    }
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, text)) = open.as_mut() {
+                    text.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
 /// What a body's relative file references become when it is rendered: a link's URL, an
 /// image's whole HTML (`<picture>…`). `None` leaves the reference as written.
 pub trait LocalFiles {
@@ -546,6 +585,15 @@ pub fn first_paragraph_text(markdown: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn images_without_alt_are_found_with_their_positions() {
+        let md = "![](a.jpg) ![ ](/b.png)\n\n![Алаң](c.jpg) `![](code.jpg)`\n\n![`x`](d.jpg)\n";
+        assert_eq!(
+            images_without_alt(md),
+            [("a.jpg".to_string(), 1, 1), ("/b.png".to_string(), 1, 12)]
+        );
+    }
 
     #[test]
     fn site_files_are_site_paths_decoded_and_kept_inside_the_site() {

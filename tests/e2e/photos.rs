@@ -536,3 +536,23 @@ fn photos_of_one_stem_in_one_folder_get_their_extensions_in_their_names() {
         "{page}"
     );
 }
+
+#[test]
+fn check_warns_about_markdown_images_without_alt_in_either_language() {
+    let t = photo_site();
+    let kk = format!("{BUNDLE}/index.md");
+    let ru = "content/ru/news/festival/index.md";
+    t.append(&kk, "\n![](tiny.png)\n");
+    t.append(ru, "\nТекст ![ ](/img/none.png)\n");
+    let (kk_line, ru_line) = (t.read(&kk).lines().count(), t.read(ru).lines().count());
+    let run = t.run(&["check"]);
+    let text = format!("{}{}", run.stdout, run.stderr);
+    for needle in [
+        format!("{kk}:{kk_line}:1: image tiny.png has no alt text: write what it shows in kk between the brackets, ![…](tiny.png) [missing-alt]"),
+        format!("{ru}:{ru_line}:7: image /img/none.png has no alt text: write what it shows in ru"),
+    ] {
+        assert!(text.contains(&needle), "no {needle:?} in:\n{text}");
+    }
+    // The fixture's own images have their alt: only these two are reported.
+    assert_eq!(text.matches("has no alt text").count(), 2, "{text}");
+}
