@@ -2,11 +2,9 @@
 //! preview, and a replaced photo is the only one encoded again (the others' variants stay
 //! in `.qostil/images/` untouched).
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver};
+use std::process::Child;
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant, SystemTime};
 
 mod support;
@@ -35,26 +33,9 @@ impl Server {
             &root.path().join("themes/portal"),
         );
         photos::write_fixture_photos(root.path());
-        let mut child = Command::new(env!("CARGO_BIN_EXE_qostil"))
-            .args(["serve", "--port", "0"])
-            .current_dir(root.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let (tx, lines) = channel();
-        support::forward_lines(child.stdout.take().unwrap(), tx.clone(), "");
-        support::forward_lines(child.stderr.take().unwrap(), tx, "stderr: ");
         // Debug builds encode slowly: the first build of the fixture takes a while.
-        let deadline = Instant::now() + Duration::from_secs(300);
-        let port = loop {
-            let line = lines
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                .expect("serve did not start");
-            if let Some(rest) = line.strip_prefix("serving http://127.0.0.1:") {
-                break rest.split('/').next().unwrap().parse().unwrap();
-            }
-        };
+        let (child, port, lines) =
+            support::start_serve(root.path(), Duration::from_secs(300), true);
         Server {
             child,
             port,
@@ -68,21 +49,8 @@ impl Server {
     }
 
     fn get(&self, path: &str) -> (u16, String) {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(30)))
-            .unwrap();
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).unwrap();
-        let text = String::from_utf8_lossy(&raw).into_owned();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-        let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-        (status, body.to_string())
+        let (status, _, body) = support::http(self.port, "GET", path, Duration::from_secs(30));
+        (status, body)
     }
 
     /// Waits until the page at `path` satisfies `ok` (the preview caught up with an edit).

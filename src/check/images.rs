@@ -25,14 +25,7 @@ pub(super) fn check_images(root: &Path, site: &Site) -> Diagnostics {
         let Some(image) = &page.doc.meta.image else {
             continue;
         };
-        let bundled =
-            crate::content::markdown::relative_file(&image.src, true).is_some_and(|path| {
-                site.photos
-                    .bundles
-                    .lookup(&page.doc.source, &path)
-                    .is_some()
-            });
-        if bundled {
+        if site.photos.is_bundled(&page.doc.source, &image.src, true) {
             continue;
         }
         let target = resolve(

@@ -113,6 +113,14 @@ impl Photos {
         self.photo(doc_source, &path)
     }
 
+    /// Whether a destination as written (`dest`, an image's when `image`) of document
+    /// `doc_source` names a bundle file: resolved, or refused, when the site was loaded, so
+    /// `check` does not look for it among the site's paths.
+    pub fn is_bundled(&self, doc_source: &str, dest: &str, image: bool) -> bool {
+        crate::content::markdown::relative_file(dest, image)
+            .is_some_and(|path| self.bundles.lookup(doc_source, &path).is_some())
+    }
+
     /// The published URL (without the base path) of a bundle file `path` names, for links.
     pub fn file_url(&self, doc_source: &str, path: &str) -> Option<String> {
         let (file, _) = self.bundles.lookup(doc_source, path)?;
