@@ -42,22 +42,18 @@ fn main() {
         &site.join("site.yaml"),
         b"title: { kk: \"Photos\", ru: \"Photos\" }\nbase_url: \"https://example.kz\"\ndefault_language: kk\nlanguages: [kk, ru]\ntheme: portal\nimages: { widths: [480, 960, 1600], formats: [webp, jpeg], quality: 80 }\n",
     );
-    write(
-        &site.join("content/kk/_index.md"),
-        b"---\ntitle: \"Photos\"\n---\n",
-    );
-    write(
-        &site.join("content/ru/_index.md"),
-        b"---\ntitle: \"Photos\"\n---\n",
-    );
-    write(
-        &site.join("content/kk/news/_index.md"),
-        b"---\ntitle: \"News\"\n---\n",
-    );
-    write(
-        &site.join("content/ru/news/_index.md"),
-        b"---\ntitle: \"News\"\n---\n",
-    );
+    for (folder, title) in [
+        ("kk", "Photos"),
+        ("ru", "Photos"),
+        ("kk/news", "News"),
+        ("ru/news", "News"),
+    ] {
+        let page = format!("---\ntitle: \"{title}\"\n---\n");
+        write(
+            &site.join(format!("content/{folder}/_index.md")),
+            page.as_bytes(),
+        );
+    }
     write(
         &hugo.join("hugo.toml"),
         b"baseURL = \"https://example.kz/\"\ntitle = \"Photos\"\ndisableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\", \"robotsTXT\", \"404\"]\n[imaging]\nquality = 80\n",
@@ -69,17 +65,12 @@ fn main() {
         let page = format!(
             "---\ntitle: \"Photo {i}\"\ndate: 2025-06-01\nimage:\n  src: photo.jpg\n  alt: \"Photo {i}\"\n---\n\nPhoto {i}.\n"
         );
+        // The same bundle in both sites: qostil's under its language folder.
         let bundle = format!("news/p{i:03}");
-        write(
-            &site.join(format!("content/kk/{bundle}/index.md")),
-            page.as_bytes(),
-        );
-        write(&site.join(format!("content/kk/{bundle}/photo.jpg")), &photo);
-        write(
-            &hugo.join(format!("content/{bundle}/index.md")),
-            page.as_bytes(),
-        );
-        write(&hugo.join(format!("content/{bundle}/photo.jpg")), &photo);
+        for content in [site.join("content/kk"), hugo.join("content")] {
+            write(&content.join(&bundle).join("index.md"), page.as_bytes());
+            write(&content.join(&bundle).join("photo.jpg"), &photo);
+        }
     }
     eprintln!("{n} bundles with a 12-megapixel photo in {}", dir.display());
 }

@@ -339,7 +339,7 @@ fn serve_options(root: &Path) -> BuildOptions {
 fn a_start_after_edits_keeps_the_old_search_index_until_it_is_refreshed() {
     let locales = Arc::new(Locales::new().unwrap());
     let tmp = tempfile::tempdir().unwrap();
-    let (root, mut engine) = open_site(tmp.path(), &locales, 10);
+    let (root, mut engine) = open_site(tmp.path(), &locales, 10, false);
     let article = root.join("content/kk/news/festival.md");
     edit(&article, |t| t.replacen("title: ", "title: ЖАҢА ", 1));
     engine.apply(std::slice::from_ref(&article)).unwrap();

@@ -5,7 +5,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
 
@@ -34,28 +34,8 @@ impl Server {
 
     /// Serves the site in `root` as it is (with what an earlier server left in `.qostil/`).
     fn start_in(root: tempfile::TempDir) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_qostil"))
-            .args(["serve", "--port", "0", "--root"])
-            .arg(root.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let (tx, lines) = channel();
-        support::forward_lines(child.stdout.take().unwrap(), tx, "");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let mut built = String::new();
-        let port = loop {
-            let line = lines
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                .expect("serve did not start");
-            if let Some(rest) = line.strip_prefix("serving http://127.0.0.1:") {
-                break rest.split('/').next().unwrap().parse().unwrap();
-            }
-            if line.starts_with("built ") {
-                built = line;
-            }
-        };
+        let (child, port, lines, built) =
+            support::start_serve(root.path(), Duration::from_secs(30), false);
         Server {
             child,
             port,
@@ -84,21 +64,7 @@ impl Server {
 
     /// Raw HTTP/1.1 request: (status, headers lower-cased, body).
     fn request(&self, method: &str, path: &str) -> (u16, String, String) {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        write!(
-            stream,
-            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).unwrap();
-        let text = String::from_utf8_lossy(&raw).into_owned();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-        let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-        (status, head.to_lowercase(), body.to_string())
+        support::http(self.port, method, path, Duration::from_secs(10))
     }
 
     fn get(&self, path: &str) -> (u16, String, String) {

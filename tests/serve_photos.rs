@@ -2,11 +2,9 @@
 //! preview, and a replaced photo is the only one encoded again (the others' variants stay
 //! in `.qostil/images/` untouched).
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver};
+use std::process::Child;
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant, SystemTime};
 
 mod support;
@@ -35,26 +33,9 @@ impl Server {
             &root.path().join("themes/portal"),
         );
         photos::write_fixture_photos(root.path());
-        let mut child = Command::new(env!("CARGO_BIN_EXE_qostil"))
-            .args(["serve", "--port", "0"])
-            .current_dir(root.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let (tx, lines) = channel();
-        support::forward_lines(child.stdout.take().unwrap(), tx.clone(), "");
-        support::forward_lines(child.stderr.take().unwrap(), tx, "stderr: ");
         // Debug builds encode slowly: the first build of the fixture takes a while.
-        let deadline = Instant::now() + Duration::from_secs(300);
-        let port = loop {
-            let line = lines
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                .expect("serve did not start");
-            if let Some(rest) = line.strip_prefix("serving http://127.0.0.1:") {
-                break rest.split('/').next().unwrap().parse().unwrap();
-            }
-        };
+        let (child, port, lines, _) =
+            support::start_serve(root.path(), Duration::from_secs(300), true);
         Server {
             child,
             port,
@@ -68,21 +49,8 @@ impl Server {
     }
 
     fn get(&self, path: &str) -> (u16, String) {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(30)))
-            .unwrap();
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).unwrap();
-        let text = String::from_utf8_lossy(&raw).into_owned();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-        let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-        (status, body.to_string())
+        let (status, _, body) = support::http(self.port, "GET", path, Duration::from_secs(30));
+        (status, body)
     }
 
     /// Waits until the page at `path` satisfies `ok` (the preview caught up with an edit).
@@ -180,4 +148,34 @@ fn adding_replacing_and_deleting_a_photo_updates_the_preview_and_encodes_only_th
         s == 200 && !b.contains("new-480")
     });
     assert_eq!(server.get("/kk/news/festival/new-480.jpg").0, 404);
+}
+
+#[test]
+fn replacing_a_static_photo_a_page_shows_updates_its_variants() {
+    let server = Server::start();
+    std::fs::create_dir_all(server.path("static/img")).unwrap();
+    std::fs::write(
+        server.path("static/img/square.jpg"),
+        photos::jpeg(600, 400, 1, false, 80),
+    )
+    .unwrap();
+    let index = server.path(&format!("{BUNDLE}/index.md"));
+    support::edit(&index, |t| format!("{t}\n![Алаң](/img/square.jpg)\n"));
+    server.wait_for(PAGE, "showed /img/square.jpg", |s, b| {
+        s == 200 && b.contains("/img/square-480.webp 480w\"")
+    });
+    assert_eq!(server.get("/img/square-480.jpg").0, 200);
+
+    // Replaced by a wider photo under the same name: the page and the variants follow.
+    let wider = photos::jpeg(1000, 600, 1, false, 80);
+    std::fs::write(server.path("static/img/square.jpg"), &wider).unwrap();
+    server.wait_for(PAGE, "showed the wider /img/square.jpg", |s, b| {
+        s == 200 && b.contains("/img/square-480.webp 480w, /img/square-960.webp 960w")
+    });
+    assert_eq!(server.get("/img/square-960.jpg").0, 200);
+    let (status, original) = server.get("/img/square.jpg");
+    assert_eq!(
+        (status, original.len()),
+        (200, String::from_utf8_lossy(&wider).len())
+    );
 }

@@ -1,11 +1,14 @@
 //! Front-matter images: each `image.src` must be a path of the built site (a bundle's
 //! files are resolved when the site is loaded). And the photo warnings: a translation
-//! without the lead photo its original shows (so without an `alt` in its language), an
-//! original over 10 MB or narrower than the largest width, bundle files nothing refers to,
-//! an `image.src` on another site without `https`.
+//! without the lead photo its original shows (so without an `alt` in its language), a
+//! Markdown image without alt text, an original over 10 MB or narrower than the largest
+//! width, bundle files nothing refers to, an `image.src` on another site without `https`.
 
 use std::path::Path;
 
+use rayon::prelude::*;
+
+use crate::content::{markdown, read_body, Document};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::site::Site;
 
@@ -22,14 +25,7 @@ pub(super) fn check_images(root: &Path, site: &Site) -> Diagnostics {
         let Some(image) = &page.doc.meta.image else {
             continue;
         };
-        let bundled =
-            crate::content::markdown::relative_file(&image.src, true).is_some_and(|path| {
-                site.photos
-                    .bundles
-                    .lookup(&page.doc.source, &path)
-                    .is_some()
-            });
-        if bundled {
+        if site.photos.is_bundled(&page.doc.source, &image.src, true) {
             continue;
         }
         let target = resolve(
@@ -57,7 +53,7 @@ const LARGE_ORIGINAL: u64 = 10 * 1024 * 1024;
 
 /// The photo warnings (see the module's comment).
 pub(super) fn check_photos(root: &Path, site: &Site) -> Diagnostics {
-    let mut diags = Diagnostics::new();
+    let mut diags = images_without_alt(root, site);
     let photos = &site.photos;
     let widest = site.config.images.widths.iter().copied().max().unwrap_or(0);
     for (source, photo) in &photos.photos {
@@ -129,9 +125,8 @@ pub(super) fn check_photos(root: &Path, site: &Site) -> Diagnostics {
             let Some(shown) = &other.doc.meta.image else {
                 continue;
             };
-            let bundled = crate::content::markdown::relative_file(&shown.src, true)
-                .is_some_and(|p| photos.photo(&other.doc.source, &p).is_some());
-            if bundled && other.doc.source != page.doc.source {
+            let processed = photos.shown(&other.doc.source, &shown.src).is_some();
+            if processed && other.doc.source != page.doc.source {
                 diags.push(
                     Diagnostic::warning(
                         &page.doc.source,
@@ -147,6 +142,46 @@ pub(super) fn check_photos(root: &Path, site: &Site) -> Diagnostics {
                 );
             }
         }
+    }
+    diags
+}
+
+/// A warning at every Markdown image without alt text, in pages and sections' own text:
+/// a screen reader says nothing (or the file name) for it.
+fn images_without_alt(root: &Path, site: &Site) -> Diagnostics {
+    let docs: Vec<&Document> = site
+        .pages
+        .iter()
+        .map(|p| &*p.doc)
+        .chain(site.sections.iter().filter_map(|s| s.index.as_ref()))
+        .collect();
+    let found: Vec<Diagnostics> = docs
+        .par_iter()
+        .map(|doc| {
+            let body = match read_body(root, doc) {
+                Ok(b) => b,
+                Err(d) => return d.into(),
+            };
+            let mut diags = Diagnostics::new();
+            for (dest, line, col) in markdown::images_without_alt(&body) {
+                diags.push(
+                    Diagnostic::warning(
+                        &doc.source,
+                        format!(
+                            "image {dest} has no alt text: write what it shows in {} between the brackets, ![…]({dest})",
+                            doc.lang
+                        ),
+                    )
+                    .at(doc.body_line + line - 1, col)
+                    .with_code("missing-alt"),
+                );
+            }
+            diags
+        })
+        .collect();
+    let mut diags = Diagnostics::new();
+    for d in found {
+        diags.extend(d);
     }
     diags
 }

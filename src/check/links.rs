@@ -242,14 +242,10 @@ pub(super) fn check_links(root: &Path, site: &Site, renderer: &Renderer) -> Diag
 
             for link in markdown_links(&body) {
                 // A bundle's file: resolved (or refused) when the site was loaded.
-                let bundled = crate::content::markdown::relative_file(&link.dest, link.is_image)
-                    .is_some_and(|path| {
-                        site.photos
-                            .bundles
-                            .lookup(&page.doc.source, &path)
-                            .is_some()
-                    });
-                if bundled {
+                if site
+                    .photos
+                    .is_bundled(&page.doc.source, &link.dest, link.is_image)
+                {
                     continue;
                 }
                 let target = match split_content_link(&link.dest) {

@@ -46,8 +46,9 @@ pub fn key(taxonomies: &[String]) -> String {
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     // The cache's format: documents gained `warnings`, `links`, then dates kept as written,
     // then typeset titles and summaries and `shortcodes`, then `words`, `headings` and
-    // `summary_opens_body`, then bundles, `files` and the image's caption and credit.
-    hasher.update(b"documents-9\n");
+    // `summary_opens_body`, then bundles, `files` and the image's caption and credit, then
+    // `site_images`.
+    hasher.update(b"documents-10\n");
     for name in taxonomies {
         hasher.update(name.as_bytes());
         hasher.update(b"\n");

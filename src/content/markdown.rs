@@ -73,9 +73,55 @@ pub fn relative_file(dest: &str, image: bool) -> Option<String> {
     Some(decoded.into_owned())
 }
 
+/// The site file an image at a site path shows (`/img/a%20b.jpg?v=2` → `/img/a b.jpg`), kept
+/// with its leading `/`; `None` for any other destination (an address, `//host/x`, a
+/// relative path) and for a path that climbs out of the site (`/../x.jpg`).
+pub fn site_file(dest: &str) -> Option<String> {
+    let dest = dest.trim();
+    let rest = dest.strip_prefix('/')?;
+    if rest.starts_with('/') {
+        return None;
+    }
+    let path = rest.split(['#', '?']).next().unwrap_or_default();
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()?;
+    let mut parts: Vec<&str> = Vec::new();
+    for part in decoded.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    (!parts.is_empty() && !decoded.ends_with('/')).then(|| format!("/{}", parts.join("/")))
+}
+
+/// The file an image destination names: a relative path (a bundle's file, see
+/// `relative_file`) or a site path with its leading `/` (a `static/` file, see `site_file`).
+pub fn image_file(dest: &str) -> Option<String> {
+    relative_file(dest, true).or_else(|| site_file(dest))
+}
+
 /// Every relative file reference of a body (see `relative_file`), with its position; never
 /// inside code.
 pub fn file_refs(markdown: &str) -> Vec<FileRef> {
+    refs_by(markdown, relative_file)
+}
+
+/// Every image of a body at a site path (see `site_file`), with its position; never inside
+/// code.
+pub fn site_image_refs(markdown: &str) -> Vec<FileRef> {
+    refs_by(markdown, |dest, image| {
+        image.then(|| site_file(dest)).flatten()
+    })
+}
+
+/// The links and images of a body whose destination `file` names a file (it is told
+/// whether the destination is an image's), with their positions.
+fn refs_by(markdown: &str, file: impl Fn(&str, bool) -> Option<String>) -> Vec<FileRef> {
     Parser::new_ext(markdown, options())
         .into_offset_iter()
         .filter_map(|(event, range)| {
@@ -84,7 +130,7 @@ pub fn file_refs(markdown: &str) -> Vec<FileRef> {
                 Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
                 _ => return None,
             };
-            let path = relative_file(&dest, image)?;
+            let path = file(&dest, image)?;
             let (line, col) = line_col(markdown, range.start);
             Some(FileRef {
                 path,
@@ -94,6 +140,45 @@ pub fn file_refs(markdown: &str) -> Vec<FileRef> {
             })
         })
         .collect()
+}
+
+/// The body's images with no alt text (`![](photo.jpg)`, or only spaces between the
+/// brackets): their destination as written and their 1-based line and column; never inside
+/// code.
+pub fn images_without_alt(markdown: &str) -> Vec<(String, usize, usize)> {
+    let mut found = Vec::new();
+    // The image being read (destination, position, its text so far) and how deep in
+    // images (an image inside another's alt) the parser is.
+    let mut open: Option<(String, usize, String)> = None;
+    let mut depth = 0;
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                if depth == 0 {
+                    open = Some((dest_url.to_string(), range.start, String::new()));
+                }
+                depth += 1;
+            }
+            Event::End(TagEnd::Image) => {
+                depth -= 1;
+                if depth == 0 {
+                    if let Some((dest, at, text)) = open.take() {
+                        if text.trim().is_empty() {
+                            let (line, col) = line_col(markdown, at);
+                            found.push((dest, line, col));
+                        }
+                    }
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, text)) = open.as_mut() {
+                    text.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    found
 }
 
 /// What a body's relative file references become when it is rendered: a link's URL, an
@@ -271,7 +356,7 @@ fn resolve_local_files<'a>(events: Vec<Event<'a>>, local: &dyn LocalFiles) -> Ve
             Event::Start(Tag::Image {
                 dest_url, title, ..
             }) => {
-                if let Some(path) = relative_file(dest_url, true) {
+                if let Some(path) = image_file(dest_url) {
                     let (title, mut inner) = (title.to_string(), Vec::new());
                     let mut depth = 1;
                     for e in iter.by_ref() {
@@ -581,6 +666,35 @@ pub fn first_paragraph_text(markdown: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn images_without_alt_are_found_with_their_positions() {
+        let md = "![](a.jpg) ![ ](/b.png)\n\n![Алаң](c.jpg) `![](code.jpg)`\n\n![`x`](d.jpg)\n";
+        assert_eq!(
+            images_without_alt(md),
+            [("a.jpg".to_string(), 1, 1), ("/b.png".to_string(), 1, 12)]
+        );
+    }
+
+    #[test]
+    fn site_files_are_site_paths_decoded_and_kept_inside_the_site() {
+        assert_eq!(
+            site_file("/img/a%20b.jpg?v=2#x").as_deref(),
+            Some("/img/a b.jpg")
+        );
+        assert_eq!(site_file(" /img/./x.png ").as_deref(), Some("/img/x.png"));
+        assert_eq!(site_file("/../x.jpg"), None);
+        assert_eq!(site_file("//cdn.example/x.jpg"), None);
+        assert_eq!(site_file("img/x.jpg"), None);
+        assert_eq!(site_file("/img/"), None);
+        assert_eq!(image_file("x.jpg").as_deref(), Some("x.jpg"));
+        assert_eq!(image_file("/x.jpg").as_deref(), Some("/x.jpg"));
+        assert_eq!(image_file("https://example.kz/x.jpg"), None);
+        let refs =
+            site_image_refs("![a](/img/x.jpg)\n\n![b](y.jpg) [c](/img/z.jpg)\n`![d](/q.jpg)`");
+        let paths: Vec<&str> = refs.iter().map(|r| r.path.as_str()).collect();
+        assert_eq!(paths, ["/img/x.jpg"]);
+    }
 
     fn render_html(markdown: &str) -> String {
         super::render_html(markdown, Lang::Kk, &|_| None).unwrap()

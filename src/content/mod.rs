@@ -74,6 +74,10 @@ pub struct Document {
     /// sources): looked up in the page's bundle, then in its translations'.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<markdown::FileRef>,
+    /// The body's images at site paths (`![…](/img/x.jpg)`, `figure(src="/img/x.jpg")`),
+    /// with their leading `/`: a `static/` photo is resized like a bundle's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub site_images: Vec<markdown::FileRef>,
 }
 
 /// A warning about a document, at a position of its file.
@@ -114,6 +118,7 @@ impl Document {
             words: 0,
             headings: Vec::new(),
             files: Vec::new(),
+            site_images: Vec::new(),
         }
     }
 
@@ -440,14 +445,28 @@ fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, 
             ..l
         })
         .collect();
-    let files = markdown::file_refs(split.body)
-        .into_iter()
-        .chain(shortcodes::file_refs(split.body))
-        .map(|r| markdown::FileRef {
-            line: body_line + r.line - 1,
-            ..r
-        })
-        .collect();
+    let at_file_lines = |refs: Vec<markdown::FileRef>| -> Vec<markdown::FileRef> {
+        refs.into_iter()
+            .map(|r| markdown::FileRef {
+                line: body_line + r.line - 1,
+                ..r
+            })
+            .collect()
+    };
+    let files = at_file_lines(
+        [
+            markdown::file_refs(split.body),
+            shortcodes::file_refs(split.body),
+        ]
+        .concat(),
+    );
+    let site_images = at_file_lines(
+        [
+            markdown::site_image_refs(split.body),
+            shortcodes::site_image_refs(split.body),
+        ]
+        .concat(),
+    );
     Ok(Document {
         lang: file.lang,
         source: file.source.clone(),
@@ -468,6 +487,7 @@ fn load_document(file: &ContentFile, taxonomies: &[String]) -> Result<Document, 
         words,
         headings,
         files,
+        site_images,
     })
 }
 

@@ -28,6 +28,22 @@ pub struct Call {
 /// The relative files shortcode calls name in a `src` argument (`figure(src="photo.jpg")`),
 /// at their calls; nothing for a body with malformed calls (loading reports those).
 pub fn file_refs(body: &str) -> Vec<crate::content::markdown::FileRef> {
+    src_refs(body, |src| {
+        crate::content::markdown::relative_file(src, true)
+    })
+}
+
+/// The site paths shortcode calls name in a `src` argument (`figure(src="/img/x.jpg")`), at
+/// their calls (see `markdown::site_file`).
+pub fn site_image_refs(body: &str) -> Vec<crate::content::markdown::FileRef> {
+    src_refs(body, crate::content::markdown::site_file)
+}
+
+/// The `src` arguments of a body's calls that `file` takes for a file, at their calls.
+fn src_refs(
+    body: &str,
+    file: impl Fn(&str) -> Option<String>,
+) -> Vec<crate::content::markdown::FileRef> {
     let Ok(calls) = find_calls(body) else {
         return Vec::new();
     };
@@ -36,7 +52,7 @@ pub fn file_refs(body: &str) -> Vec<crate::content::markdown::FileRef> {
         .filter_map(|call| {
             let src = call.args.get("src")?.as_str()?;
             Some(crate::content::markdown::FileRef {
-                path: crate::content::markdown::relative_file(src, true)?,
+                path: file(src)?,
                 line: call.line,
                 col: call.col,
                 image: true,

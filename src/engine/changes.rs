@@ -171,7 +171,8 @@ impl Engine {
         // resolved and the photos prepared again.
         let bundle_changed = content
             .iter()
-            .any(|p| p.extension().is_none_or(|x| x != "md"));
+            .any(|p| p.extension().is_none_or(|x| x != "md"))
+            || statics.iter().any(|p| crate::images::is_photo_path(p));
         let statics_moved = static_files
             .as_ref()
             .is_some_and(|f| !f.keys().eq(self.static_files.keys()));

@@ -8,6 +8,14 @@
 //! - `Photos` is the result: what templates get for a photo (`view`) and the files the
 //!   output gets (bundle files as they are, photos only as their variants: an original may
 //!   carry GPS coordinates).
+//!
+//! A photo of `static/` shown at its site path (`image.src: /img/x.jpg`, `![…](/img/x.jpg)`)
+//! is made into variants too, published beside it (`img/x-480.webp`): the original stays
+//! a static file, as the user put it there.
+//!
+//! Variants are named `<stem>-<width>.<format>` beside the original. Two photos shown from
+//! one folder with the same stem (`a.jpg` and `a.png`) both carry their extension
+//! (`a-jpg-480.webp`, `a-png-480.webp`); any other published path made twice is an error.
 
 pub mod bundles;
 pub mod process;
@@ -51,8 +59,11 @@ pub struct Variant {
 #[derive(Debug, Default)]
 pub struct Photos {
     pub bundles: Bundles,
-    /// Bundle file source → the photo made from it.
+    /// Bundle or static file source → the photo made from it.
     pub photos: BTreeMap<String, Photo>,
+    /// Site path of a `static/` photo a page shows (`/img/x.jpg`) → its source
+    /// (`static/img/x.jpg`, or the theme's).
+    pub statics: BTreeMap<String, String>,
     /// Every file the output gets from this stage: output path → the file to copy.
     pub files: BTreeMap<String, PathBuf>,
     /// Variants encoded by this build (0 when every one came from the cache).
@@ -86,10 +97,28 @@ pub struct ImageView {
 }
 
 impl Photos {
-    /// The photo a relative `path` of document `doc_source` shows, if it is one.
+    /// The photo a `path` of document `doc_source` shows, if it is one: a relative path is
+    /// a bundle file, a site path (`/img/x.jpg`, see `markdown::image_file`) a static one.
     pub fn photo(&self, doc_source: &str, path: &str) -> Option<&Photo> {
-        let (file, _) = self.bundles.lookup(doc_source, path)?;
-        self.photos.get(&file.source)
+        let source = match self.statics.get(path) {
+            Some(source) => source,
+            None => &self.bundles.lookup(doc_source, path)?.0.source,
+        };
+        self.photos.get(source)
+    }
+
+    /// The photo an image destination `src` (as written) shows on document `doc_source`.
+    pub fn shown(&self, doc_source: &str, src: &str) -> Option<&Photo> {
+        let path = crate::content::markdown::image_file(src)?;
+        self.photo(doc_source, &path)
+    }
+
+    /// Whether a destination as written (`dest`, an image's when `image`) of document
+    /// `doc_source` names a bundle file: resolved, or refused, when the site was loaded, so
+    /// `check` does not look for it among the site's paths.
+    pub fn is_bundled(&self, doc_source: &str, dest: &str, image: bool) -> bool {
+        crate::content::markdown::relative_file(dest, image)
+            .is_some_and(|path| self.bundles.lookup(doc_source, &path).is_some())
     }
 
     /// The published URL (without the base path) of a bundle file `path` names, for links.
@@ -190,6 +219,12 @@ pub fn plain_view(
     }
 }
 
+/// Whether a changed file is a JPEG or PNG: a `static/` one may be a photo a page shows, so
+/// `serve` prepares the photos again (only a changed photo is encoded).
+pub fn is_photo_path(path: &Path) -> bool {
+    bundles::is_photo_name(&path.to_string_lossy())
+}
+
 /// The cache folder of variants: `.qostil/images/`.
 pub fn cache_dir(root: &Path) -> PathBuf {
     root.join(crate::output::cache::CACHE_DIR)
@@ -212,15 +247,19 @@ pub fn prepare(root: &Path, site: &Site, progress: &dyn Progress) -> Result<Phot
             linked.push(file);
         }
     }
+    let (statics, static_files) = shown_statics(root, site);
+    shown.extend(static_files.values());
     shown.sort_by(|a, b| a.source.cmp(&b.source));
     shown.dedup_by(|a, b| a.source == b.source);
+    let stems = variant_stems(&shown);
     let config = &site.config.images;
     let cache = cache_dir(root);
     progress.stage("photos", shown.len() as u64);
     let results: Vec<Result<(String, Photo, usize), Diagnostic>> = shown
         .par_iter()
-        .map(|file| {
-            let done = make_photo(root, file, config, &cache);
+        .zip(&stems)
+        .map(|(file, stem)| {
+            let done = make_photo(root, file, stem, config, &cache);
             progress.advance(1);
             done
         })
@@ -246,24 +285,134 @@ pub fn prepare(root: &Path, site: &Site, progress: &dyn Progress) -> Result<Phot
             files.insert(file.out_path(), root.join(&file.source));
         }
     }
-    for photo in photos.values() {
+    for (source, photo) in &photos {
         for v in &photo.variants {
+            if let Some(taken) = taken_path(root, &site.config.theme, &files, &v.out) {
+                diags.push(Diagnostic::error(
+                    source,
+                    format!(
+                        "its {} px copy would be published at /{}, which {taken} already is; rename one of them",
+                        v.width, v.out
+                    ),
+                ));
+            }
             files.insert(v.out.clone(), v.cache.clone());
         }
     }
-    let key = photos_key(&bundles, &photos);
+    let key = photos_key(&bundles, &statics, &photos);
     diags.into_result(Photos {
         bundles,
         photos,
+        statics,
         files,
         encoded,
         key,
     })
 }
 
+/// The `static/` photos pages show at their site paths: site path → source, and source →
+/// the file with where its variants go (beside it). A path that `static/` (the site's, then
+/// the theme's) does not have, or that is not a JPEG or PNG, is left as written (`check`
+/// reports a missing one).
+fn shown_statics(
+    root: &Path,
+    site: &Site,
+) -> (BTreeMap<String, String>, BTreeMap<String, BundleFile>) {
+    let mut paths: Vec<String> = Vec::new();
+    for page in &site.pages {
+        let doc = &page.doc;
+        let lead = doc.meta.image.as_ref();
+        paths.extend(lead.and_then(|i| crate::content::markdown::site_file(&i.src)));
+        paths.extend(doc.site_images.iter().map(|r| r.path.clone()));
+    }
+    paths.sort();
+    paths.dedup();
+    let mut statics = BTreeMap::new();
+    let mut files = BTreeMap::new();
+    for path in paths {
+        if let Some(file) = static_photo(root, &site.config.theme, &path) {
+            statics.insert(path, file.source.clone());
+            files.insert(file.source.clone(), file);
+        }
+    }
+    (statics, files)
+}
+
+/// The static photo at site path `path` (`/img/x.jpg`): the site's `static/img/x.jpg`, else
+/// the theme's, as `paths::static_files` finds them (no ignored names).
+fn static_photo(root: &Path, theme: &str, path: &str) -> Option<BundleFile> {
+    let rel = path.strip_prefix('/')?;
+    if !bundles::is_photo_name(rel) || rel.split('/').any(crate::paths::is_ignored_name) {
+        return None;
+    }
+    let dirs = [
+        root.join("static"),
+        root.join("themes").join(theme).join("static"),
+    ];
+    let file = dirs.iter().map(|d| d.join(rel)).find(|f| f.is_file())?;
+    Some(BundleFile {
+        source: crate::paths::site_relative(root, &file),
+        rel: rel.to_string(),
+        out_dir: String::new(),
+    })
+}
+
+/// Each shown photo's published name without width and format (`kk/news/x/a`), in the
+/// order of `shown`: its stem beside it, or its stem and extension (`a-jpg`, `a-png`) when
+/// another photo of the folder has the same stem (letter case aside: some file systems
+/// take `A-480.webp` for `a-480.webp`).
+fn variant_stems(shown: &[&BundleFile]) -> Vec<String> {
+    let split = |f: &BundleFile| -> (String, String) {
+        let (stem, ext) = f.rel.rsplit_once('.').unwrap_or((f.rel.as_str(), ""));
+        (format!("{}{stem}", f.out_dir), ext.to_ascii_lowercase())
+    };
+    let mut count: BTreeMap<String, usize> = BTreeMap::new();
+    for f in shown {
+        *count.entry(split(f).0.to_lowercase()).or_default() += 1;
+    }
+    shown
+        .iter()
+        .map(|f| {
+            let (stem, ext) = split(f);
+            if count.get(&stem.to_lowercase()).copied().unwrap_or(0) > 1 {
+                format!("{stem}-{ext}")
+            } else {
+                stem
+            }
+        })
+        .collect()
+}
+
+/// What already takes output path `out`, if anything: a variant or bundle file this stage
+/// publishes, or a static file (the site's or the theme's).
+fn taken_path(
+    root: &Path,
+    theme: &str,
+    files: &BTreeMap<String, PathBuf>,
+    out: &str,
+) -> Option<String> {
+    if let Some(file) = files.get(out) {
+        let what = if file.starts_with(cache_dir(root)) {
+            "another photo's copy"
+        } else {
+            "a bundle file"
+        };
+        return Some(what.to_string());
+    }
+    [
+        root.join("static"),
+        root.join("themes").join(theme).join("static"),
+    ]
+    .into_iter()
+    .map(|d| d.join(out))
+    .find(|f| f.is_file())
+    .map(|f| format!("the static file {}", crate::paths::site_relative(root, &f)))
+}
+
 fn make_photo(
     root: &Path,
     file: &BundleFile,
+    stem: &str,
     config: &crate::config::ImagesConfig,
     cache: &Path,
 ) -> Result<(String, Photo, usize), Diagnostic> {
@@ -271,10 +420,6 @@ fn make_photo(
     let bytes =
         std::fs::read(root.join(&file.source)).map_err(|e| fail(format!("cannot read: {e}")))?;
     let done = process::process(&bytes, config, cache).map_err(fail)?;
-    let stem = file
-        .rel
-        .rsplit_once('.')
-        .map_or(file.rel.as_str(), |(s, _)| s);
     let variants = done
         .variants
         .into_iter()
@@ -288,7 +433,7 @@ fn make_photo(
                 width,
                 height,
                 encoding,
-                out: format!("{}{stem}-{width}.{}", file.out_dir, encoding.extension()),
+                out: format!("{stem}-{width}.{}", encoding.extension()),
                 cache,
             },
         )
@@ -305,8 +450,15 @@ fn make_photo(
 }
 
 /// A hash of what the views of every photo and bundle link show.
-fn photos_key(bundles: &Bundles, photos: &BTreeMap<String, Photo>) -> u64 {
+fn photos_key(
+    bundles: &Bundles,
+    statics: &BTreeMap<String, String>,
+    photos: &BTreeMap<String, Photo>,
+) -> u64 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for (path, source) in statics {
+        hasher.update(format!("{path}\n{source}\n").as_bytes());
+    }
     for ((doc, path), r) in &bundles.refs {
         hasher.update(format!("{doc}\n{path}\n{}\n{}\n", r.source, r.image).as_bytes());
     }
@@ -322,4 +474,33 @@ fn photos_key(bundles: &Bundles, photos: &BTreeMap<String, Photo>) -> u64 {
         }
     }
     hasher.digest()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(out_dir: &str, rel: &str) -> BundleFile {
+        BundleFile {
+            source: format!("content/{out_dir}{rel}"),
+            rel: rel.to_string(),
+            out_dir: out_dir.to_string(),
+        }
+    }
+
+    #[test]
+    fn only_photos_of_one_stem_in_one_folder_carry_their_extension() {
+        let files = [
+            file("kk/x/", "a.jpg"),
+            file("kk/x/", "A.png"),
+            file("kk/x/", "b.jpg"),
+            file("kk/y/", "a.jpg"),
+            file("", "img/a.jpg"),
+        ];
+        let shown: Vec<&BundleFile> = files.iter().collect();
+        assert_eq!(
+            variant_stems(&shown),
+            ["kk/x/a-jpg", "kk/x/A-png", "kk/x/b", "kk/y/a", "img/a"]
+        );
+    }
 }

@@ -1,6 +1,6 @@
 //! One photo made into its published variants: decoded once (a JPEG at the smallest DCT
 //! scale that still covers the largest width wanted), turned as its EXIF orientation says,
-//! resized with SIMD, encoded from pixels alone (so no EXIF, GPS or other metadata reaches
+//! resized with SIMD (each width once, from the next wider one), encoded from pixels alone (so no EXIF, GPS or other metadata reaches
 //! a published file), and cached in `.qostil/images/` by the source's content hash and the
 //! variant's parameters: a photo that did not change is never decoded again.
 
@@ -10,12 +10,13 @@ use std::path::{Path, PathBuf};
 use fast_image_resize as fir;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder};
+use rayon::prelude::*;
 
 use crate::config::{ImageFormat, ImagesConfig};
 
 /// Changes whenever a variant's bytes would (the encoders, the resizing filter): the
 /// cache keys include it.
-const ENCODER_VERSION: &str = "jpeg-encoder-0.6/libwebp-sys-0.9/png-0.18/fir-5-lanczos3/v1";
+const ENCODER_VERSION: &str = "jpeg-encoder-0.6/libwebp-sys-0.9/png-0.18/fir-5-lanczos3-chained/v2";
 
 /// Photos larger than this many pixels are refused (a decompression bomb, or a scan no
 /// page needs).
@@ -138,23 +139,44 @@ pub fn process(bytes: &[u8], config: &ImagesConfig, cache_dir: &Path) -> Result<
     }
     let missing: Vec<&Made> = wanted.iter().filter(|m| !m.cache.is_file()).collect();
     if !missing.is_empty() {
-        let largest = missing
-            .iter()
-            .map(|m| m.width)
-            .max()
-            .unwrap_or(header.width);
-        let pixels = guarded(|| decode(bytes, header, largest))?;
-        for made in &missing {
-            let encoded = guarded(|| encode(&pixels, made, config.quality))?;
-            write_cache(&made.cache, &encoded)
-                .map_err(|e| format!("cannot write {}: {e}", made.cache.display()))?;
-        }
+        make_missing(bytes, header, &missing, config.quality)?;
     }
     Ok(Processed {
         header,
         encoded: missing.len(),
         variants: wanted,
     })
+}
+
+/// Makes the `missing` variants of a photo: decoded once, for the widest of them; each
+/// width resized once, from the next wider one (fewer pixels to read than the whole
+/// decode, and the formats of a width share it); the formats of a width encoded in
+/// parallel (a photo replaced in `serve` is ready sooner).
+fn make_missing(
+    bytes: &[u8],
+    header: Header,
+    missing: &[&Made],
+    quality: u8,
+) -> Result<(), String> {
+    let mut widths: Vec<u32> = missing.iter().map(|m| m.width).collect();
+    widths.sort_unstable_by(|a, b| b.cmp(a));
+    widths.dedup();
+    let largest = widths.first().copied().unwrap_or(header.width);
+    let mut source = guarded(|| decode(bytes, header, largest))?;
+    for width in widths {
+        let height = scaled_height(header.width, header.height, width);
+        let resized = guarded(|| resize(&source, width, height))?;
+        let here: Vec<&&Made> = missing.iter().filter(|m| m.width == width).collect();
+        here.par_iter()
+            .map(|made| {
+                let encoded = guarded(|| encode(&resized, made.encoding, quality))?;
+                write_cache(&made.cache, &encoded)
+                    .map_err(|e| format!("cannot write {}: {e}", made.cache.display()))
+            })
+            .collect::<Result<Vec<()>, String>>()?;
+        source = resized;
+    }
+    Ok(())
 }
 
 /// Runs a decoder or an encoder, turning a panic in it (a crate's bug on a strange file)
@@ -165,7 +187,8 @@ fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
 }
 
 fn variant_key(hash: u128, width: u32, encoding: Encoding, quality: u8) -> u128 {
-    let text = format!("{hash:032x}/{width}/{encoding:?}/{quality}/{ENCODER_VERSION}");
+    let text =
+        format!("{hash:032x}/{width}/{encoding:?}/{quality}/m{WEBP_METHOD}/{ENCODER_VERSION}");
     xxhash_rust::xxh3::xxh3_128(text.as_bytes())
 }
 
@@ -364,8 +387,14 @@ fn decode_png(bytes: &[u8]) -> Result<DynamicImage, String> {
     Ok(image)
 }
 
-/// One variant's bytes: the pixels resized to its size and encoded.
-fn encode(pixels: &Pixels, made: &Made, quality: u8) -> Result<Vec<u8>, String> {
+/// The pixels resized to `width`×`height` (Lanczos 3, SIMD).
+fn resize(pixels: &Pixels, width: u32, height: u32) -> Result<Pixels, String> {
+    if (pixels.width, pixels.height) == (width, height) {
+        return Ok(Pixels {
+            data: pixels.data.clone(),
+            ..*pixels
+        });
+    }
     let kind = if pixels.alpha {
         fir::PixelType::U8x4
     } else {
@@ -373,31 +402,55 @@ fn encode(pixels: &Pixels, made: &Made, quality: u8) -> Result<Vec<u8>, String> 
     };
     let src = fir::images::ImageRef::new(pixels.width, pixels.height, &pixels.data, kind)
         .map_err(|e| format!("cannot resize: {e}"))?;
-    let mut dst = fir::images::Image::new(made.width, made.height, kind);
+    let mut dst = fir::images::Image::new(width, height, kind);
     let options = fir::ResizeOptions::new()
         .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
     fir::Resizer::new()
         .resize(&src, &mut dst, &options)
         .map_err(|e| format!("cannot resize: {e}"))?;
-    let (w, h) = (made.width, made.height);
-    let data = dst.buffer();
-    match made.encoding {
+    Ok(Pixels {
+        width,
+        height,
+        alpha: pixels.alpha,
+        data: dst.into_vec(),
+    })
+}
+
+/// libwebp's effort (0 fastest … 6 smallest; its default is 4). Below 3 it picks each
+/// block's prediction mode by distortion alone, without the rate-distortion search: on
+/// bench/photos' 12-megapixel photos about 40 % less CPU for the whole build than at 4,
+/// and the WebP variants together as large (the 480 and 960 px ones about 11 % larger,
+/// the 1600 px ones 1 % smaller); see bench/README.md ("Photos").
+const WEBP_METHOD: i32 = 2;
+
+/// Pixels already at a variant's size, encoded.
+fn encode(pixels: &Pixels, encoding: Encoding, quality: u8) -> Result<Vec<u8>, String> {
+    let (w, h) = (pixels.width, pixels.height);
+    let data = pixels.data.as_slice();
+    match encoding {
         Encoding::Webp => {
             let layout = if pixels.alpha {
                 webp::PixelLayout::Rgba
             } else {
                 webp::PixelLayout::Rgb
             };
+            let mut webp_config =
+                webp::WebPConfig::new().map_err(|()| "cannot set up the WebP encoder")?;
+            webp_config.quality = f32::from(quality);
+            webp_config.method = WEBP_METHOD;
+            webp_config.alpha_compression = 1;
             webp::Encoder::new(data, layout, w, h)
-                .encode_simple(false, f32::from(quality))
+                .encode_advanced(&webp_config)
                 .map(|m| m.to_vec())
                 .map_err(|e| format!("cannot encode WebP: {e:?}"))
         }
         Encoding::Jpeg => {
+            let flattened;
             let rgb = if pixels.alpha {
-                flatten_on_white(data)
+                flattened = flatten_on_white(data);
+                flattened.as_slice()
             } else {
-                data.to_vec()
+                data
             };
             let (w16, h16) = match (u16::try_from(w), u16::try_from(h)) {
                 (Ok(a), Ok(b)) => (a, b),
@@ -405,7 +458,7 @@ fn encode(pixels: &Pixels, made: &Made, quality: u8) -> Result<Vec<u8>, String> 
             };
             let mut out = Vec::new();
             jpeg_encoder::Encoder::new(&mut out, quality)
-                .encode(&rgb, w16, h16, jpeg_encoder::ColorType::Rgb)
+                .encode(rgb, w16, h16, jpeg_encoder::ColorType::Rgb)
                 .map_err(|e| format!("cannot encode JPEG: {e}"))?;
             Ok(out)
         }

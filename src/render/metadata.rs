@@ -31,13 +31,14 @@ pub struct SharedImage {
     pub alt: String,
 }
 
-/// The page's lead image for link previews: a bundle photo's variant of at least 1200
+/// The page's lead image for link previews: a bundle or `static/` photo's variant of at least 1200
 /// pixels when it has one (see `Photo::share`), else its `src` made absolute.
 pub fn shared_image(site: &Site, page: &Page, urls: &Urls<'_>) -> Option<SharedImage> {
     let image = page.doc.meta.image.as_ref()?;
     let alt = image.alt.clone().unwrap_or_default();
-    let variant = crate::content::markdown::relative_file(&image.src, true)
-        .and_then(|path| site.photos.photo(&page.doc.source, &path))
+    let variant = site
+        .photos
+        .shown(&page.doc.source, &image.src)
         .and_then(|photo| photo.share());
     Some(match variant {
         Some(v) => SharedImage {

@@ -1,6 +1,6 @@
-//! Photos inside bodies: a Markdown image of a bundle photo becomes a `<picture>` with every
-//! variant, and a shortcode whose `src` names a photo gets its view as `image` (the portal's
-//! `figure` hands it to the `photo.html` macro).
+//! Photos inside bodies: a Markdown image of a bundle or `static/` photo (`/img/x.jpg`)
+//! becomes a `<picture>` with every variant, and a shortcode whose `src` names a photo gets
+//! its view as `image` (the portal's `figure` hands it to the `photo.html` macro).
 
 use crate::content::markdown::{relative_file, LocalFiles};
 use crate::content::shortcodes::Call;
@@ -67,7 +67,8 @@ fn picture(view: &ImageView, title: &str) -> String {
 }
 
 /// The view of the image a shortcode call's `src` names (with its `alt`, `caption` and
-/// `credit` arguments): a bundle photo with its variants, else the address as given.
+/// `credit` arguments): a bundle or `static/` photo with its variants, else the address as
+/// given.
 pub fn shortcode_image(
     photos: &Photos,
     doc: &Document,
@@ -81,8 +82,7 @@ pub fn shortcode_image(
         arg("caption"),
         arg("credit"),
     );
-    let photo = relative_file(src, true).and_then(|path| photos.photo(&doc.source, &path));
-    Some(match photo {
+    Some(match photos.shown(&doc.source, src) {
         Some(photo) => photo.view(alt, caption, credit, &|out| urls.link(&format!("/{out}"))),
         None => {
             let bundled = relative_file(src, true)

@@ -378,8 +378,8 @@ pub fn toc_view(headings: &[crate::content::markdown::Heading]) -> Vec<TocEntryV
         .collect()
 }
 
-/// The view of a page's `image`: a bundle photo with its variants, a bundle file at its
-/// published URL, else `src` made to work from any page of the site.
+/// The view of a page's `image`: a bundle or `static/` photo with its variants, a bundle
+/// file at its published URL, else `src` made to work from any page of the site.
 pub fn image_view(
     site: &Site,
     page: &Page,
@@ -388,14 +388,11 @@ pub fn image_view(
 ) -> ImageView {
     let alt = image.alt.as_deref().unwrap_or_default();
     let (caption, credit) = (image.caption.as_deref(), image.credit.as_deref());
-    let path = crate::content::markdown::relative_file(&image.src, true);
     let photos = &site.photos;
-    if let Some(photo) = path
-        .as_deref()
-        .and_then(|p| photos.photo(&page.doc.source, p))
-    {
+    if let Some(photo) = photos.shown(&page.doc.source, &image.src) {
         return photo.view(alt, caption, credit, &|out| urls.link(&format!("/{out}")));
     }
+    let path = crate::content::markdown::relative_file(&image.src, true);
     let src = match path.and_then(|p| photos.file_url(&page.doc.source, &p)) {
         Some(url) => urls.link(&url),
         None => urls.resolve(&image.src, &page.url),

@@ -411,3 +411,148 @@ fn check_warns_about_small_large_unused_and_insecure_photos_and_a_translation_wi
         "{text}"
     );
 }
+
+#[test]
+fn static_photos_shown_at_their_site_paths_are_resized_beside_the_original() {
+    let t = photo_site();
+    let original = generate::jpeg(1200, 900, 1, true, 90);
+    t.write("static/img/square.jpg", &original);
+    t.write(
+        "themes/portal/static/img/badge.png",
+        generate::png_with_alpha(600, 400),
+    );
+    t.write(
+        "content/kk/news/square.md",
+        "---\ntitle: \"Алаң\"\ndate: 2025-06-02\nimage:\n  src: /img/square.jpg\n  alt: \"Алаң суреті\"\n---\n\nМәтін.\n\n![Белгі](/img/badge.png)\n\n{{ figure(src=\"/img/square.jpg\", alt=\"Тағы да алаң\") }}\n",
+    );
+    t.run(&["build"]).assert_success();
+
+    // The original stays a static file as the user put it (metadata and all); its variants
+    // are published beside it, never upscaled, in every format.
+    assert_eq!(
+        std::fs::read(t.out_path("img/square.jpg")).unwrap(),
+        original
+    );
+    for (name, size) in [
+        ("img/square-480.jpg", (480, 360)),
+        ("img/square-480.webp", (480, 360)),
+        ("img/square-960.jpg", (960, 720)),
+        ("img/square-960.webp", (960, 720)),
+        ("img/badge-480.png", (480, 320)),
+        ("img/badge-480.webp", (480, 320)),
+    ] {
+        assert_eq!(size_of(&t.out_path(name)), size, "{name}");
+        let bytes = std::fs::read(t.out_path(name)).unwrap();
+        assert!(!bytes.windows(4).any(|w| w == b"Exif"), "{name} has EXIF");
+    }
+    assert!(!t.out_path("img/square-1600.jpg").exists());
+
+    let page = t.out("kk/news/square/index.html");
+    // The lead photo, the Markdown image and the figure: <picture> with every variant.
+    assert!(
+        page.contains("<source type=\"image/webp\" srcset=\"/img/square-480.webp 480w, /img/square-960.webp 960w\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("width=\"960\" height=\"720\" alt=\"Алаң суреті\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("<img src=\"/img/badge-480.png\" srcset=\"/img/badge-480.png 480w\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("width=\"960\" height=\"720\" alt=\"Тағы да алаң\" loading=\"lazy\""),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            "<meta property=\"og:image\" content=\"https://example.kz/img/square-960.jpg\">"
+        ),
+        "{page}"
+    );
+    assert!(page.contains("<meta property=\"og:image:height\" content=\"720\">"));
+    let feed = t.out("kk/atom.xml");
+    assert!(
+        feed.contains("href=\"https://example.kz/img/square-960.jpg\"/>"),
+        "{feed}"
+    );
+    t.run(&["check"]).assert_success();
+}
+
+#[test]
+fn a_variant_that_would_replace_a_static_file_fails_naming_both() {
+    let t = photo_site();
+    t.write(
+        "static/img/square.jpg",
+        generate::jpeg(600, 400, 1, false, 90),
+    );
+    t.write("static/img/square-480.webp", b"made by hand");
+    t.append(
+        &format!("{BUNDLE}/index.md"),
+        "\n![Алаң](/img/square.jpg)\n",
+    );
+    let run = t.run(&["build"]);
+    run.assert_code(1);
+    run.error_with(&[
+        "static/img/square.jpg",
+        "/img/square-480.webp",
+        "the static file static/img/square-480.webp",
+    ]);
+    assert!(!t.public().exists());
+}
+
+#[test]
+fn photos_of_one_stem_in_one_folder_get_their_extensions_in_their_names() {
+    let t = photo_site();
+    t.write(
+        &format!("{BUNDLE}/dup.jpg"),
+        generate::jpeg(600, 400, 1, false, 90),
+    );
+    t.write(
+        &format!("{BUNDLE}/dup.png"),
+        generate::png_with_alpha(500, 300),
+    );
+    t.append(
+        &format!("{BUNDLE}/index.md"),
+        "\n![JPEG](dup.jpg)\n\n![PNG](dup.png)\n",
+    );
+    t.run(&["build"]).assert_success();
+    let files = published(&t);
+    assert_eq!(files.get("dup-jpg-480.jpg"), Some(&(480, 320)));
+    assert_eq!(files.get("dup-jpg-480.webp"), Some(&(480, 320)));
+    assert_eq!(files.get("dup-png-480.png"), Some(&(480, 288)));
+    assert_eq!(files.get("dup-png-480.webp"), Some(&(480, 288)));
+    assert!(!files.contains_key("dup-480.webp"), "{files:?}");
+    // The other photos keep their names.
+    assert!(files.contains_key("lead-480.webp") && files.contains_key("tiny-64.png"));
+    let page = t.out("kk/news/festival/index.html");
+    assert!(
+        page.contains("srcset=\"/kk/news/festival/dup-jpg-480.jpg 480w\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("srcset=\"/kk/news/festival/dup-png-480.png 480w\""),
+        "{page}"
+    );
+}
+
+#[test]
+fn check_warns_about_markdown_images_without_alt_in_either_language() {
+    let t = photo_site();
+    let kk = format!("{BUNDLE}/index.md");
+    let ru = "content/ru/news/festival/index.md";
+    t.append(&kk, "\n![](tiny.png)\n");
+    t.append(ru, "\nТекст ![ ](/img/none.png)\n");
+    let (kk_line, ru_line) = (t.read(&kk).lines().count(), t.read(ru).lines().count());
+    let run = t.run(&["check"]);
+    let text = format!("{}{}", run.stdout, run.stderr);
+    for needle in [
+        format!("{kk}:{kk_line}:1: image tiny.png has no alt text: write what it shows in kk between the brackets, ![…](tiny.png) [missing-alt]"),
+        format!("{ru}:{ru_line}:7: image /img/none.png has no alt text: write what it shows in ru"),
+    ] {
+        assert!(text.contains(&needle), "no {needle:?} in:\n{text}");
+    }
+    // The fixture's own images have their alt: only these two are reported.
+    assert_eq!(text.matches("has no alt text").count(), 2, "{text}");
+}

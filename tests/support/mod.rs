@@ -1,5 +1,5 @@
 //! Helpers shared by the integration tests that run a site from a temp folder (`serve`,
-//! `serve_user`, `engine_edits`). Each test crate uses some of them.
+//! `serve_photos`, `serve_user`, `engine_edits`). Each test crate uses some of them.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
@@ -67,4 +67,71 @@ pub fn forward_lines(
             }
         }
     });
+}
+
+/// Starts `qostil serve --port 0` on the site at `root` and waits up to `startup` for it to
+/// say where it serves: the child, its port, every line it prints from then on
+/// (stdout; stderr too, each line prefixed `stderr: `, when `stderr` is true) and the
+/// line that reported the start's build.
+pub fn start_serve(
+    root: &Path,
+    startup: std::time::Duration,
+    stderr: bool,
+) -> (
+    std::process::Child,
+    u16,
+    std::sync::mpsc::Receiver<String>,
+    String,
+) {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qostil"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, lines) = std::sync::mpsc::channel();
+    if stderr {
+        forward_lines(child.stderr.take().unwrap(), tx.clone(), "stderr: ");
+    }
+    forward_lines(child.stdout.take().unwrap(), tx, "");
+    let deadline = std::time::Instant::now() + startup;
+    // The line that reports the start's build (`built … pages in … ms (…)`).
+    let mut built = String::new();
+    let port = loop {
+        let line = lines
+            .recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+            .expect("serve did not start");
+        if let Some(rest) = line.strip_prefix("serving http://127.0.0.1:") {
+            break rest.split('/').next().unwrap().parse().unwrap();
+        }
+        if line.starts_with("built ") {
+            built = line;
+        }
+    };
+    (child, port, lines, built)
+}
+
+/// A raw HTTP/1.1 request to a local port: (status, headers lower-cased, body).
+pub fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    timeout: std::time::Duration,
+) -> (u16, String, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(timeout)).unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, head.to_lowercase(), body.to_string())
 }
