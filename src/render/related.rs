@@ -7,7 +7,7 @@
 //! - recency is a page's `date`: it is read for every candidate that could be chosen.
 
 use std::cmp::Reverse;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::site::{PageId, PageKind, Site};
 
@@ -22,8 +22,9 @@ pub fn related_pages(site: &Site, id: PageId, limit: usize) -> Vec<PageId> {
     if page.kind != PageKind::Article {
         return Vec::new();
     }
-    // Shared term count by candidate: from the terms' page lists (the site's shape).
-    let mut shared: BTreeMap<PageId, usize> = BTreeMap::new();
+    // Shared term count by candidate: from the terms' page lists (the site's shape). A term
+    // of a large site lists thousands of pages: a hash map, not an ordered one.
+    let mut shared: HashMap<PageId, usize> = HashMap::new();
     for (name, terms) in &page.terms {
         let Some(taxonomy) = site.taxonomy(page.lang(), name) else {
             continue;
@@ -32,6 +33,7 @@ pub fn related_pages(site: &Site, id: PageId, limit: usize) -> Vec<PageId> {
             let Some(term) = taxonomy.terms.get(term.0) else {
                 continue;
             };
+            shared.reserve(term.pages.len());
             for other in &term.pages {
                 // A page's kind is part of the site's shape too: no read needed.
                 let is_article = site
@@ -51,17 +53,33 @@ pub fn related_pages(site: &Site, id: PageId, limit: usize) -> Vec<PageId> {
     let mut chosen = Vec::with_capacity(limit);
     // Tiers of fewer shared terms are looked at only while places are left: their dates
     // cannot change the answer otherwise, so they are not read.
-    for (_, mut tier) in tiers {
-        if chosen.len() >= limit {
+    for (_, tier) in tiers {
+        let wanted = limit - chosen.len();
+        if wanted == 0 {
             break;
         }
-        tier.sort_by_cached_key(|p| {
-            let other = site.page(*p);
-            (Reverse(other.timestamp), other.url.clone())
-        });
-        chosen.extend(tier.into_iter().take(limit - chosen.len()));
+        chosen.extend(newest(site, &tier, wanted));
     }
     chosen
+}
+
+/// The `n` newest of `pages` (then by URL), newest first. Every one is read (its date can
+/// change the answer), but only the `n` chosen are sorted: a tier of a large site holds
+/// thousands of pages.
+fn newest(site: &Site, pages: &[PageId], n: usize) -> Vec<PageId> {
+    let mut keyed: Vec<(Reverse<Option<i64>>, &str, PageId)> = pages
+        .iter()
+        .map(|&p| {
+            let other = site.page(p);
+            (Reverse(other.timestamp), other.url.as_str(), p)
+        })
+        .collect();
+    if keyed.len() > n {
+        keyed.select_nth_unstable(n);
+        keyed.truncate(n);
+    }
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, _, p)| p).collect()
 }
 
 /// The pages listed just before and just after `id` in its section's order (for a section
