@@ -468,15 +468,17 @@ fn json_ld_is_valid_and_safe_inside_script() {
     assert_eq!(json_ld(&site.html("/ru/"))[0]["@type"], "WebSite");
 }
 
+/// A lead image from `static/` that is not a photo qostil resizes (an SVG): shown and shared
+/// at its own address (JPEG and PNG photos get variants: `photos.rs`).
 fn with_festival_image(site: &SiteTest) {
     site.replace(
         "content/kk/news/festival.md",
         "date: 2025-11-03",
-        "date: 2025-11-03\nimage: { src: \"/img/festival.jpg\", alt: \"EXPO алаңы\" }",
+        "date: 2025-11-03\nimage: { src: \"/img/festival.svg\", alt: \"EXPO алаңы\" }",
     );
     site.write(
-        "static/img/festival.jpg",
-        b"\xff\xd8\xff\xe0 not really a JPEG",
+        "static/img/festival.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1200\" height=\"630\"></svg>\n",
     );
 }
 
@@ -485,12 +487,12 @@ fn article_image_is_shown_and_shared() {
     let site = SiteTest::new("basic");
     with_festival_image(&site);
     site.build_ok(&[]);
-    site.assert_exists("img/festival.jpg");
+    site.assert_exists("img/festival.svg");
     let page = site.html("/kk/news/festival/");
-    page.assert_has("<img src=\"/img/festival.jpg\" alt=\"EXPO алаңы\"")
-        .assert_has("<meta property=\"og:image\" content=\"https://example.kz/img/festival.jpg\">");
+    page.assert_has("<img src=\"/img/festival.svg\" alt=\"EXPO алаңы\"")
+        .assert_has("<meta property=\"og:image\" content=\"https://example.kz/img/festival.svg\">");
     // The lead story of the home (the newest article) shows it.
-    site.html("/kk/").assert_has("src=\"/img/festival.jpg\"");
+    site.html("/kk/").assert_has("src=\"/img/festival.svg\"");
 }
 
 #[test]
@@ -499,12 +501,12 @@ fn article_image_gets_the_base_path() {
     with_festival_image(&site);
     site.build_ok(&["--base-url", "https://other.kz/sub"]);
     site.html("/kk/news/festival/")
-        .assert_has("<img src=\"/sub/img/festival.jpg\"")
+        .assert_has("<img src=\"/sub/img/festival.svg\"")
         .assert_has(
-            "<meta property=\"og:image\" content=\"https://other.kz/sub/img/festival.jpg\">",
+            "<meta property=\"og:image\" content=\"https://other.kz/sub/img/festival.svg\">",
         );
     site.html("/kk/")
-        .assert_has("src=\"/sub/img/festival.jpg\"");
+        .assert_has("src=\"/sub/img/festival.svg\"");
 }
 
 // ---------------------------------------------------------------- article views
