@@ -5,7 +5,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
-use std::process::{Child, Command};
+use std::process::Child;
 use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
 
@@ -47,12 +47,7 @@ impl Server {
 
     /// Stops the server with Ctrl-C, as a user does, and hands back its site.
     fn stop(mut self) -> tempfile::TempDir {
-        let pid = self.child.id().to_string();
-        assert!(Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .unwrap()
-            .success());
+        support::ctrl_c(&self.child);
         let status = self.child.wait().unwrap();
         assert!(status.success(), "{status}");
         std::mem::replace(&mut self.root, tempfile::tempdir().unwrap())
@@ -467,12 +462,7 @@ fn css_and_template_edits() {
 #[test]
 fn ctrl_c_stops_the_server() {
     let mut server = Server::start();
-    let pid = server.child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .unwrap()
-        .success());
+    support::ctrl_c(&server.child);
     let status = server.child.wait().unwrap();
     assert!(status.success(), "{status}");
     assert!(server.drain_lines().iter().any(|l| l == "stopped"));

@@ -159,12 +159,7 @@ impl Server {
     /// Ctrl-C, as a user stops it: the server finishes a running search-index refresh and
     /// saves its manifest before it prints `stopped`.
     fn stop(&mut self) {
-        let pid = self.child.id().to_string();
-        assert!(Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .unwrap()
-            .success());
+        support::ctrl_c(&self.child);
         self.wait_line("stopped", Duration::from_secs(120));
         let status = self.child.wait().unwrap();
         assert!(status.success(), "serve exited with {status}");

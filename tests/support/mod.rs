@@ -135,3 +135,12 @@ pub fn http(
     let status = head.split(' ').nth(1).unwrap().parse().unwrap();
     (status, head.to_lowercase(), body.to_string())
 }
+
+/// Sends Ctrl-C (SIGINT) to a child, as a user stops `qostil serve`.
+pub fn ctrl_c(child: &std::process::Child) {
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success(), "kill -INT {}: {sent}", child.id());
+}
