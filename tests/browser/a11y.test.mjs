@@ -65,18 +65,24 @@ function describe(violations) {
     .join('\n');
 }
 
+/** axe-core's violations of the AXE_TAGS rules on an open page. */
+async function axeViolations(page) {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const result = await page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }),
+    AXE_TAGS,
+  );
+  return result.violations;
+}
+
 for (const width of WIDTHS) {
   test(`axe-core WCAG 2.1 AA: every page type at ${width.name} px`, { timeout: 300_000 }, async () => {
     assert.ok(pages.length >= 8, `too few page types found: ${JSON.stringify(pages)}`);
     const failures = [];
     for (const [type, url] of pages) {
       const { context, page } = await open(width, url);
-      await page.addScriptTag({ content: AXE_SOURCE });
-      const result = await page.evaluate(
-        (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }),
-        AXE_TAGS,
-      );
-      if (result.violations.length) failures.push(`${type} ${url}:\n  ${describe(result.violations)}`);
+      const violations = await axeViolations(page);
+      if (violations.length) failures.push(`${type} ${url}:\n  ${describe(violations)}`);
       await context.close();
     }
     assert.equal(failures.length, 0, failures.join('\n'));
@@ -104,12 +110,8 @@ for (const width of WIDTHS) {
         if (status !== 200) failures.push(`${type} ${url}: HTTP ${status}`);
         const images = await page.locator('main picture img').count();
         if (images === 0) failures.push(`${type} ${url}: no photo in <main> (is this the photo fixture?)`);
-        await page.addScriptTag({ content: AXE_SOURCE });
-        const result = await page.evaluate(
-          (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }),
-          AXE_TAGS,
-        );
-        if (result.violations.length) failures.push(`${type} ${url}:\n  ${describe(result.violations)}`);
+        const violations = await axeViolations(page);
+        if (violations.length) failures.push(`${type} ${url}:\n  ${describe(violations)}`);
         await context.close();
       }
     } finally {
