@@ -73,12 +73,19 @@ fn write_search_index(
     lang: Lang,
     key: u64,
 ) -> Result<Vec<Saved>, Diagnostics> {
-    let terms_path = crate::output::cache::terms_path(root, lang);
-    let previous =
-        crate::search::terms::CachedTerms::load(&terms_path, crate::search::terms_key(site, lang));
+    // A derived edition is indexed with its source language's words (`search::document`):
+    // it reads the source's terms cache, which the source's index (made before it, in the
+    // order of `languages`) has just brought up to date, and writes none of its own. So the
+    // Latin edition's documents are not tokenized and stemmed a second time.
+    let words_lang = lang.source();
+    let terms_path = crate::output::cache::terms_path(root, words_lang);
+    let previous = crate::search::terms::CachedTerms::load(
+        &terms_path,
+        crate::search::terms_key(site, words_lang),
+    );
     let terms = crate::search::TermsCache {
         previous: previous.as_ref(),
-        save_to: Some(&terms_path),
+        save_to: (words_lang == lang).then_some(terms_path.as_path()),
     };
     let mut out = StagedIndex {
         staging,

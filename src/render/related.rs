@@ -8,6 +8,7 @@
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 use crate::site::{PageId, PageKind, Site};
 
@@ -15,9 +16,56 @@ use crate::site::{PageId, PageKind, Site};
 /// (`page.related | slice(end=4)`).
 pub const RELATED_MAX: usize = 8;
 
+/// Each article's related pages (at `RELATED_MAX`), kept while a build renders: a derived
+/// edition's article shows its source article's, which is computed once for both. Filled
+/// and read only outside `site::reading` (a build; `serve` records what each output reads,
+/// so it computes them every time), and sized to the pages at assembly (an index past the
+/// end is simply not kept).
+#[derive(Debug, Clone, Default)]
+pub struct RelatedMemo(Vec<OnceLock<Vec<PageId>>>);
+
+impl RelatedMemo {
+    pub fn new(pages: usize) -> RelatedMemo {
+        RelatedMemo((0..pages).map(|_| OnceLock::new()).collect())
+    }
+}
+
 /// Articles of the same language sharing the most regions and tags with `id`, the newest
 /// first among those sharing as many, at most `limit`. None for a standalone page.
+///
+/// A derived edition's article (the Latin edition) has its source article's related pages,
+/// in the edition: the two share terms, dates and kinds, and their URLs differ only in the
+/// language prefix, so the answer is the same (and is computed once).
 pub fn related_pages(site: &Site, id: PageId, limit: usize) -> Vec<PageId> {
+    let page = site.page(id);
+    if page.kind != PageKind::Article {
+        return Vec::new();
+    }
+    let lang = page.lang();
+    let twin = |p: PageId, in_lang| site.groups[site.pages[p.0].group.0].get(&in_lang).copied();
+    if let Some(source) = twin(id, lang.source()).filter(|_| lang.is_derived()) {
+        return related_of_source(site, source, limit)
+            .into_iter()
+            .filter_map(|p| twin(p, lang))
+            .collect();
+    }
+    related_of_source(site, id, limit)
+}
+
+/// `related_pages` of a page of a language with its own files, from the memo when it has it.
+fn related_of_source(site: &Site, id: PageId, limit: usize) -> Vec<PageId> {
+    let memo = (limit == RELATED_MAX && !crate::site::is_reading())
+        .then(|| site.related_memo.0.get(id.0))
+        .flatten();
+    match memo {
+        Some(slot) => slot
+            .get_or_init(|| compute_related(site, id, limit))
+            .clone(),
+        None => compute_related(site, id, limit),
+    }
+}
+
+fn compute_related(site: &Site, id: PageId, limit: usize) -> Vec<PageId> {
     let page = site.page(id);
     if page.kind != PageKind::Article {
         return Vec::new();
@@ -96,4 +144,34 @@ pub fn section_neighbours(site: &Site, id: PageId) -> (Option<PageId>, Option<Pa
     let before = at.checked_sub(1).and_then(|i| pages.get(i)).copied();
     let after = pages.get(at + 1).copied();
     (before, after)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Lang;
+
+    /// The Latin edition's related articles are taken from the Kazakh article's; they must be
+    /// what the edition's own taxonomies give, in a build (memo) and in `serve` (reading).
+    #[test]
+    fn a_latin_article_has_what_its_own_terms_give_and_its_kazakh_twins_related() {
+        let (_dir, _root, site) = crate::site::test_sites::basic_with("kazakh_latin: true\n");
+        let latin: Vec<PageId> = (0..site.pages.len())
+            .map(PageId)
+            .filter(|&p| site.pages[p.0].lang() == Lang::KkLatn)
+            .filter(|&p| site.pages[p.0].kind == PageKind::Article)
+            .collect();
+        assert!(latin.len() >= 4, "{} Latin articles", latin.len());
+        let mut shown = 0;
+        for id in latin {
+            let own = compute_related(&site, id, RELATED_MAX);
+            assert!(own.iter().all(|p| site.pages[p.0].lang() == Lang::KkLatn));
+            assert_eq!(related_pages(&site, id, RELATED_MAX), own, "{}", site.pages[id.0].url);
+            let (read, _) = crate::site::reading(|| related_pages(&site, id, RELATED_MAX));
+            assert_eq!(read, own);
+            assert_eq!(related_pages(&site, id, 2), own[..own.len().min(2)]);
+            shown += own.len();
+        }
+        assert!(shown > 0);
+    }
 }

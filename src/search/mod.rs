@@ -224,6 +224,24 @@ mod tests {
         (index_with(site, root, saving), path)
     }
 
+    /// The engine indexes the Latin edition with the Kazakh terms cache (the words are the
+    /// Kazakh page's): the files must be those made from the sources.
+    #[test]
+    fn a_latin_index_from_the_kazakh_terms_cache_equals_one_from_the_sources() {
+        let (dir, root, site) = crate::site::test_sites::basic_with("kazakh_latin: true\n");
+        let (_, path) = index_saving_terms(&site, &root, dir.path());
+        let cache = CachedTerms::load(&path, terms_key(&site, Lang::Kk)).unwrap();
+        let reusing = TermsCache {
+            previous: Some(&cache),
+            save_to: None,
+        };
+        let mut files = Collect(Vec::new());
+        write_index(&site, &root, Lang::KkLatn, reusing, &mut files).unwrap();
+        let fresh = build_index(&site, &root, Lang::KkLatn).unwrap();
+        assert!(fresh.iter().any(|(p, _)| p.starts_with("kk-latn/search/")));
+        assert_eq!(files.0, fresh);
+    }
+
     #[test]
     fn an_index_from_cached_terms_equals_one_from_the_sources() {
         let (root, site) = fixture_site();

@@ -125,7 +125,9 @@ pub fn assemble_site(
         warnings,
         schedule,
         photos: Default::default(),
+        related_memo: Default::default(),
     };
+    site.related_memo = crate::render::related::RelatedMemo::new(site.pages.len());
     site.content_files = index_content_files(&site);
     check_content_links(&site, &loaded, &mut diags);
     site.outputs = assemble_outputs(&site, statics, &mut diags);

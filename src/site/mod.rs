@@ -154,6 +154,8 @@ pub struct Site {
     pub schedule: Schedule,
     /// Page bundles and their processed photos (`images::prepare`, after assembling).
     pub photos: std::sync::Arc<crate::images::Photos>,
+    /// Related articles computed while rendering, shared by an article's editions.
+    pub related_memo: crate::render::related::RelatedMemo,
 }
 
 thread_local! {
@@ -174,6 +176,12 @@ pub fn reading<T>(f: impl FnOnce() -> T) -> (T, Vec<PageId>) {
     read.sort_unstable();
     read.dedup();
     (value, read)
+}
+
+/// Whether this thread is inside `reading` (then what is read must be recorded, and nothing
+/// read may come from a memo filled elsewhere).
+pub fn is_reading() -> bool {
+    READS.with(|r| r.borrow().is_some())
 }
 
 impl Site {
@@ -293,5 +301,34 @@ impl Site {
         } else {
             format!("{base}page/{n}/")
         }
+    }
+}
+
+/// Sites for the unit tests of the stages after assembling.
+#[cfg(test)]
+pub(crate) mod test_sites {
+    use std::path::{Path, PathBuf};
+
+    /// A copy of the `basic` fixture with `extra` appended to its site.yaml, loaded and
+    /// assembled: (the copy, its root, the site).
+    pub fn basic_with(extra: &str) -> (tempfile::TempDir, PathBuf, super::Site) {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.unwrap();
+            let to = root.join(entry.path().strip_prefix(&from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+        let config = root.join("site.yaml");
+        let text = std::fs::read_to_string(&config).unwrap();
+        std::fs::write(&config, format!("{text}\n{extra}")).unwrap();
+        let locales = std::sync::Arc::new(crate::lang::Locales::new().unwrap());
+        let site = crate::build::load_site(&root, None, false, &locales).unwrap();
+        (dir, root, site)
     }
 }
