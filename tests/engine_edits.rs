@@ -590,6 +590,69 @@ fn a_kazakh_edit_reaches_both_kazakh_editions_and_nothing_else() {
     );
 }
 
+/// A title edit is written in two parts: the first has the article and the lists that show
+/// it (what the editor looks at, announced at once), the second the other articles whose
+/// related lists show it; after both, the output is a clean build's.
+#[test]
+fn a_title_reaches_the_lists_first_and_the_related_articles_after() {
+    let locales = Arc::new(Locales::new().unwrap());
+    let tmp = tempfile::tempdir().unwrap();
+    let (root, mut engine) = open_site(tmp.path(), &locales, 10, false);
+    let festival = root.join("content/kk/news/festival.md");
+    edit(&festival, |t| {
+        set_field(&t, "title", Some("title: \"Жаңа атаулы фестиваль\""))
+    });
+    let mut first: Option<Vec<String>> = None;
+    let serve = root.join(".qostil/serve");
+    let applied = engine
+        .apply_showing(std::slice::from_ref(&festival), &mut |shown| {
+            // What the first part announces is already in the output.
+            let list = fs::read_to_string(serve.join("kk/news/index.html")).unwrap();
+            assert!(list.contains("Жаңа атаулы фестиваль"), "the list is stale");
+            first = Some(shown.write.changed.clone());
+        })
+        .unwrap();
+    let first = first.expect("the edit was written in one part");
+    for page in [
+        "kk/news/festival/index.html",
+        "kk/news/index.html",
+        "kk/index.html",
+    ] {
+        assert!(first.iter().any(|c| c == page), "{page} not in {first:?}");
+    }
+    let is_article = |c: &String| c.starts_with("kk/news/") && !c.contains("festival");
+    let article_page = |c: &String| {
+        is_article(c)
+            && c.ends_with("/index.html")
+            && !c.starts_with("kk/news/index")
+            && !c.contains("/page/")
+    };
+    assert!(!first.iter().any(article_page), "{first:?}");
+    let later: Vec<&String> = applied
+        .write
+        .changed
+        .iter()
+        .filter(|c| !first.contains(c))
+        .collect();
+    assert!(
+        later.iter().filter(|c| article_page(c)).count() >= 2,
+        "no related article came after: {later:?}"
+    );
+    // The search index is refreshed when edits pause (another test); everything else is
+    // as a clean build makes it.
+    let expected = clean_build(&root, &tmp.path().join("clean"));
+    let served = files(&serve);
+    let differing: Vec<&String> = expected
+        .keys()
+        .chain(served.keys())
+        .filter(|p| !p.contains("/search/") && served.get(*p) != expected.get(*p))
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "differ from a clean build: {differing:?}"
+    );
+}
+
 /// A page calls a site shortcode; editing (then removing) the shortcode's template
 /// re-renders that page, and a page that calls no shortcode is left as it was.
 #[test]

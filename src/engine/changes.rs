@@ -102,14 +102,30 @@ impl Engine {
     /// Applies a batch of changed paths (absolute, under the site root). On error nothing
     /// changes and the paths are kept to be applied with the next batch.
     pub fn apply(&mut self, batch: &[PathBuf]) -> Result<Applied, Diagnostics> {
+        self.apply_showing(batch, &mut |_| {})
+    }
+
+    /// `apply`, in two writes when an edit reaches other articles' pages (a title shown in
+    /// their related lists): first the edited pages and every list, feed and home page that
+    /// shows them, and `shown` is called with that write (`serve` tells the browser at
+    /// once), then the other pages. The returned `Applied` covers both.
+    pub fn apply_showing(
+        &mut self,
+        batch: &[PathBuf],
+        shown: &mut dyn FnMut(&Applied),
+    ) -> Result<Applied, Diagnostics> {
         self.pending.extend(batch.iter().cloned());
         let paths: Vec<PathBuf> = self.pending.iter().cloned().collect();
-        let applied = self.apply_paths(&paths)?;
+        let applied = self.apply_paths(&paths, shown)?;
         self.pending.clear();
         Ok(applied)
     }
 
-    fn apply_paths(&mut self, paths: &[PathBuf]) -> Result<Applied, Diagnostics> {
+    fn apply_paths(
+        &mut self,
+        paths: &[PathBuf],
+        shown: &mut dyn FnMut(&Applied),
+    ) -> Result<Applied, Diagnostics> {
         let root = self.options.root.clone();
         let theme = self.site.config.theme.clone();
         let kinds: Vec<(Kind, &PathBuf)> = paths
@@ -223,8 +239,22 @@ impl Engine {
             }
             _ => None,
         };
+        // Outputs a failed second write left behind are looked at with this batch.
+        let plan_outputs = plan_outputs.map(|mut list| {
+            list.extend(self.unfinished.iter().copied());
+            list.sort_unstable();
+            list.dedup();
+            list
+        });
+        let (first, rest) = match plan_outputs {
+            Some(list) => {
+                let (first, rest) = self.shown_first(&next, list);
+                (Some(first), rest)
+            }
+            None => (None, Vec::new()),
+        };
         let plan = Plan {
-            outputs: plan_outputs,
+            outputs: first,
             statics: !statics.is_empty() || config_changed,
             search: Vec::new(),
             defer_search: false,
@@ -236,12 +266,68 @@ impl Engine {
                 .iter()
                 .all(|p| p.extension().is_some_and(|x| x == "css"));
         let write = self.write_next(next, renderer, docs, static_files, plan)?;
-        Ok(Applied {
+        self.unfinished.clear();
+        let mut applied = Applied {
             css_only,
             write,
             search_stale,
             assets: self.renderer.assets().clone(),
-        })
+        };
+        if !rest.is_empty() {
+            shown(&applied);
+            let second = Plan {
+                outputs: Some(rest.clone()),
+                statics: false,
+                search: Vec::new(),
+                defer_search: false,
+            };
+            // The site is already the new one: a second write that fails leaves its outputs
+            // for the next batch (and out of the manifest's quick keys, `save_manifest`).
+            let more = self
+                .write(second, &crate::progress::Silent)
+                .inspect_err(|_| {
+                    self.unfinished.extend(rest);
+                })?;
+            let write = &mut applied.write;
+            write.changed.extend(more.changed);
+            write.changed.sort();
+            write.changed.dedup();
+            write.checked += more.checked;
+            write.rendered += more.rendered;
+            write.prepared += more.prepared;
+            write.files = more.files;
+        }
+        Ok(applied)
+    }
+
+    /// Splits the outputs a content edit can change into those that show the edited pages
+    /// first-hand (the pages themselves, and every list and home page: where an editor looks
+    /// for a new title) and the rest (other articles' pages, which show it among their
+    /// related articles or neighbours, and the feeds and sitemaps).
+    fn shown_first(&self, next: &Next, outputs: Vec<usize>) -> (Vec<usize>, Vec<usize>) {
+        let edited: &[PageId] = match next {
+            Next::Patched(ids) | Next::Retitled { ids, .. } => ids,
+            Next::Assembled { edited, .. } => edited,
+            Next::Unchanged => &[],
+        };
+        let site = match next {
+            Next::Assembled { site, .. } => site.as_ref(),
+            _ => &self.site,
+        };
+        let shows_first = |i: &usize| match &site.outputs[*i].kind {
+            OutputKind::Page(id) => edited.contains(id),
+            // A feed carries its articles' bodies, each rendered again: a feed reader is
+            // not where an editor checks a preview.
+            OutputKind::Feed { .. }
+            | OutputKind::Sitemap
+            | OutputKind::SitemapPart(_)
+            | OutputKind::Robots => false,
+            _ => true,
+        };
+        outputs
+            .into_iter()
+            .filter(|&i| i < site.outputs.len())
+            .partition(shows_first)
     }
 }
 

@@ -223,10 +223,14 @@ impl Engine {
         }
         let (site, renderer) = (&self.site, &self.renderer);
         let site_key = crate::render::site_key(site);
+        // An output still to be written (`unfinished`) keeps the key it was written with.
+        let unfinished = &self.unfinished;
         let keys: Vec<(String, u64)> = site
             .outputs
             .par_iter()
-            .map(|o| {
+            .enumerate()
+            .filter(|(i, _)| !unfinished.contains(i))
+            .map(|(_, o)| {
                 let quick = renderer.quick_key(site, site_key, o).unwrap_or(0);
                 (o.file_path(), quick)
             })

@@ -138,6 +138,9 @@ pub struct Engine {
     private_output: bool,
     /// Source files whose change has not been applied yet (the last attempt failed).
     pending: BTreeSet<PathBuf>,
+    /// Outputs (indexes into `site.outputs`) that the second write of an edit should have
+    /// brought up to date but failed to (see `apply_showing`): written with the next batch.
+    unfinished: BTreeSet<usize>,
     /// For `serve`: per output (by index), the pages its context read when it was last
     /// prepared (`None`: not known), valid while the site keeps its `structure`.
     reads: Vec<Option<Vec<crate::site::PageId>>>,
@@ -268,6 +271,7 @@ impl Engine {
             search: BTreeMap::new(),
             private_output,
             pending: BTreeSet::new(),
+            unfinished: BTreeSet::new(),
             reads,
             structure,
             track_reads: keep_docs,

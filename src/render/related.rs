@@ -166,7 +166,12 @@ mod tests {
         for id in latin {
             let own = compute_related(&site, id, RELATED_MAX);
             assert!(own.iter().all(|p| site.pages[p.0].lang() == Lang::KkLatn));
-            assert_eq!(related_pages(&site, id, RELATED_MAX), own, "{}", site.pages[id.0].url);
+            assert_eq!(
+                related_pages(&site, id, RELATED_MAX),
+                own,
+                "{}",
+                site.pages[id.0].url
+            );
             let (read, _) = crate::site::reading(|| related_pages(&site, id, RELATED_MAX));
             assert_eq!(read, own);
             assert_eq!(related_pages(&site, id, 2), own[..own.len().min(2)]);

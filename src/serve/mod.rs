@@ -157,14 +157,20 @@ pub fn serve(
             }
         };
         let started = Instant::now();
-        let mut result = rebuild(&mut engine, &build_options, &locales, &batch);
+        // An edit written in two parts is announced as the first is in place.
+        let mut shown_first: Vec<String> = Vec::new();
+        let mut show = |first: &Applied| {
+            announce(&events, first);
+            shown_first.clone_from(&first.write.changed);
+        };
+        let mut result = rebuild(&mut engine, &build_options, &locales, &batch, &mut show);
         // A file caught half-written fails to parse; if more events follow at once, that was
         // a save in progress: take them in and try again before reporting anything.
         while result.is_err() {
             match rest_of_save(&mut watcher, &batch) {
                 Some(more) => {
                     batch.extend(more);
-                    result = rebuild(&mut engine, &build_options, &locales, &batch);
+                    result = rebuild(&mut engine, &build_options, &locales, &batch, &mut show);
                 }
                 None => break,
             }
@@ -175,7 +181,7 @@ pub fn serve(
         match result {
             Ok(applied) => {
                 events.set_error(None);
-                announce(&events, &applied);
+                announce_rest(&events, &applied, &shown_first);
                 search_stale.extend(applied.search_stale.iter().copied());
                 // After the browser was told: the desk reads every translation group.
                 update_desk(&desk, engine.as_ref());
@@ -293,9 +299,10 @@ fn rebuild(
     build_options: &BuildOptions,
     locales: &Arc<Locales>,
     batch: &[PathBuf],
+    shown: &mut dyn FnMut(&Applied),
 ) -> Result<Applied, Diagnostics> {
     match engine.as_mut() {
-        Some(e) => e.apply(batch),
+        Some(e) => e.apply_showing(batch, shown),
         None => start_engine(build_options, locales).map(|(e, written)| {
             let languages = written.search_stale.iter().copied().collect();
             *engine = Some(e);
@@ -337,6 +344,26 @@ fn url_of(file: &str) -> String {
     match file.strip_suffix("index.html") {
         Some(dir) => format!("/{dir}"),
         None => format!("/{file}"),
+    }
+}
+
+/// `announce`, leaving out the files already announced when the first part of the edit was
+/// written (`shown`): a page is reloaded once for each time it changed.
+fn announce_rest(events: &Broadcaster, applied: &Applied, shown: &[String]) {
+    if shown.is_empty() {
+        return announce(events, applied);
+    }
+    let rest: Vec<String> = applied
+        .write
+        .changed
+        .iter()
+        .filter(|c| !shown.contains(c))
+        .cloned()
+        .collect();
+    if !rest.is_empty() {
+        let mut applied = applied.clone();
+        applied.write.changed = rest;
+        announce(events, &applied);
     }
 }
 
