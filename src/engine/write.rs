@@ -44,7 +44,13 @@ pub fn write_search_indexes_or_defer(
     let mut diags = Diagnostics::new();
     let mut saved = Vec::new();
     let mut deferred = Vec::new();
+    // Snippets a source language's index keeps for its derived edition's, made after it.
+    let texts = crate::search::SourceTexts::default();
     for &lang in langs {
+        let shares_texts = lang.is_derived()
+            || langs
+                .iter()
+                .any(|other| other.is_derived() && other.source() == lang);
         let key = search_input_key(site, lang);
         if let Some(files) = reuse_search_index(cache, staging, lang, Some(key)) {
             saved.extend(files);
@@ -53,7 +59,8 @@ pub fn write_search_indexes_or_defer(
             saved.extend(files);
             deferred.push(lang);
         } else {
-            match write_search_index(site, root, staging, cache, lang, key) {
+            let texts = shares_texts.then_some(&texts);
+            match write_search_index(site, root, staging, cache, lang, key, texts) {
                 Ok(files) => saved.extend(files),
                 Err(d) => diags.extend(d),
             }
@@ -72,6 +79,7 @@ fn write_search_index(
     cache: &BuildCache,
     lang: Lang,
     key: u64,
+    texts: Option<&crate::search::SourceTexts>,
 ) -> Result<Vec<Saved>, Diagnostics> {
     // A derived edition is indexed with its source language's words (`search::document`):
     // it reads the source's terms cache, which the source's index (made before it, in the
@@ -86,6 +94,7 @@ fn write_search_index(
     let terms = crate::search::TermsCache {
         previous: previous.as_ref(),
         save_to: (words_lang == lang).then_some(terms_path.as_path()),
+        texts,
     };
     let mut out = StagedIndex {
         staging,

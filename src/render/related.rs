@@ -7,7 +7,7 @@
 //! - recency is a page's `date`: it is read for every candidate that could be chosen.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use crate::site::{PageId, PageKind, Site};
@@ -65,50 +65,68 @@ fn related_of_source(site: &Site, id: PageId, limit: usize) -> Vec<PageId> {
     }
 }
 
+thread_local! {
+    /// Per rendering thread: the shared-term count of each page (by index; 0: not met yet,
+    /// `EXCLUDED`: not a candidate), all 0 between calls. An array, not a hash map: an
+    /// article of a large site meets thousands of candidates through its terms.
+    static SHARED: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+const EXCLUDED: u32 = u32::MAX;
+
 fn compute_related(site: &Site, id: PageId, limit: usize) -> Vec<PageId> {
     let page = site.page(id);
     if page.kind != PageKind::Article {
         return Vec::new();
     }
-    // Shared term count by candidate: from the terms' page lists (the site's shape). A term
-    // of a large site lists thousands of pages: a hash map, not an ordered one.
-    let mut shared: HashMap<PageId, usize> = HashMap::new();
-    for (name, terms) in &page.terms {
-        let Some(taxonomy) = site.taxonomy(page.lang(), name) else {
-            continue;
-        };
-        for term in terms {
-            let Some(term) = taxonomy.terms.get(term.0) else {
+    SHARED.with(|shared| {
+        let mut shared = shared.borrow_mut();
+        if shared.len() < site.pages.len() {
+            shared.resize(site.pages.len(), 0);
+        }
+        // Shared term count by candidate, from the terms' page lists (the site's shape).
+        let mut met: Vec<PageId> = Vec::new();
+        for (name, terms) in &page.terms {
+            let Some(taxonomy) = site.taxonomy(page.lang(), name) else {
                 continue;
             };
-            shared.reserve(term.pages.len());
-            for other in &term.pages {
-                // A page's kind is part of the site's shape too: no read needed.
-                let is_article = site
-                    .pages
-                    .get(other.0)
-                    .is_some_and(|p| p.kind == PageKind::Article);
-                if *other != id && is_article {
-                    *shared.entry(*other).or_default() += 1;
+            for term in terms.iter().filter_map(|t| taxonomy.terms.get(t.0)) {
+                for &other in &term.pages {
+                    let Some(count) = shared.get_mut(other.0) else {
+                        continue;
+                    };
+                    if *count == 0 {
+                        met.push(other);
+                        // A page's kind is part of the site's shape too: no read needed.
+                        if other == id || site.pages[other.0].kind != PageKind::Article {
+                            *count = EXCLUDED;
+                        }
+                    }
+                    if *count != EXCLUDED {
+                        *count += 1;
+                    }
                 }
             }
         }
-    }
-    let mut tiers: BTreeMap<Reverse<usize>, Vec<PageId>> = BTreeMap::new();
-    for (other, count) in shared {
-        tiers.entry(Reverse(count)).or_default().push(other);
-    }
-    let mut chosen = Vec::with_capacity(limit);
-    // Tiers of fewer shared terms are looked at only while places are left: their dates
-    // cannot change the answer otherwise, so they are not read.
-    for (_, tier) in tiers {
-        let wanted = limit - chosen.len();
-        if wanted == 0 {
-            break;
+        let mut tiers: BTreeMap<Reverse<u32>, Vec<PageId>> = BTreeMap::new();
+        for other in met {
+            let count = std::mem::take(&mut shared[other.0]);
+            if count != EXCLUDED {
+                tiers.entry(Reverse(count)).or_default().push(other);
+            }
         }
-        chosen.extend(newest(site, &tier, wanted));
-    }
-    chosen
+        let mut chosen = Vec::with_capacity(limit);
+        // Tiers of fewer shared terms are looked at only while places are left: their dates
+        // cannot change the answer otherwise, so they are not read.
+        for (_, tier) in tiers {
+            let wanted = limit - chosen.len();
+            if wanted == 0 {
+                break;
+            }
+            chosen.extend(newest(site, &tier, wanted));
+        }
+        chosen
+    })
 }
 
 /// The `n` newest of `pages` (then by URL), newest first. Every one is read (its date can

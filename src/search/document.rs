@@ -12,7 +12,7 @@ use crate::site::{PageId, Site};
 
 use super::normalize::{tokens, Normalizer};
 use super::terms::{CachedTerms, DocForms};
-use super::{SNIPPET_TEXT, TERM_WEIGHT, TITLE_WEIGHT};
+use super::{TermsCache, SNIPPET_TEXT, TERM_WEIGHT, TITLE_WEIGHT};
 
 /// What one document gave the indexer.
 pub(super) struct Indexed<'c> {
@@ -135,7 +135,7 @@ pub(super) fn index_document<'c>(
     root: &Path,
     id: PageId,
     needs_text: bool,
-    cache: Option<&'c CachedTerms>,
+    cache: TermsCache<'c>,
     normalizer: &Normalizer,
     worker: &mut Worker<'_>,
 ) -> Result<Indexed<'c>, Diagnostic> {
@@ -144,19 +144,33 @@ pub(super) fn index_document<'c>(
     // the Kazakh stems (`search.js` turns a Latin query into Cyrillic first), and shows
     // its own title, address and text.
     let words_of = source_page(site, page);
-    let cached = cache.and_then(|c| Some((c.get(page.doc.content_hash)?, c)));
-    if !needs_text {
-        if let Some((doc, cache)) = cached {
+    let key = page.doc.content_hash;
+    let cached = cache.previous.and_then(|c| Some((c.get(key)?, c)));
+    let derived = page.lang().is_derived();
+    // The source language's snippet, when its index kept it: a derived edition with cached
+    // terms then needs nothing of the file.
+    let source_text = match (derived && needs_text, cache.texts) {
+        (true, Some(texts)) => texts.lock().ok().and_then(|t| t.get(&key).cloned()),
+        _ => None,
+    };
+    let cached = match cached {
+        Some((doc, terms_cache)) if !needs_text || source_text.is_some() => {
             return Ok(Indexed {
-                terms: Terms::Cached(doc, cache),
-                text: None,
+                terms: Terms::Cached(doc, terms_cache),
+                text: source_text.map(|t| site.config.in_script(page.lang(), &t).into_owned()),
             });
         }
-    }
+        other => other,
+    };
     let body = read_body(root, &page.doc)?;
     let text = markdown::plain_text(&crate::content::shortcodes::strip_calls(&body));
     let snippet = needs_text.then(|| {
         let shown: String = text.chars().take(SNIPPET_TEXT).collect();
+        if let (false, Some(texts)) = (derived, cache.texts) {
+            if let Ok(mut texts) = texts.lock() {
+                texts.insert(key, shown.clone());
+            }
+        }
         site.config.in_script(page.lang(), &shown).into_owned()
     });
     let terms = match cached {

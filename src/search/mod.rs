@@ -65,14 +65,22 @@ pub trait IndexOutput {
     }
 }
 
-/// What the indexer may take from, and leave for, other builds.
+/// What the indexer may take from, and leave for, other builds and indexes.
 #[derive(Default, Clone, Copy)]
 pub struct TermsCache<'a> {
     /// The terms cache a previous build left (see `terms_key`).
     pub previous: Option<&'a CachedTerms>,
     /// Where to write this build's terms cache; none is written without it.
     pub save_to: Option<&'a Path>,
+    /// Snippet texts shared between a language and its derived edition (see `SourceTexts`):
+    /// the source language's index fills it, the edition's reads it.
+    pub texts: Option<&'a SourceTexts>,
 }
+
+/// The snippet texts of a source language's documents, by content hash, which its index
+/// keeps for its derived edition's: the Latin index shows them transliterated instead of
+/// reading and parsing every Kazakh file again.
+pub type SourceTexts = Mutex<std::collections::HashMap<u64, String>>;
 
 /// The key a language's terms cache must have: what decides a document's terms besides its
 /// own file (qostil's version, the stemmer's rules, the weights, the site's taxonomies).
@@ -151,15 +159,7 @@ pub fn write_index(
                 || Worker::new(&pool),
                 |worker, (i, id)| {
                     let needs_text = !kept[i / TEXTS_PER_CHUNK];
-                    index_document(
-                        site,
-                        root,
-                        *id,
-                        needs_text,
-                        cache.previous,
-                        &normalizer,
-                        worker,
-                    )
+                    index_document(site, root, *id, needs_text, cache, &normalizer, worker)
                 },
             )
             .collect::<Result<_, _>>()?;
@@ -220,26 +220,44 @@ mod tests {
         let saving = TermsCache {
             previous: None,
             save_to: Some(&path),
+            texts: None,
         };
         (index_with(site, root, saving), path)
     }
 
     /// The engine indexes the Latin edition with the Kazakh terms cache (the words are the
-    /// Kazakh page's): the files must be those made from the sources.
+    /// Kazakh page's) and the snippets the Kazakh index kept: the files must be those made
+    /// from the sources.
     #[test]
-    fn a_latin_index_from_the_kazakh_terms_cache_equals_one_from_the_sources() {
+    fn a_latin_index_from_the_kazakh_terms_and_snippets_equals_one_from_the_sources() {
         let (dir, root, site) = crate::site::test_sites::basic_with("kazakh_latin: true\n");
-        let (_, path) = index_saving_terms(&site, &root, dir.path());
-        let cache = CachedTerms::load(&path, terms_key(&site, Lang::Kk)).unwrap();
-        let reusing = TermsCache {
-            previous: Some(&cache),
-            save_to: None,
+        let path = dir.path().join("terms");
+        let texts = SourceTexts::default();
+        let kazakh = TermsCache {
+            previous: None,
+            save_to: Some(&path),
+            texts: Some(&texts),
         };
-        let mut files = Collect(Vec::new());
-        write_index(&site, &root, Lang::KkLatn, reusing, &mut files).unwrap();
+        assert_eq!(
+            index_with(&site, &root, kazakh),
+            build_index(&site, &root, Lang::Kk).unwrap()
+        );
+        assert!(texts.lock().unwrap().len() >= 4);
+        let cache = CachedTerms::load(&path, terms_key(&site, Lang::Kk)).unwrap();
         let fresh = build_index(&site, &root, Lang::KkLatn).unwrap();
-        assert!(fresh.iter().any(|(p, _)| p.starts_with("kk-latn/search/")));
-        assert_eq!(files.0, fresh);
+        assert!(fresh
+            .iter()
+            .any(|(p, _)| p.starts_with("kk-latn/search/t/")));
+        for texts in [Some(&texts), None] {
+            let reusing = TermsCache {
+                previous: Some(&cache),
+                save_to: None,
+                texts,
+            };
+            let mut files = Collect(Vec::new());
+            write_index(&site, &root, Lang::KkLatn, reusing, &mut files).unwrap();
+            assert!(files.0 == fresh, "with texts: {}", texts.is_some());
+        }
     }
 
     #[test]
@@ -252,6 +270,7 @@ mod tests {
         let reusing = TermsCache {
             previous: Some(&cache),
             save_to: None,
+            texts: None,
         };
         assert_eq!(index_with(&site, &root, reusing), fresh);
         // Another language, or other taxonomies, would not find this cache.
@@ -271,6 +290,7 @@ mod tests {
         let reusing = TermsCache {
             previous: Some(&cache),
             save_to: None,
+            texts: None,
         };
         let files = index_with(&site, &root, reusing);
         assert!(files.iter().any(|(p, b)| p.starts_with("kk/search/s/")
