@@ -348,7 +348,9 @@ fn url_of(file: &str) -> String {
 }
 
 /// `announce`, leaving out the files already announced when the first part of the edit was
-/// written (`shown`): a page is reloaded once for each time it changed.
+/// written (`shown`): a page is reloaded once for each time it changed. The second part
+/// holds only rendered outputs, of which only HTML pages carry the reload script: feeds and
+/// sitemaps written after a body edit make no second event.
 fn announce_rest(events: &Broadcaster, applied: &Applied, shown: &[String]) {
     if shown.is_empty() {
         return announce(events, applied);
@@ -357,7 +359,7 @@ fn announce_rest(events: &Broadcaster, applied: &Applied, shown: &[String]) {
         .write
         .changed
         .iter()
-        .filter(|c| !shown.contains(c))
+        .filter(|c| !shown.contains(c) && c.ends_with(".html"))
         .cloned()
         .collect();
     if !rest.is_empty() {
