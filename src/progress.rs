@@ -7,6 +7,8 @@ pub trait Progress: Send + Sync {
     fn stage(&self, name: &str, steps: u64);
     /// `steps` more steps of the current stage are done.
     fn advance(&self, steps: u64);
+    /// A message for the user while the build runs (it waits for another one).
+    fn note(&self, _text: &str) {}
 }
 
 /// Reports nothing: for `serve`, tests and any caller that does not show progress.

@@ -416,3 +416,51 @@ fn serve_with_root_dot_follows_a_body_edit() {
 fn serve_with_a_relative_root_follows_a_body_edit() {
     body_edit_with_root(true);
 }
+
+#[test]
+fn a_second_serve_of_the_site_names_the_first_and_a_build_beside_it_goes_on() {
+    let (_tmp, site) = portal_copy();
+    let first = Server::start(&site, &[]);
+    let mut second = Command::new(env!("CARGO_BIN_EXE_qostil"))
+        .args(["serve", "--port", "0"])
+        .current_dir(&site)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while second.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = second.kill();
+            panic!("a second serve of the same site kept running");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = second.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let address = format!("qostil serve at http://127.0.0.1:{}/", first.port);
+    assert!(
+        stderr.contains("another qostil is writing") && stderr.contains(&address),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("did not write"), "{stderr}");
+    // The first one goes on serving, and a build into public/ does not wait for it.
+    assert_eq!(first.get(ARTICLE_URL).0, 200);
+    let build = Command::new(env!("CARGO_BIN_EXE_qostil"))
+        .args(["--quiet", "build"])
+        .current_dir(&site)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    // Killed, the first leaves no lock behind: a new serve starts.
+    drop(first);
+    let again = Server::start(&site, &[]);
+    assert_eq!(again.get(ARTICLE_URL).0, 200);
+}

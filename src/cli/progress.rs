@@ -69,4 +69,8 @@ impl qostil::progress::Progress for TerminalProgress {
     fn advance(&self, steps: u64) {
         self.bar.inc(steps);
     }
+
+    fn note(&self, text: &str) {
+        self.bar.suspend(|| eprintln!("{text}"));
+    }
 }

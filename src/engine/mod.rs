@@ -149,6 +149,8 @@ pub struct Engine {
     /// Whether a write looked at only some of the outputs since the manifest's quick keys
     /// were last brought up to date (see `refresh_quick_keys`).
     quick_keys_behind: bool,
+    /// The output folder's lock (`output::lock`) for a build; serve holds its own.
+    _lock: Option<crate::output::lock::OutputLock>,
 }
 
 /// What one `write` did.
@@ -190,6 +192,22 @@ fn config_key(config: &Config) -> u64 {
     xxhash_rust::xxh3::xxh3_64(format!("{config:?}").as_bytes())
 }
 
+/// The site root (canonical) and the output folder (absolute, normalised) of `options`.
+pub fn output_target(options: &BuildOptions) -> Result<(PathBuf, PathBuf), Diagnostics> {
+    let root = std::fs::canonicalize(&options.root).map_err(|e| {
+        usage_error(format!(
+            "--root {}: cannot open the site folder: {e}",
+            options.root.display()
+        ))
+    })?;
+    let target = match &options.output {
+        Some(out) => std::path::absolute(out).unwrap_or_else(|_| out.clone()),
+        None => root.join("public"),
+    };
+    let target = crate::build::normalize_lexically(&target);
+    Ok((root, target))
+}
+
 impl Engine {
     /// Loads the site for a build into `options.output` (default `public/`): checks that the
     /// output folder is one qostil may write, then runs the start-up. `keep_docs` keeps the
@@ -202,23 +220,27 @@ impl Engine {
         progress: &dyn Progress,
     ) -> Result<Engine, Diagnostics> {
         progress.stage("loading", 0);
-        let root = std::fs::canonicalize(&options.root).map_err(|e| {
-            usage_error(format!(
-                "--root {}: cannot open the site folder: {e}",
-                options.root.display()
-            ))
-        })?;
-        let target = match &options.output {
-            Some(out) => std::path::absolute(out).unwrap_or_else(|_| out.clone()),
-            None => root.join("public"),
-        };
-        let target = crate::build::normalize_lexically(&target);
+        let (root, target) = output_target(options)?;
         if !private_output {
             let shown = options.output.as_deref().unwrap_or(&target);
             crate::build::check_output_folder(&root, &target, shown)?;
         }
         crate::output::cache::remove_stale_temporaries(&root);
         let config = load_site_config(&root, options.base_url.as_deref())?;
+        // Taken before the manifest is read: a second build into the same folder waits for
+        // the first to have written its files and its manifest.
+        let lock = if private_output {
+            None
+        } else {
+            let say = |text: &str| progress.note(text);
+            let wait = crate::output::lock::IfHeld::Wait(&say);
+            Some(crate::output::lock::lock_output(
+                &root,
+                &target,
+                "qostil build",
+                wait,
+            )?)
+        };
         let mut manifest = BuildCache::load(&root, &target);
         if options.clean {
             manifest.remove(&root, &config.languages).map_err(|e| {
@@ -276,6 +298,7 @@ impl Engine {
             structure,
             track_reads: keep_docs,
             quick_keys_behind: false,
+            _lock: lock,
         })
     }
 

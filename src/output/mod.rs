@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod cache;
 pub mod compress;
+pub mod lock;
 
 use std::collections::BTreeMap;
 use std::fs;

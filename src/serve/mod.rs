@@ -91,6 +91,13 @@ pub fn serve(
         ));
     }
     let output = output_dir(&root);
+    // One serve per site: a second would write the same folder (`output::lock`).
+    let _lock = crate::output::lock::lock_output(
+        &root,
+        &output,
+        &format!("qostil serve at {base_url}/"),
+        crate::output::lock::IfHeld::Refuse,
+    )?;
     let build_options = BuildOptions {
         root: root.clone(),
         output: Some(output.clone()),
