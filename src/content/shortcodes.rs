@@ -71,11 +71,13 @@ pub struct SyntaxError {
 
 /// Every call of a body, in order, or every malformed one.
 pub fn find_calls(body: &str) -> Result<Vec<Call>, Vec<SyntaxError>> {
-    let code = code_ranges(body);
+    // Finding the code spans takes a Markdown parse: only for a body that has a `{{`.
+    let mut code: Option<Vec<Range<usize>>> = None;
     let mut calls = Vec::new();
     let mut errors = Vec::new();
     let mut from = 0;
     while let Some(i) = body[from..].find("{{").map(|i| i + from) {
+        let code = code.get_or_insert_with(|| code_ranges(body));
         if let Some(r) = code.iter().find(|r| r.contains(&i)) {
             from = r.end.max(i + 2);
             continue;
