@@ -348,7 +348,7 @@ fn main() -> ExitCode {
                 target,
                 dry_run,
             };
-            match qostil::deploy::deploy(&options) {
+            match qostil::deploy::deploy(&options, &|message| eprintln!("{message}")) {
                 Ok(report) => {
                     cli::report::print_deploy_report(&report);
                     ExitCode::SUCCESS

@@ -174,8 +174,8 @@ fn usage(message: String) -> Diagnostics {
     Diagnostic::global(message).with_code("usage").into()
 }
 
-/// Runs `qostil deploy`.
-pub fn deploy(options: &DeployOptions) -> Result<DeployReport, Diagnostics> {
+/// Runs `qostil deploy`; `say` gets a message for the user while it waits for a build.
+pub fn deploy(options: &DeployOptions, say: &dyn Fn(&str)) -> Result<DeployReport, Diagnostics> {
     let config = crate::config::load_config(&options.root)?;
     let targets = &config.deploy.0;
     let site_yaml = crate::config::CONFIG_FILE;
@@ -215,6 +215,17 @@ pub fn deploy(options: &DeployOptions) -> Result<DeployReport, Diagnostics> {
         )
         .into());
     }
+    // The output as one build left it: a build into it running now finishes first, and one
+    // started while the files go up waits (see `output::lock`).
+    let _lock = match std::fs::canonicalize(&options.root) {
+        Ok(root) => Some(crate::output::lock::lock_output(
+            &root,
+            &root.join("public"),
+            "qostil deploy",
+            crate::output::lock::IfHeld::Wait(say),
+        )?),
+        Err(_) => None,
+    };
     let (store, prefix): (Box<dyn Store>, String) = match &location {
         Location::Folder(dir) => (Box::new(Folder(dir.clone())), String::new()),
         Location::S3 { bucket, prefix } => {

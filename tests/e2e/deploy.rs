@@ -357,6 +357,28 @@ fn a_file_target_gets_the_output_as_is_and_keeps_files_qostil_did_not_put_there(
 }
 
 #[test]
+fn a_deploy_waits_for_a_build_writing_the_output_to_finish() {
+    let site = SiteTest::new("basic");
+    let www = site.scratch("www");
+    site.append(
+        "site.yaml",
+        &format!(
+            "deploy:\n  - name: backup\n    url: \"file://{}\"\n",
+            www.display()
+        ),
+    );
+    site.build_ok(&[]);
+    let waited = site.run_behind_a_build(&["deploy"], || {
+        assert!(
+            !www.exists(),
+            "it copied files while a build held the output"
+        );
+    });
+    waited.assert_waited_then_succeeded();
+    assert!(www.join("kk/index.html").is_file());
+}
+
+#[test]
 fn deploy_usage_errors() {
     let site = SiteTest::new("basic");
     site.build_ok(&[]);

@@ -143,6 +143,62 @@ impl SiteTest {
         Run::new(args, output)
     }
 
+    /// `qostil <args>` in the site folder while the test holds the lock of `public/`
+    /// (`qostil::output::lock`), as a build still writing it would. Returns the first line
+    /// the command printed on standard error, whether it was still running (waiting) 300 ms
+    /// after that, then `while_held` has run and the lock is released, and the whole run.
+    pub fn run_behind_a_build(&self, args: &[&str], while_held: impl FnOnce()) -> Waited {
+        use qostil::output::lock::{lock_output, IfHeld};
+        use std::io::{BufRead, Read};
+        use std::process::Stdio;
+        let root = fs::canonicalize(&self.root).unwrap();
+        let held = lock_output(
+            &root,
+            &root.join("public"),
+            "a build of the test",
+            IfHeld::Refuse,
+        )
+        .unwrap();
+        let mut child = Command::new(BIN)
+            .args(args)
+            .current_dir(&self.root)
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run the qostil binary");
+        let mut stdout = child.stdout.take().unwrap();
+        let stdout = std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = stdout.read_to_end(&mut bytes);
+            bytes
+        });
+        // A command that does not wait prints and ends: the line is read at its exit.
+        let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut first_line = String::new();
+        stderr.read_line(&mut first_line).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let waited = child.try_wait().unwrap().is_none();
+        while_held();
+        drop(held);
+        let mut rest = Vec::new();
+        stderr.read_to_end(&mut rest).unwrap();
+        let status = child.wait().unwrap();
+        let mut all_stderr = first_line.clone().into_bytes();
+        all_stderr.extend(rest);
+        let output = Output {
+            status,
+            stdout: stdout.join().unwrap(),
+            stderr: all_stderr,
+        };
+        Waited {
+            first_line,
+            waited,
+            run: Run::new(args, output),
+        }
+    }
+
     /// `qostil build --root <root> <args>`.
     pub fn build(&self, args: &[&str]) -> Run {
         let root = self.root.to_str().expect("UTF-8 temp path").to_string();
@@ -284,6 +340,28 @@ pub struct Run {
     pub code: Option<i32>,
     pub stdout: String,
     pub stderr: String,
+}
+
+/// What `SiteTest::run_behind_a_build` saw.
+pub struct Waited {
+    pub first_line: String,
+    pub waited: bool,
+    pub run: Run,
+}
+
+impl Waited {
+    /// The command said it waits for the holder of `public/`, did, and then succeeded.
+    pub fn assert_waited_then_succeeded(&self) {
+        assert!(
+            self.first_line.contains("another qostil is writing")
+                && self.first_line.contains("a build of the test, process")
+                && self.first_line.contains("waiting for it to finish"),
+            "{}",
+            self.run.describe()
+        );
+        assert!(self.waited, "it did not wait: {}", self.run.describe());
+        self.run.assert_success();
+    }
 }
 
 impl Run {

@@ -227,53 +227,14 @@ fn a_build_killed_at_any_point_is_finished_by_the_next_one() {
 
 #[test]
 fn a_second_build_into_the_same_folder_waits_for_the_first() {
-    use qostil::output::lock::{lock_output, IfHeld};
-    use std::io::BufRead;
     let site = SiteTest::new("basic");
-    let root = fs::canonicalize(site.root()).unwrap();
-    // This test stands for a first build still writing `public/`.
-    let first = lock_output(&root, &root.join("public"), "a first build", IfHeld::Refuse).unwrap();
-    let mut second = Command::new(env!("CARGO_BIN_EXE_qostil"))
-        .arg("build")
-        .current_dir(site.root())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = second.stderr.take().unwrap();
-    let (tx, lines) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-        {
-            let _ = tx.send(line);
-        }
+    let public = site.public();
+    let waited = site.run_behind_a_build(&["build"], || {
+        assert!(
+            !public.exists(),
+            "it wrote while the first build held the folder"
+        );
     });
-    let said = lines.recv_timeout(Duration::from_secs(60));
-    let said = said.unwrap_or_else(|_| {
-        let _ = second.kill();
-        panic!("the second build said nothing while the first held the folder")
-    });
-    assert!(
-        said.contains("another qostil is writing")
-            && said.contains("a first build, process")
-            && said.contains("waiting for it to finish"),
-        "{said}"
-    );
-    std::thread::sleep(Duration::from_millis(300));
-    assert!(second.try_wait().unwrap().is_none(), "it did not wait");
-    assert!(
-        !site.public().exists(),
-        "it wrote while the first build held the folder"
-    );
-    drop(first);
-    let status = second.wait().unwrap();
-    assert!(
-        status.success(),
-        "{status}: {:?}",
-        lines.try_iter().collect::<Vec<_>>()
-    );
+    waited.assert_waited_then_succeeded();
     site.assert_exists("kk/index.html");
 }
