@@ -257,7 +257,78 @@ pub fn render_html_with(
     url_of: &dyn Fn(&str) -> Option<String>,
     raw_html: RawHtml,
 ) -> Result<String, String> {
-    render_html_local(markdown, lang, url_of, raw_html, &NoLocalFiles, None)
+    render_html_local(
+        markdown,
+        lang,
+        url_of,
+        raw_html,
+        &NoLocalFiles,
+        Edition::Own,
+    )
+}
+
+/// What a body is rendered for, beyond its language: the Latin edition's twin pages share
+/// the Kazakh text's parsing and typography.
+#[derive(Clone, Copy)]
+pub enum Edition<'t> {
+    /// No Latin twin (a Russian page, or a Kazakh one without the Latin edition).
+    Own,
+    /// A Kazakh page whose Latin twin follows on the same thread (`engine::write` renders
+    /// twins side by side): its parsed, typeset events are kept for the twin.
+    KazakhWithTwin,
+    /// The Latin page: its text transliterated after the typography, from the Kazakh
+    /// page's events when they are of the same Markdown.
+    Latin(&'t Transliterator),
+}
+
+thread_local! {
+    /// The last Kazakh body's parsed and typeset events, with the hash of its Markdown and
+    /// raw HTML setting: one body per thread, taken by its Latin twin.
+    static FOR_TWIN: std::cell::RefCell<Option<(u64, Vec<Event<'static>>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The Markdown parsed, its text runs merged, headings given ids and the text typeset in
+/// `lang`: what a Kazakh page and its Latin twin have in common.
+fn typeset_events(markdown: &str, lang: Lang, raw_html: RawHtml) -> Vec<Event<'_>> {
+    let parser = Parser::new_ext(markdown, options()).map(|event| match (event, raw_html) {
+        (Event::Html(html) | Event::InlineHtml(html), RawHtml::Escape) => Event::Text(html),
+        (event, _) => event,
+    });
+    let mut events: Vec<Event<'_>> = TextMergeStream::new(parser).collect();
+    assign_heading_ids(&mut events);
+    typeset_text(&mut events, lang);
+    events
+}
+
+/// `typeset_events`, shared between twins (see `Edition`).
+fn typeset_events_for<'a>(
+    markdown: &'a str,
+    lang: Lang,
+    raw_html: RawHtml,
+    edition: Edition<'_>,
+) -> Vec<Event<'a>> {
+    let key = || {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(markdown.as_bytes());
+        hasher.update(&[raw_html as u8]);
+        hasher.digest()
+    };
+    match edition {
+        Edition::Own => typeset_events(markdown, lang, raw_html),
+        Edition::KazakhWithTwin => {
+            let events = typeset_events(markdown, lang, raw_html);
+            let kept = events.iter().cloned().map(Event::into_static).collect();
+            FOR_TWIN.with(|slot| *slot.borrow_mut() = Some((key(), kept)));
+            events
+        }
+        Edition::Latin(_) => {
+            let key = key();
+            let kept = FOR_TWIN.with(|slot| slot.borrow_mut().take_if(|(k, _)| *k == key));
+            // The Latin page is typeset as Kazakh (`typography` reads it as its source).
+            kept.map_or_else(|| typeset_events(markdown, lang, raw_html), |(_, e)| e)
+        }
+    }
 }
 
 /// `render_html_with`, relative files resolved by `local` (a bundle's photos become
@@ -270,17 +341,12 @@ pub fn render_html_local(
     url_of: &dyn Fn(&str) -> Option<String>,
     raw_html: RawHtml,
     local: &dyn LocalFiles,
-    latin: Option<&Transliterator>,
+    edition: Edition<'_>,
 ) -> Result<String, String> {
-    let parser = Parser::new_ext(markdown, options()).map(|event| match (event, raw_html) {
-        (Event::Html(html) | Event::InlineHtml(html), RawHtml::Escape) => Event::Text(html),
-        (event, _) => event,
-    });
-    let mut events: Vec<Event<'_>> = TextMergeStream::new(parser).collect();
-    assign_heading_ids(&mut events);
+    let mut events = typeset_events_for(markdown, lang, raw_html, edition);
+    // After the typography, which changes only text (the links' addresses are the page's).
     resolve_content_links(&mut events, url_of)?;
-    typeset_text(&mut events, lang);
-    if let Some(latin) = latin {
+    if let Edition::Latin(latin) = edition {
         transliterate_text(&mut events, latin);
     }
     let events = resolve_local_files(events, local);
@@ -810,6 +876,36 @@ mod tests {
         assert_eq!(first_paragraph_text(md), "First lead line.");
     }
 
+    /// A Latin body rendered after its Kazakh twin on the same thread reuses the twin's
+    /// parsed text, and only when it is the same Markdown.
+    #[test]
+    fn a_latin_body_takes_its_twins_events_only_for_the_same_text() {
+        let latin = Transliterator::plain();
+        let render = |md: &str, lang, edition| {
+            render_html_local(md, lang, &|_| None, RawHtml::Allow, &NoLocalFiles, edition).unwrap()
+        };
+        let (one, other) = (
+            "# Бірінші\n\n6 млн теңге — 2024-2029.\n",
+            "Басқа мәтін - мұнда.\n",
+        );
+        let alone = [one, other].map(|md| render(md, Lang::KkLatn, Edition::Latin(&latin)));
+        render(one, Lang::Kk, Edition::KazakhWithTwin);
+        assert_eq!(
+            render(other, Lang::KkLatn, Edition::Latin(&latin)),
+            alone[1]
+        );
+        assert!(
+            FOR_TWIN.with(|s| s.borrow().is_some()),
+            "kept for another text"
+        );
+        assert_eq!(render(one, Lang::KkLatn, Edition::Latin(&latin)), alone[0]);
+        assert!(FOR_TWIN.with(|s| s.borrow().is_none()), "not taken");
+        assert_eq!(
+            render(one, Lang::Kk, Edition::KazakhWithTwin),
+            render(one, Lang::Kk, Edition::Own)
+        );
+    }
+
     #[test]
     fn the_latin_edition_keeps_code_addresses_anchors_and_a_russian_quotation_with_emphasis() {
         let md = "## Жұмысшы жылы\n\nПрезидент: «Рабочие *профессии* – основа экономики», деді. \
@@ -821,7 +917,7 @@ mod tests {
             &|_| None,
             RawHtml::Allow,
             &NoLocalFiles,
-            Some(&latin),
+            Edition::Latin(&latin),
         )
         .unwrap();
         let kazakh = super::render_html(md, Lang::Kk, &|_| None).unwrap();

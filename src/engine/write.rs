@@ -246,6 +246,45 @@ pub struct Written {
     pub reads: Vec<(usize, Vec<PageId>)>,
 }
 
+/// The positions of `outputs` in the order they are rendered: each Kazakh article's page
+/// followed by its Latin twin's, so that the twin, rendered next on the same thread, reuses
+/// the Kazakh body's parsing and typography (`markdown::Edition`). Rayon hands each thread
+/// runs of neighbouring positions, so twins are nearly always on the same one (when not,
+/// the twin parses its text itself: the same result).
+fn twins_side_by_side(site: &Site, outputs: &[usize]) -> Vec<usize> {
+    if site.config.latin.is_none() {
+        return (0..outputs.len()).collect();
+    }
+    // Not `site.page`: this is no output's reading (`site::reading`).
+    let page_in = |at: usize, lang: Lang| match site.outputs[outputs[at]].kind {
+        crate::site::OutputKind::Page(id) if site.pages[id.0].lang() == lang => Some(id),
+        _ => None,
+    };
+    let twin_in =
+        |id: PageId, lang: Lang| site.groups[site.pages[id.0].group.0].get(&lang).copied();
+    let listed = |lang: Lang| -> std::collections::HashMap<PageId, usize> {
+        (0..outputs.len())
+            .filter_map(|at| page_in(at, lang).map(|id| (id, at)))
+            .collect()
+    };
+    let (kazakh, latin) = (listed(Lang::Kk), listed(Lang::KkLatn));
+    let mut order = Vec::with_capacity(outputs.len());
+    for at in 0..outputs.len() {
+        if let Some(id) = page_in(at, Lang::KkLatn) {
+            // Placed after its Kazakh twin, when that is listed.
+            if twin_in(id, Lang::Kk).is_some_and(|kk| kazakh.contains_key(&kk)) {
+                continue;
+            }
+        }
+        order.push(at);
+        let twin = page_in(at, Lang::Kk)
+            .and_then(|id| twin_in(id, Lang::KkLatn))
+            .and_then(|id| latin.get(&id));
+        order.extend(twin);
+    }
+    order
+}
+
 /// Renders the given outputs in parallel and writes each to the staging folder as soon as it is
 /// rendered, so no more than one page per thread is held in memory. Outputs whose inputs
 /// did not change (same quick key, else same fingerprint) are reused from the previous build.
@@ -268,32 +307,36 @@ pub fn render_outputs(
         .map_err(|e| Diagnostic::global(format!("cannot create the output folders: {e}")))?;
     progress.stage("rendering", outputs.len() as u64);
     let site_key = crate::render::site_key(site);
-    let results: Vec<Result<OutputResult, Diagnostic>> = outputs
-        .par_iter()
-        .map(|&i| {
-            progress.advance(1);
-            let output = &site.outputs[i];
-            if track_reads {
-                let (result, read) = crate::site::reading(|| {
+    let mut results: Vec<(usize, Result<OutputResult, Diagnostic>)> =
+        twins_side_by_side(site, outputs)
+            .par_iter()
+            .map(|&at| {
+                progress.advance(1);
+                let output = &site.outputs[outputs[at]];
+                let result = if track_reads {
+                    let (result, read) = crate::site::reading(|| {
+                        render_one(site, renderer, staging, cache, site_key, output)
+                    });
+                    result.map(|r| OutputResult {
+                        reads: r.reads.map(|_| read),
+                        ..r
+                    })
+                } else {
                     render_one(site, renderer, staging, cache, site_key, output)
-                });
-                result.map(|r| OutputResult {
-                    reads: r.reads.map(|_| read),
-                    ..r
-                })
-            } else {
-                render_one(site, renderer, staging, cache, site_key, output)
-            }
-        })
-        .collect();
+                };
+                (at, result)
+            })
+            .collect();
+    results.sort_unstable_by_key(|(at, _)| *at);
+    let results = results.into_iter().map(|(_, r)| r);
     let mut errors = Vec::new();
     let mut written = Written {
         rendered: 0,
         prepared: 0,
-        saved: Vec::with_capacity(results.len()),
+        saved: Vec::with_capacity(outputs.len()),
         reads: Vec::new(),
     };
-    for (result, &i) in results.into_iter().zip(outputs) {
+    for (result, &i) in results.zip(outputs) {
         match result {
             Ok(r) => {
                 written.rendered += usize::from(r.rendered);
@@ -394,4 +437,55 @@ fn dedup_by_template(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
             seen.insert((d.file.clone(), cause.to_string()))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::OutputKind;
+
+    #[test]
+    fn each_kazakh_page_is_rendered_just_before_its_latin_twin() {
+        let (_dir, _root, site) = crate::site::test_sites::basic_with("kazakh_latin: true\n");
+        // Some outputs left out, backwards: the order must not depend on the list's.
+        let outputs: Vec<usize> = (0..site.outputs.len())
+            .rev()
+            .filter(|i| i % 7 != 3)
+            .collect();
+        let order = twins_side_by_side(&site, &outputs);
+        let mut sorted = order.clone();
+        sorted.sort_unstable();
+        assert_eq!(
+            sorted,
+            (0..outputs.len()).collect::<Vec<_>>(),
+            "not a permutation"
+        );
+        let page = |at: usize| match site.outputs[outputs[at]].kind {
+            OutputKind::Page(id) => Some(site.page(id)),
+            _ => None,
+        };
+        let mut twins = 0;
+        for pair in order.windows(2) {
+            let (Some(a), Some(b)) = (page(pair[0]), page(pair[1])) else {
+                continue;
+            };
+            if b.lang() == Lang::KkLatn && a.group == b.group {
+                assert_eq!(a.lang(), Lang::Kk);
+                twins += 1;
+            }
+        }
+        let kazakh_with_twin_listed = (0..outputs.len())
+            .filter_map(page)
+            .filter(|p| p.lang() == Lang::Kk)
+            .filter(|p| {
+                site.groups[p.group.0].get(&Lang::KkLatn).is_some_and(|t| {
+                    outputs
+                        .iter()
+                        .any(|&i| site.outputs[i].kind == OutputKind::Page(*t))
+                })
+            })
+            .count();
+        assert!(kazakh_with_twin_listed > 0);
+        assert_eq!(twins, kazakh_with_twin_listed);
+    }
 }

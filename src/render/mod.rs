@@ -433,7 +433,7 @@ impl Renderer {
             &|path| links.get(path).cloned(),
             self.raw_html,
             &local,
-            self.latin_for(doc.lang),
+            self.edition_of(doc.lang),
         )
         .map_err(|dest| {
             Diagnostic::error(
@@ -492,6 +492,16 @@ impl Renderer {
     }
 
     /// The transliteration of `lang`'s text: `Some` for the Latin edition.
+    /// How a body in `lang` is rendered: a Kazakh one keeps its parsed text for its Latin
+    /// twin when the site has the Latin edition (see `markdown::Edition`).
+    fn edition_of(&self, lang: Lang) -> markdown::Edition<'_> {
+        match (lang, self.latin.as_deref()) {
+            (Lang::KkLatn, Some(latin)) => markdown::Edition::Latin(latin),
+            (Lang::Kk, Some(_)) => markdown::Edition::KazakhWithTwin,
+            _ => markdown::Edition::Own,
+        }
+    }
+
     fn latin_for(&self, lang: Lang) -> Option<&crate::lang::latin::Transliterator> {
         match lang {
             Lang::KkLatn => self.latin.as_deref(),
