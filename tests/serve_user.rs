@@ -464,3 +464,41 @@ fn a_second_serve_of_the_site_names_the_first_and_a_build_beside_it_goes_on() {
     let again = Server::start(&site, &[]);
     assert_eq!(again.get(ARTICLE_URL).0, 200);
 }
+
+/// Serve saves its manifest when it stops and while the editor pauses, not at every write. A
+/// serve killed in between (a closed terminal, `kill -9`) leaves files its manifest does not
+/// list: the next one starts all the same, and serves none of them as current.
+#[test]
+fn a_serve_killed_before_saving_its_manifest_leaves_nothing_stale_for_the_next() {
+    let (_tmp, site) = portal_copy();
+    let first = Server::start(&site, &[]);
+    // The start's search index is written in the background after the pages.
+    let meta = site.join(".qostil/serve/ru/search/meta.json");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !meta.is_file() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(meta.is_file(), "the search index was never written");
+    drop(first); // SIGKILL
+                 // What it could also have left: the page of an article deleted since, and a new
+                 // article's page written before its manifest was saved.
+    let serve = site.join(".qostil/serve");
+    std::fs::create_dir_all(serve.join("kk/news/zhoiylgan")).unwrap();
+    std::fs::write(serve.join("kk/news/zhoiylgan/index.html"), "old page").unwrap();
+    std::fs::write(site.join("content/kk/news/user-jana.md"), NEW_KK).unwrap();
+    std::fs::create_dir_all(serve.join("kk/news/user-jana")).unwrap();
+    std::fs::write(serve.join("kk/news/user-jana/index.html"), "half").unwrap();
+
+    let mut second = Server::start(&site, &[]);
+    second.take_lines();
+    assert!(
+        !second.seen.iter().any(|l| l.contains("error")),
+        "{}",
+        second.seen.join("\n")
+    );
+    assert_eq!(second.get("/kk/").0, 200);
+    assert_eq!(second.get("/kk/news/zhoiylgan/").0, 404);
+    let (status, body) = second.get("/kk/news/user-jana/");
+    assert_eq!(status, 200);
+    assert!(body.contains("user-new-kk"), "{body}");
+}

@@ -192,6 +192,19 @@ fn config_key(config: &Config) -> u64 {
     xxhash_rust::xxh3::xxh3_64(format!("{config:?}").as_bytes())
 }
 
+/// `serve`'s folder (under `.qostil/`, where only qostil writes) is brought back to what
+/// its manifest lists. Serve saves its manifest when it stops and while the editor pauses,
+/// not at every write (that would cost each edit the whole list); a serve killed in between
+/// leaves files the manifest does not list. They may be pages the site no longer has, which
+/// would be served as if they were current, and the writer would take the others for a
+/// user's files and refuse to start.
+fn remove_unsaved_outputs(target: &Path, manifest: &BuildCache) {
+    let listed = |rel: &str| manifest.entries.contains_key(rel);
+    for rel in crate::output::foreign_files(target, &listed, usize::MAX) {
+        let _ = std::fs::remove_file(target.join(rel));
+    }
+}
+
 /// The site root (canonical) and the output folder (absolute, normalised) of `options`.
 pub fn output_target(options: &BuildOptions) -> Result<(PathBuf, PathBuf), Diagnostics> {
     let root = std::fs::canonicalize(&options.root).map_err(|e| {
@@ -250,7 +263,9 @@ impl Engine {
                 ))
             })?;
         }
-        if !private_output {
+        if private_output {
+            remove_unsaved_outputs(&target, &manifest);
+        } else {
             refuse_foreign_folder(&root, &target, &manifest)?;
         }
         let documents_cache = crate::output::cache::documents_path(&root);
