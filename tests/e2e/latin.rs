@@ -206,20 +206,11 @@ fn check_lists_the_words_the_rules_find_ambiguous_until_the_editor_spells_them()
 #[test]
 fn builds_after_the_first_render_nothing_with_the_editors_words() {
     let site = latin_site();
-    let words = [
-        "Тоқаев",
-        "Премьер",
-        "субъектілері",
-        "Алматы",
-        "Ақтөбе",
-        "Шымкент",
-    ];
-    let lines: String = words
-        .iter()
-        .enumerate()
-        .map(|(i, w)| format!("  {w}: W{i}\n"))
-        .collect();
-    site.write("kk-latn.yaml", format!("words:\n{lines}"));
+    site.write(
+        "kk-latn.yaml",
+        "words:\n  Тоқаев: Toqaev\n  Премьер: Prem'er\n  субъектілері: subektileri\n  \
+         Алматы: Almaty\n  Ақтөбе: Aqtöbe\n  Шымкент: Şymkent\n",
+    );
     site.build_ok(&[]);
     for _ in 0..4 {
         let run = site.build_ok(&[]);
