@@ -206,7 +206,7 @@ fn remove_unsaved_outputs(target: &Path, manifest: &BuildCache) {
 }
 
 /// The site root (canonical) and the output folder (absolute, normalised) of `options`.
-pub fn output_target(options: &BuildOptions) -> Result<(PathBuf, PathBuf), Diagnostics> {
+fn output_target(options: &BuildOptions) -> Result<(PathBuf, PathBuf), Diagnostics> {
     let root = std::fs::canonicalize(&options.root).map_err(|e| {
         usage_error(format!(
             "--root {}: cannot open the site folder: {e}",
