@@ -2,7 +2,7 @@
 //! temporary file renamed over the original, backup and swap files, many events at once)
 //! becomes one batch of the real files that changed.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -23,8 +23,9 @@ pub struct SourceWatcher {
     /// Canonical: notify reports paths under the path it was given, and every path is
     /// compared with this one.
     root: PathBuf,
-    /// Source folders watched now; one created, removed or renamed later is watched again.
-    watched: BTreeSet<String>,
+    /// Source folders watched now, with their inode; one created, removed or replaced
+    /// later is watched again.
+    watched: BTreeMap<String, u64>,
 }
 
 fn relevant(root: &Path, path: &Path) -> bool {
@@ -59,25 +60,36 @@ impl SourceWatcher {
             watcher,
             events,
             root: root.to_path_buf(),
-            watched: BTreeSet::new(),
+            watched: BTreeMap::new(),
         };
         this.rewatch();
         Ok(this)
     }
 
-    /// Brings the recursive watches in line with the source folders that exist now.
+    /// Brings the recursive watches in line with the source folders that exist now. A
+    /// folder that is still the one watched keeps its watch: dropping and adding it again
+    /// (a walk of the whole tree) would lose the edits made meanwhile (`content/` edited
+    /// just after `static/` was created).
     fn rewatch(&mut self) {
         for dir in SOURCE_ROOTS {
             let path = self.root.join(dir);
-            let exists = path.is_dir();
-            let was = self.watched.contains(*dir);
-            if was {
-                // A folder replaced by another of the same name needs a new watch.
+            let now = std::fs::metadata(&path)
+                .ok()
+                .filter(std::fs::Metadata::is_dir)
+                .map(|m| crate::paths::Stamp::of(&m).inode);
+            let was = self.watched.get(*dir).copied();
+            if now.is_some() && now == was {
+                continue;
+            }
+            if was.is_some() {
+                // Gone, or replaced by another folder of the same name.
                 let _ = self.watcher.unwatch(&path);
                 self.watched.remove(*dir);
             }
-            if exists && self.watcher.watch(&path, RecursiveMode::Recursive).is_ok() {
-                self.watched.insert((*dir).to_string());
+            if let Some(id) = now {
+                if self.watcher.watch(&path, RecursiveMode::Recursive).is_ok() {
+                    self.watched.insert((*dir).to_string(), id);
+                }
             }
         }
     }
